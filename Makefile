@@ -1,0 +1,43 @@
+# Two commands on a fresh Debian machine with python3 and make:
+#   make serve   set up, build the edition and open the live preview
+#   make test    set up and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: serve build test system-deps setup clean bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Debian packages the tests drive: Chromium and CJK fonts for browser tests,
+# poppler for PDF checks, nginx as the real static host. Skipped when present.
+system-deps:
+	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v pdffonts >/dev/null \
+	  && fc-list :lang=zh | grep -q . && command -v rsync >/dev/null \
+	  || { export DEBIAN_FRONTEND=noninteractive; \
+	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q --no-install-recommends \
+	         chromium fonts-noto-cjk poppler-utils nginx rsync \
+	         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig; }
+
+build: setup
+	$(PY) build.py build
+
+serve: setup
+	$(PY) build.py serve --port $(PORT)
+
+test: setup system-deps
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf dist .cache

@@ -1,0 +1,156 @@
+"""config.yaml → one frozen `Config`, loaded once and passed explicitly."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
+from .yamltext import YamlProblem, load_mapping
+
+SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class SectionConfig:
+    key: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PrintConfig:
+    paper: str = "A4"
+    margin: str = "22mm 18mm 24mm"
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path                         # the folder holding config.yaml
+    title: str
+    sections: tuple[SectionConfig, ...]
+    subtitle: str = ""
+    newspaper: str = ""
+    date: str = ""
+    language: str = "zh-CN"
+    base_url: str = "/"
+    output: str = "dist"
+    description: str = ""
+    reading_order: tuple[str, ...] = ()
+    allow_raw_html: bool = False
+    sidebar_figures: int = 8
+    print: PrintConfig = field(default_factory=PrintConfig)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def output_dir(self) -> Path:
+        return (self.root / self.output).resolve()
+
+    @property
+    def site_path(self) -> str:
+        """The URL path the site is served under: '/' or '/specials/x/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def site_origin(self) -> str:
+        """'https://host' when base_url is absolute, else ''."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+
+    def with_overrides(self, **changes) -> "Config":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# key → (type, what to say when the value has another type)
+_SCALARS = {
+    "title": (str, "text"), "subtitle": (str, "text"), "newspaper": (str, "text"),
+    "date": (str, "text"), "language": (str, "text"), "base_url": (str, "text"),
+    "output": (str, "text"), "description": (str, "text"),
+    "allow_raw_html": (bool, "true or false"), "sidebar_figures": (int, "a whole number"),
+}
+_KEYS = set(_SCALARS) | {"sections", "reading_order", "print"}
+
+
+def load_config(path: Path) -> Config:
+    """Read and check config.yaml; raise BuildError listing every problem."""
+    name = path.name
+    try:
+        data, lines = load_mapping(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError([Diagnostic(name, 0, "config file not found")]) from None
+    except UnicodeDecodeError:
+        raise BuildError([Diagnostic(name, 0, "not UTF-8 text")]) from None
+    except YamlProblem as exc:
+        raise BuildError([Diagnostic(name, exc.line, exc.message)]) from None
+
+    problems = Diagnostics()
+    scalars = _check_keys(data, lines, name, problems)
+    sections = _sections(data.get("sections"), name, lines.get("sections", 1), problems)
+    order = data.get("reading_order") or []
+    if not isinstance(order, list):
+        problems.error(name, lines["reading_order"], "`reading_order` must be a list of content paths")
+    printing = data.get("print") or {}
+    if not isinstance(printing, dict) or set(printing) - {"paper", "margin"}:
+        problems.error(name, lines.get("print", 1), "`print` takes `paper` and `margin`")
+    if problems:
+        raise BuildError(problems.errors)
+    return Config(root=path.parent.resolve(), sections=sections,
+                  reading_order=tuple(str(p) for p in order),
+                  print=PrintConfig(**{k: str(v) for k, v in printing.items()}),
+                  **scalars)
+
+
+def _check_keys(data: dict, lines: dict, name: str, problems: Diagnostics) -> dict:
+    scalars = {}
+    for key, value in data.items():
+        if key not in _KEYS:
+            problems.error(name, lines[key], f"unknown key `{key}`{did_you_mean(key, _KEYS)}")
+        elif key in _SCALARS:
+            kind, wording = _SCALARS[key]
+            if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(value)   # `date: 2019` is text to us
+            if kind is str and hasattr(value, "isoformat"):
+                value = value.isoformat()
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                problems.error(name, lines[key], f"`{key}` must be {wording}")
+            else:
+                scalars[key] = value
+    for key in ("title", "sections"):
+        if not data.get(key):
+            problems.error(name, lines.get(key, 1), f"missing required key `{key}`")
+    return scalars
+
+
+def _sections(raw, name: str, line: int, problems: Diagnostics) -> tuple[SectionConfig, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.error(name, line, "`sections` must be a list of {key, title}")
+        return ()
+    out = []
+    for i, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or not item.get("key") or not item.get("title"):
+            problems.error(name, line, f"section #{i} needs `key` and `title`")
+            continue
+        key = str(item["key"])
+        if not SECTION_KEY.match(key):
+            problems.error(name, line, f"section key `{key}` must use a-z, 0-9, - or _ (it becomes a URL)")
+            continue
+        out.append(SectionConfig(key, str(item["title"]), str(item.get("description") or "")))
+    keys = [s.key for s in out]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.error(name, line, f"section `{key}` declared twice")
+    return tuple(out)

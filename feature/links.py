@@ -1,0 +1,63 @@
+"""Every internal link and anchor must resolve, or the build fails.
+
+A regex pass instead of a full HTML parser: it runs over every page of a
+10,000-article archive on each build, and our templates quote attributes.
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+from .diagnostics import Diagnostics
+
+_REF = re.compile(r'\s(?:href|src)="([^"]*)"')
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def check_links(files: dict[str, bytes], sources: dict[str, str], problems: Diagnostics,
+                site_path: str = "/") -> int:
+    """Report links to missing files or anchors; return how many links were checked.
+
+    `sources` names the file an editor should fix for each page (the article's
+    Markdown, or the template of a generated page)."""
+    ids = {}
+    checked = 0
+    pages = {p: d.decode("utf-8") for p, d in files.items() if p.endswith(".html")}
+    for path, text in pages.items():
+        ids[path] = {html.unescape(i) for i in _ID.findall(text)}
+    for path, text in pages.items():
+        for raw in _REF.findall(text):
+            target = _resolve(path, html.unescape(raw), site_path)
+            if target is None:
+                continue
+            checked += 1
+            file, anchor = target
+            where = sources.get(path, path)
+            if file not in files:
+                problems.error(where, 0, f"link to missing page `{raw}` (on page {path})")
+            elif anchor and anchor not in ids.get(file, set()):
+                problems.error(where, 0, f"link to missing anchor `{raw}` (on page {path})")
+    return checked
+
+
+def _resolve(page: str, url: str, site_path: str) -> tuple[str, str] | None:
+    """(output file, anchor) a link points at, or None for external links."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith(("mailto:", "tel:", "data:")):
+        return None
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        if not path.startswith(site_path):
+            return None
+        target = path[len(site_path):]
+    elif path:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    else:
+        target = page
+    if target in ("", "."):
+        target = "index.html"
+    elif path.endswith("/"):
+        target = target.rstrip("/") + "/index.html"
+    return target, unquote(parts.fragment)

@@ -1,0 +1,171 @@
+"""Stage 1, load: content/**/*.md → `Article` objects with typed front matter.
+
+Problems are collected, not raised, so one run reports every broken file.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .diagnostics import Diagnostics, did_you_mean
+from .model import Article, CuratedFigure, Reporter
+from .yamltext import YamlProblem, load_mapping
+
+FIELDS = ("headline", "deck", "byline", "section", "order", "slug", "date",
+          "lede", "summary", "pull_quote", "figures", "extra")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Editors and formatters leave these beside real files; they never enter a build.
+_TEMP_NAME = re.compile(r"(^\.|~$|\.sw[a-p]$|^#.*#$|^\d+$|\.tmp$)")
+
+
+def is_content_file(path: Path) -> bool:
+    return path.suffix == ".md" and not _TEMP_NAME.search(path.name)
+
+
+def find_sources(content_dir: Path) -> list[Path]:
+    """Every article source below content/, sorted for a deterministic build."""
+    return sorted(p for p in content_dir.rglob("*.md")
+                  if is_content_file(p) and not any(part.startswith(".") for part in p.relative_to(content_dir).parts))
+
+
+def load_articles(content_dir: Path, problems: Diagnostics) -> list[Article]:
+    articles = []
+    for path in find_sources(content_dir):
+        article = load_article(path, content_dir, problems)
+        if article is not None:
+            articles.append(article)
+    return articles
+
+
+def load_article(path: Path, content_dir: Path, problems: Diagnostics) -> Article | None:
+    rel = path.relative_to(content_dir)
+    shown = f"content/{rel.as_posix()}"
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(shown, 0, f"cannot read file: {exc.strerror}")
+        return None
+    return parse_article(raw, rel, shown, problems)
+
+
+def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics) -> Article | None:
+    """Bytes of one source → Article, or None after reporting why not."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        problems.error(shown, line, "not UTF-8 text (save the file as UTF-8)")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        problems.error(shown, text[:text.index("\x00")].count("\n") + 1, "contains a NUL byte")
+        return None
+    if not text.strip():
+        problems.error(shown, 1, "empty file (expected front matter between --- lines, then the article)")
+        return None
+    split = split_front_matter(text)
+    if split is None:
+        problems.error(shown, 1, "no front matter: the file must start with a line `---`, "
+                                 "then `headline:`, `section:` …, then a closing `---`")
+        return None
+    yaml_text, body, body_line = split
+    try:
+        data, lines = load_mapping(yaml_text, first_line=2)
+    except YamlProblem as exc:
+        problems.error(shown, exc.line, exc.message)
+        return None
+    return _typed_article(data, lines, body, body_line, rel, shown, problems)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """('yaml', 'markdown body', first body line) or None without front matter."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    return None
+
+
+def _typed_article(data, lines, body, body_line, rel, shown, problems) -> Article | None:
+    before = len(problems.errors)
+    for key in data:
+        if key not in FIELDS:
+            problems.error(shown, lines[key], f"unknown front matter key `{key}`"
+                           f"{did_you_mean(str(key), FIELDS)}; free-form data goes under `extra:`")
+    text = {k: _text(data, k, lines, shown, problems)
+            for k in ("headline", "deck", "section", "date", "lede", "summary", "pull_quote", "slug")}
+    for key in ("headline", "section"):
+        if not text[key]:
+            problems.error(shown, lines.get(key, 1), f"missing required `{key}`")
+    slug = text["slug"] or rel.stem
+    if not SLUG.match(slug):
+        where = lines.get("slug", 1)
+        what = f"slug `{slug}`" if text["slug"] else f"file name `{rel.name}` cannot be a URL;"
+        problems.error(shown, where, f"{what} must be lower-case a-z, 0-9 and - "
+                                     "(e.g. `slug: tuopin-zongshu`); it becomes the page's URL")
+    order = data.get("order")
+    if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+        problems.error(shown, lines["order"], "`order` must be a whole number")
+    byline = _byline(data.get("byline"), lines.get("byline", 1), shown, problems)
+    figures = _figures(data.get("figures"), lines, shown, problems)
+    extra = data.get("extra") or {}
+    if not isinstance(extra, dict):
+        problems.error(shown, lines["extra"], "`extra` must be a mapping")
+    if len(problems.errors) > before:
+        return None
+    return Article(
+        source=rel, source_line=body_line, headline=text["headline"], section=text["section"],
+        slug=slug, body_markdown=body, deck=text["deck"], byline=byline, order=order,
+        date=text["date"], lede=text["lede"] or text["summary"], pull_quote=text["pull_quote"],
+        curated_figures=figures, extra=tuple(sorted(extra.items())),
+        field_lines=tuple(sorted(lines.items())))
+
+
+def _text(data, key, lines, shown, problems) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):      # YAML turns 2019-08-01 into a date
+        return value.isoformat()
+    if isinstance(value, (dict, list)) or isinstance(value, bool):
+        problems.error(shown, lines[key], f"`{key}` must be text")
+        return ""
+    return str(value).strip()
+
+
+def _byline(raw, line, shown, problems) -> tuple[Reporter, ...]:
+    """`byline:` as a list of {title, name}, or the printed form '首席记者 李凤霞'."""
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    reporters = []
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            *title, name = item.split()
+            reporters.append(Reporter(name=name, title=" ".join(title)))
+        elif isinstance(item, dict) and item.get("name") and set(item) <= {"name", "title"}:
+            reporters.append(Reporter(name=str(item["name"]).strip(), title=str(item.get("title") or "").strip()))
+        else:
+            problems.error(shown, line, "each byline entry needs `name` (and optional `title`), "
+                                        "e.g. `- {title: 首席记者, name: 李凤霞}`")
+    return tuple(reporters)
+
+
+def _figures(raw, lines, shown, problems) -> tuple[CuratedFigure, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.error(shown, lines["figures"], "`figures` must be a list of {figure, label}")
+        return ()
+    out = []
+    for i, item in enumerate(raw):
+        line = lines.get(f"figures[{i}]", lines["figures"])
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            item = {"figure": str(item)}
+        if not isinstance(item, dict) or not item.get("figure") or set(item) - {"figure", "label"}:
+            problems.error(shown, line, "each figure needs `figure` (as printed in the text) and optional `label`")
+            continue
+        out.append(CuratedFigure(str(item["figure"]), str(item.get("label") or ""), line))
+    return tuple(out)

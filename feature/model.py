@@ -1,0 +1,118 @@
+"""The newsroom's nouns: the plain data passed between pipeline stages.
+
+Stages never mutate what they receive; each returns new objects
+(`dataclasses.replace`) so a preview rebuild can reuse unchanged ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """One name of a byline, with the title printed before it (首席记者)."""
+    name: str
+    title: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.name}".strip()
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A subhead of an article, as listed in its table of contents."""
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A number from the story, with the sentence it comes from.
+
+    `text` is the figure exactly as printed (21.99亿元); `value` its numeric
+    value in base units (2199000000.0); `sentence_id` the anchor of the
+    sentence in the rendered body, so a sidebar entry can link to it.
+    """
+    text: str
+    value: float
+    unit: str
+    label: str
+    sentence: str
+    paragraph: int
+    sentence_index: int
+    sentence_id: str = ""
+    subhead: str = ""
+    approximate: bool = False
+    value_max: float | None = None
+
+
+@dataclass(frozen=True)
+class CuratedFigure:
+    """An editor's pick from front matter `figures:`, verified at build time."""
+    figure: str
+    label: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleLink:
+    """What a page needs to point at another article: previous/next, lists."""
+    headline: str
+    output_path: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One story: where it came from, what it says, and where it goes."""
+    source: Path            # relative to the content folder, e.g. fupin/zongshu.md
+    source_line: int        # first line of the Markdown body in the source
+    headline: str
+    section: str
+    slug: str
+    body_markdown: str
+    deck: str = ""
+    byline: tuple[Reporter, ...] = ()
+    order: int | None = None
+    date: str = ""
+    lede: str = ""
+    pull_quote: str = ""
+    curated_figures: tuple[CuratedFigure, ...] = ()
+    extra: tuple[tuple[str, object], ...] = ()
+    field_lines: tuple[tuple[str, int], ...] = ()
+    # Filled by the enrich stage:
+    body_html: str = ""
+    toc: tuple[Heading, ...] = ()
+    key_figures: tuple[KeyFigure, ...] = ()
+    plain_text: str = ""
+    url: str = ""           # site-relative URL, e.g. fupin/zongshu/
+    output_path: str = ""   # relative to the output folder, e.g. fupin/zongshu/index.html
+    previous: ArticleLink | None = None
+    next: ArticleLink | None = None
+    position: int = 0       # 1-based place in the edition's reading order
+
+    def line_of(self, key: str) -> int:
+        """Line in the source where front matter `key` was written (1 if unknown)."""
+        return dict(self.field_lines).get(key, 1)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the edition (扶贫, 百城提质), in the order config declares."""
+    key: str
+    title: str
+    description: str = ""
+    url: str = ""
+    output_path: str = ""
+    articles: tuple[Article, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The whole feature: sections holding their articles in reading order."""
+    sections: tuple[Section, ...]
+    articles: tuple[Article, ...] = field(default=())  # reading order
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)

@@ -1,0 +1,77 @@
+"""The build, on one screen: load → validate → enrich → render → post-process → write.
+
+Everything up to `write` happens in memory; the output folder is touched only
+when the whole edition rendered without an error.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assets import collect_assets
+from .config import Config
+from .diagnostics import BuildError, Diagnostic, Diagnostics
+from .enrich import assemble_edition, enrich_article
+from .links import check_links
+from .load import load_articles
+from .markup import MarkdownRenderer
+from .model import Edition
+from .postprocess import STEPS
+from .render import make_environment, pages_of, render_site
+from .validate import validate_edition
+from .write import write_site
+
+
+@dataclass
+class BuildResult:
+    edition: Edition
+    files: dict[str, bytes]
+    warnings: list[Diagnostic]
+    links_checked: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)
+
+
+def prepare_edition(config: Config, problems: Diagnostics) -> Edition:
+    """load → validate → enrich: the edition as data, ready to render."""
+    articles = load_articles(config.content_dir, problems)
+    validate_edition(articles, config, problems)
+    if problems:
+        raise BuildError(problems.errors)
+    renderer = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
+    enriched = [enrich_article(a, renderer, problems) for a in articles]
+    if problems:
+        raise BuildError(problems.errors)
+    return assemble_edition(enriched, config)
+
+
+def render_edition(edition: Edition, config: Config, problems: Diagnostics) -> tuple[dict[str, bytes], int]:
+    """render → post-process → link check: every output file, in memory."""
+    assets = collect_assets(config.static_dir)
+    env = make_environment(config.templates_dir)
+    files = dict(assets.files)
+    files.update(render_site(env, edition, config, assets))
+    for step in STEPS:
+        files.update(step(edition, config))
+    sources = {p.output_path: (f"content/{p.article.source.as_posix()}" if p.article
+                               else f"templates/{p.template}") for p in pages_of(edition, config)}
+    checked = check_links(files, sources, problems, config.site_path)
+    if problems:
+        raise BuildError(problems.errors)
+    return files, checked
+
+
+def build(config: Config, out_dir: Path | None = None) -> BuildResult:
+    """The whole build. Raises BuildError listing every problem; writes nothing then."""
+    problems = Diagnostics()
+    timings = {}
+    start = time.perf_counter()
+    edition = prepare_edition(config, problems)
+    timings["prepare"] = time.perf_counter() - start
+    files, checked = render_edition(edition, config, problems)
+    timings["render"] = time.perf_counter() - start - timings["prepare"]
+    protected = [config.content_dir, config.templates_dir, config.static_dir, config.root / "config.yaml"]
+    written = write_site(files, out_dir or config.output_dir, protected)
+    timings["total"] = time.perf_counter() - start
+    return BuildResult(edition, files, problems.warnings, checked, timings, written)

@@ -1,0 +1,123 @@
+"""Stage 4, render: the edition → HTML pages, in memory, through Jinja.
+
+Templates see a read-only view built by `context_for`; StrictUndefined makes
+a typo in a template fail the build with the template's file and line.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from .assets import Assets
+from .config import Config
+from .diagnostics import BuildError, Diagnostic
+from .model import Article, Edition, Section
+from .structured import structured_data_for
+from . import urls
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output page: what template draws it and what it shows."""
+    output_path: str
+    template: str
+    title: str
+    kind: str                       # cover, section, article, figures, print, not_found
+    article: Article | None = None
+    section: Section | None = None
+    description: str = ""
+
+
+def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinja2.Environment:
+    cache = jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None
+    if cache_dir:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True, undefined=jinja2.StrictUndefined, bytecode_cache=cache,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["number"] = plain_number
+    return env
+
+
+def plain_number(value: float) -> str:
+    """2199000000.0 → '2199000000', 87.21 → '87.21': machine-readable, no exponent."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def pages_of(edition: Edition, config: Config) -> list[Page]:
+    """Every HTML page of the edition, in a stable order."""
+    pages = [Page(urls.COVER, "cover.html", config.title, "cover",
+                  description=config.description or config.subtitle)]
+    for s in edition.sections:
+        pages.append(Page(s.output_path, "section.html", s.title, "section", section=s,
+                          description=s.description))
+    for a in edition.articles:
+        pages.append(Page(a.output_path, "article.html", a.headline, "article", article=a,
+                          section=edition.section(a.section), description=a.lede or a.deck))
+    pages.append(Page(urls.FIGURES, "figures.html", "数说", "figures"))
+    pages.append(Page(urls.PRINT, "print.html", f"{config.title}（印刷版）", "print"))
+    pages.append(Page(urls.NOT_FOUND, "404.html", "页面不存在", "not_found"))
+    return pages
+
+
+def context_for(page: Page, edition: Edition, config: Config, assets: Assets) -> dict:
+    """The only data a template sees."""
+    # The 404 page is served at any depth, so its links are absolute from the site root.
+    if page.kind == "not_found":
+        def url(target: str) -> str:
+            return config.site_path + target
+    else:
+        def url(target: str) -> str:
+            return urls.relative(page.output_path, target)
+    return {
+        "site": config,
+        "edition": edition,
+        "page": page,
+        "article": page.article,
+        "section": page.section,
+        "canonical": urls.absolute(config.site_origin, config.site_path, page.output_path),
+        "url": url,
+        "asset": lambda name: url(assets.path(name)),
+        "paths": urls,
+        "structured_data": structured_data_for(page.kind, page.article, edition, config),
+    }
+
+
+def render_page(env: jinja2.Environment, page: Page, context: dict) -> bytes:
+    try:
+        return env.get_template(page.template).render(context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError([Diagnostic(f"templates/{exc.name or page.template}", exc.lineno or 0,
+                                     f"template syntax: {exc.message}")]) from None
+    except (jinja2.UndefinedError, jinja2.TemplateError, KeyError, TypeError, AttributeError) as exc:
+        name, line = _template_frame(page.template)
+        raise BuildError([Diagnostic(name, line, f"{type(exc).__name__}: {exc} "
+                                                 f"(while rendering {page.output_path})")]) from None
+
+
+def _template_frame(default: str) -> tuple[str, int]:
+    """Jinja rewrites tracebacks so template frames carry the template's file and line."""
+    tb = sys.exc_info()[2]
+    found = (f"templates/{default}", 0)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (f"templates/{Path(filename).name}", tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_site(env, edition: Edition, config: Config, assets: Assets,
+                only: Callable[[Page], bool] | None = None) -> dict[str, bytes]:
+    """Render every page (or those `only` selects) → {output path: bytes}."""
+    out = {}
+    for page in pages_of(edition, config):
+        if only is None or only(page):
+            out[page.output_path] = render_page(env, page, context_for(page, edition, config, assets))
+    return out

@@ -1,0 +1,66 @@
+"""schema.org JSON-LD: NewsArticle per article, ItemList on the cover.
+
+Built as data here, not in templates, and serialised so that no value can
+close the <script> element it sits in.
+"""
+from __future__ import annotations
+
+import json
+
+from .config import Config
+from .model import Article, Edition
+from . import urls
+
+
+def _abs(config: Config, path: str) -> str:
+    return urls.absolute(config.site_origin, config.site_path, path)
+
+
+def news_article(article: Article, edition: Edition, config: Config) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "alternativeHeadline": article.deck.lstrip("—") or None,
+        "description": article.lede or None,
+        "author": [{"@type": "Person", "name": r.name, "jobTitle": r.title or None}
+                   for r in article.byline],
+        "datePublished": article.date or config.date,
+        "publisher": {"@type": "NewsMediaOrganization", "name": config.newspaper},
+        "articleSection": edition.section(article.section).title,
+        "inLanguage": config.language,
+        "mainEntityOfPage": _abs(config, article.output_path),
+        "isPartOf": {"@type": "CreativeWork", "name": config.title, "url": _abs(config, urls.COVER)},
+    }
+
+
+def cover_item_list(edition: Edition, config: Config) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": config.title,
+        "itemListElement": [
+            {"@type": "ListItem", "position": a.position, "url": _abs(config, a.output_path),
+             "name": a.headline}
+            for a in edition.articles],
+    }
+
+
+def to_script_json(data: dict) -> str:
+    """JSON safe inside <script>: drops empty fields, escapes <, > and &."""
+    def clean(value):
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items() if v not in (None, "", [])}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+    text = json.dumps(clean(data), ensure_ascii=False, sort_keys=False, indent=None)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def structured_data_for(kind: str, article: Article | None, edition: Edition, config: Config) -> str:
+    if kind == "article" and article is not None:
+        return to_script_json(news_article(article, edition, config))
+    if kind == "cover":
+        return to_script_json(cover_item_list(edition, config))
+    return ""

@@ -1,0 +1,131 @@
+"""Stage 6, write: the rendered site → the output folder, atomically.
+
+The whole site is written into a staging folder beside the output folder and
+swapped in with one rename, so readers and the preview server see either the
+old build or the new one, never a mix; a failed or killed build leaves the
+previous output untouched. Files whose bytes did not change are hard-linked
+from the previous build instead of written again.
+
+Safety: the build only ever deletes folders it created. The manifest file
+`MARKER` inside the output folder says "this folder is ours"; an existing
+folder without it is refused, never cleared.
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+MARKER = ".feature-build.json"
+_RENAME_EXCHANGE = 2
+
+
+class OutputRefused(Exception):
+    pass
+
+
+def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = ()) -> dict[str, int]:
+    """Write `files` as the new content of `out_dir`; return counts of written/linked/removed."""
+    out_dir = out_dir.resolve()
+    check_output_dir(out_dir, protected)
+    clean_leftovers(out_dir)
+    previous = read_manifest(out_dir)
+    staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
+    staging.mkdir(parents=True)
+    try:
+        manifest = {}
+        stats = {"written": 0, "linked": 0}
+        (staging / MARKER).write_text("{}")   # claims the folder before anything else
+        for rel, data in sorted(files.items()):
+            digest = hashlib.sha1(data).hexdigest()
+            manifest[rel] = digest
+            target = _inside(staging, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if previous.get(rel) == digest and _link(out_dir / rel, target):
+                stats["linked"] += 1
+            else:
+                target.write_bytes(data)
+                stats["written"] += 1
+        (staging / MARKER).write_text(json.dumps({"generator": "feature", "files": manifest},
+                                                 ensure_ascii=False, sort_keys=True, indent=0))
+        stats["removed"] = len(set(previous) - set(manifest))
+        _swap_in(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return stats
+
+
+def check_output_dir(out_dir: Path, protected=()) -> None:
+    """Refuse folders the build must never replace."""
+    for p in protected:
+        p = p.resolve()
+        if out_dir == p or p.is_relative_to(out_dir):
+            raise OutputRefused(f"output folder {out_dir} would replace {p}; choose another --out")
+    if out_dir == Path(out_dir.anchor) or out_dir == Path.home():
+        raise OutputRefused(f"refusing to use {out_dir} as the output folder")
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise OutputRefused(f"output path {out_dir} exists and is not a folder")
+        if any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+            raise OutputRefused(f"{out_dir} exists and was not made by this generator "
+                                f"(no {MARKER}); refusing to replace it. Empty it yourself or choose another --out")
+
+
+def read_manifest(out_dir: Path) -> dict[str, str]:
+    try:
+        return json.loads((out_dir / MARKER).read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def clean_leftovers(out_dir: Path) -> None:
+    """Staging folders of builds that were killed: ours by name and marker."""
+    for p in out_dir.parent.glob(f".{out_dir.name}.staging-*"):
+        if (p / MARKER).is_file() or not any(p.iterdir()):
+            shutil.rmtree(p, ignore_errors=True)
+    for p in out_dir.parent.glob(f".{out_dir.name}.old-*"):
+        if (p / MARKER).is_file():
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _inside(root: Path, rel: str) -> Path:
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root.resolve()) or rel.startswith("/"):
+        raise OutputRefused(f"refusing to write {rel!r} outside the output folder")
+    return target
+
+
+def _link(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging)          # now holds the previous build
+        return
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    os.rename(out_dir, old)
+    os.rename(staging, out_dir)
+    shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): swap two folders in one atomic step."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    AT_FDCWD = -100
+    return fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0

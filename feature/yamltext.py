@@ -1,0 +1,44 @@
+"""YAML parsing that remembers where each key was written.
+
+Both config.yaml and article front matter need "file:line" in their error
+messages, which plain `yaml.safe_load` cannot give.
+"""
+from __future__ import annotations
+
+import yaml
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, message: str):
+        self.line = line
+        self.message = message
+        super().__init__(f"line {line}: {message}")
+
+
+def load_mapping(text: str, first_line: int = 1) -> tuple[dict, dict[str, int]]:
+    """Parse a YAML mapping; return it and the line of each top-level key
+    (and of each item of a list value, as `key[i]`).
+
+    `first_line` is the file line where `text` starts, so reported lines are
+    lines of the file, not of the fragment.
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise YamlProblem(line, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise YamlProblem(first_line, "expected a mapping of `key: value` lines")
+    lines = {}
+    for key, value in node.value:
+        lines[str(key.value)] = first_line + key.start_mark.line
+        if isinstance(value, yaml.SequenceNode):   # `figures[2]` → its own line
+            for i, item in enumerate(value.value):
+                lines[f"{key.value}[{i}]"] = first_line + item.start_mark.line
+    return data, lines
