@@ -1,0 +1,142 @@
+"""The importer on one screen: lines → blocks → kinds → placement →
+duplicates → flags, then (in `run`) render everything and write it."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from feature.diagnostics import Diagnostic
+
+from .drafts import draft_name, render_draft
+from .duplicates import drop_duplicates
+from .lines import (
+    assemble_blocks, glyph_flags, joins_of, mid_sentence_flags, quote_flags, read_lines,
+)
+from .placement import ArticlePlan, place
+from .records import (
+    BYLINE, DECK, Block, Flag, ImportedArticle, ImportResult, Join,
+)
+from .report import REPORT_NAME, render_report, summary_line
+from .structure import classify, parse_byline
+
+
+class RawTextError(Exception):
+    """A problem that stops the import, located in the raw file."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+        super().__init__(str(diagnostic))
+
+
+def import_raw(text: str, source_name: str) -> ImportResult:
+    lines, markers = read_lines(text)
+    if not lines:
+        raise RawTextError(Diagnostic(source_name, 1, "no text to import"))
+    blocks = classify(assemble_blocks(lines))
+    plans, unplaced_units = place(blocks)
+    if not plans:
+        raise RawTextError(Diagnostic(
+            source_name, lines[0].number,
+            "no headline found (a headline is a short line followed by a byline or a ——deck)"))
+    kept, dropped, near_copies = drop_duplicates(blocks)
+    articles = tuple(_article(plan, blocks, kept) for plan in plans)
+    unplaced = tuple(kept[i] for unit in unplaced_units for i in unit if kept[i])
+    final = [b for article in articles for b in article.blocks] + list(unplaced)
+    flags = (glyph_flags(final) + mid_sentence_flags(final) + quote_flags(final) + near_copies
+             + _placement_flags(articles) + _unplaced_flags(blocks, unplaced_units))
+    return ImportResult(
+        source_name=source_name,
+        line_count=len(text.splitlines()),
+        articles=articles,
+        unplaced=unplaced,
+        joins=tuple(_joins(blocks, kept)),
+        markers=tuple(markers),
+        duplicates=tuple(dropped),
+        flags=tuple(sorted(flags, key=lambda f: f.lines)),
+    )
+
+
+def _article(plan: ArticlePlan, blocks: list[Block], kept: list[Block | None]) -> ImportedArticle:
+    head = [blocks[i] for i in plan.head]
+    deck = next((b.text for b in head if b.kind == DECK), "")
+    byline = next((parse_byline(b.text) for b in head if b.kind == BYLINE), ()) or ()
+    body = tuple(kept[i] for unit, _ in plan.units for i in unit if kept[i] is not None)
+    return ImportedArticle(head[0].text, deck, byline, tuple(b.first_line for b in head),
+                           body, tuple(p for _, p in plan.units))
+
+
+def _joins(blocks: list[Block], kept: list[Block | None]) -> list[Join]:
+    """Every join made, noting those that ended up in a dropped copy."""
+    joins = []
+    for before, after in zip(blocks, kept):
+        for join in joins_of([before]):
+            if after is None:
+                join = Join(join.lines, join.seams, "in a copy dropped as a duplicate")
+            elif len(after.parts) < len(before.parts):
+                join = Join(join.lines, join.seams, "partly in a spliced copy that was cut")
+            joins.append(join)
+    return joins
+
+
+def _placement_flags(articles: tuple[ImportedArticle, ...]) -> list[Flag]:
+    return [Flag("guess", (p.first_line, p.last_line),
+                 f"placed in {a.headline} by guess: {p.note}")
+            for a in articles for p in a.placements if p.guess]
+
+
+def _unplaced_flags(blocks: list[Block], units: list[tuple[int, ...]]) -> list[Flag]:
+    return [Flag("unplaced", (blocks[u[0]].first_line, blocks[u[-1]].last_line),
+                 "could not place this text in any article; it is quoted in full in the report")
+            for u in units]
+
+
+def read_raw(raw_path: Path) -> str:
+    try:
+        data = raw_path.read_bytes()
+    except OSError as exc:
+        raise RawTextError(Diagnostic(str(raw_path), 0, f"cannot read: {exc.strerror}")) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RawTextError(Diagnostic(
+            str(raw_path), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})")) from None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(temporary, path)
+
+
+def render_outputs(result: ImportResult) -> dict[str, str]:
+    """Every output file's name and text, rendered before anything is written."""
+    files = {draft_name(n): render_draft(a, n, result.source_name)
+             for n, a in enumerate(result.articles, start=1)}
+    files[REPORT_NAME] = render_report(result, list(files))
+    return files
+
+
+def write_outputs(files: dict[str, str], out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            _write_atomically(out_dir / name, text)
+    except OSError as exc:
+        raise RawTextError(Diagnostic(str(out_dir), 0, f"cannot write: {exc.strerror}")) from None
+
+
+def run(raw_path: Path, out_dir: Path) -> int:
+    """Import `raw_path` into drafts and a report in `out_dir`; 0 on success,
+    1 (with a located error on stderr) when the import cannot be done."""
+    try:
+        result = import_raw(read_raw(raw_path), str(raw_path))
+        write_outputs(render_outputs(result), out_dir)
+    except RawTextError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(summary_line(result, out_dir / REPORT_NAME))
+    return 0

@@ -1,0 +1,114 @@
+"""The importer's nouns: raw lines, reconstructed blocks, and the record of
+every change made to the raw text (so the report can account for it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from feature.model import Reporter
+
+# Block kinds, in the newsroom's words.
+PARAGRAPH = "paragraph"
+QUOTE = "quote"          # a paragraph that is one short quotation (pull quote)
+HEADLINE = "headline"
+DECK = "deck"
+BYLINE = "byline"
+SUBHEAD = "subhead"
+TEXT_KINDS = (PARAGRAPH, QUOTE)
+
+
+@dataclass(frozen=True)
+class RawLine:
+    number: int          # 1-based line of the raw file
+    text: str            # normalised, jump marker removed
+    gap_before: int      # blank lines between this and the previous text line
+    marker: str = ""     # jump marker cut from the end of the line
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or heading rebuilt from one or more raw lines."""
+    parts: tuple[tuple[int, str], ...]   # (raw line, text it contributed)
+    kind: str = PARAGRAPH
+    gap_before: int = 0
+    marker: str = ""
+
+    @property
+    def text(self) -> str:
+        return "".join(text for _, text in self.parts)
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return tuple(number for number, _ in self.parts)
+
+    @property
+    def first_line(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def last_line(self) -> int:
+        return self.parts[-1][0]
+
+
+@dataclass(frozen=True)
+class Join:
+    lines: tuple[int, ...]
+    seams: tuple[str, ...]     # "…荣 | 誉表…" around each place lines met
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Marker:
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DroppedDuplicate:
+    lines: tuple[int, ...]     # raw lines the dropped copy came from
+    kept_lines: tuple[int, ...]
+    how: str                   # "exact", "fuzzy" or "spliced"
+    text: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str                  # "glyph", "mid-sentence", "unplaced", "guess", "near-duplicate"
+    lines: tuple[int, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Why a run of blocks was put in an article."""
+    first_line: int
+    last_line: int
+    how: str                   # "opening", "resemblance", "neighbour"
+    note: str
+    guess: bool
+
+
+@dataclass(frozen=True)
+class ImportedArticle:
+    headline: str
+    deck: str
+    byline: tuple[Reporter, ...]
+    head_lines: tuple[int, ...]
+    blocks: tuple[Block, ...]
+    placements: tuple[Placement, ...]
+
+    @property
+    def subheads(self) -> tuple[str, ...]:
+        return tuple(b.text for b in self.blocks if b.kind == SUBHEAD)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    source_name: str
+    line_count: int
+    articles: tuple[ImportedArticle, ...]
+    unplaced: tuple[Block, ...]
+    joins: tuple[Join, ...]
+    markers: tuple[Marker, ...]
+    duplicates: tuple[DroppedDuplicate, ...]
+    flags: tuple[Flag, ...]

@@ -1,0 +1,79 @@
+"""Tell headlines, decks, bylines, subheads and paragraphs apart.
+
+The rules are typographic, not about any one story: a heading is a short
+line without running-text punctuation; it is a headline when a deck or a
+byline follows it, a subhead otherwise.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from feature.model import Reporter
+
+from .punctuation import heading_like, skeleton
+from .records import (
+    BYLINE, DECK, HEADLINE, PARAGRAPH, QUOTE, SUBHEAD, Block,
+)
+
+_TITLE = re.compile(
+    r"(?:本报|首席|特约|见习|实习|驻\w{1,6})?(?:摄影)?(?:记者|通讯员|实习生|评论员)"
+)
+_NAME = re.compile(r"[\u4e00-\u9fff·]{2,6}")
+_DECK_DASHES = ("——", "—", "--")
+_MAX_QUOTE_CHARS = 40
+_MAX_DECK_CHARS = 40
+
+
+def parse_byline(text: str) -> tuple[Reporter, ...] | None:
+    """`首席记者 李凤霞`, `本报记者 王艳 通讯员 张三 李四` → reporters, or None
+    when anything on the line is neither a title nor a name."""
+    reporters: list[Reporter] = []
+    title = ""
+    for token in re.split(r"[\s、，,]+", text.strip()):
+        match = _TITLE.match(token)
+        if match:
+            title, token = match.group(), token[match.end():]
+            if not token:
+                continue
+        if not title or not _NAME.fullmatch(token):
+            return None
+        reporters.append(Reporter(name=token, title=title))
+    return tuple(reporters) or None
+
+
+def is_deck(text: str) -> bool:
+    """A short line opening with a dash, under a headline."""
+    core = skeleton(text)
+    return text.startswith(_DECK_DASHES) and 0 < len(core) <= _MAX_DECK_CHARS
+
+
+def is_pull_quote(text: str) -> bool:
+    """A paragraph that is nothing but one short quotation."""
+    inner = text[1:-1]
+    return (text.startswith("“") and text.endswith("”") and "“" not in inner
+            and "”" not in inner and 0 < len(skeleton(inner)) <= _MAX_QUOTE_CHARS)
+
+
+def _heading_kind(blocks: list[Block], index: int) -> str:
+    if parse_byline(blocks[index].text):
+        return BYLINE
+    following = blocks[index + 1].text if index + 1 < len(blocks) else ""
+    if following and (parse_byline(following) or is_deck(following)):
+        return HEADLINE
+    return SUBHEAD
+
+
+def _kind(blocks: list[Block], index: int) -> str:
+    block = blocks[index]
+    if len(block.parts) == 1 and is_deck(block.text):
+        return DECK
+    if len(block.parts) == 1 and heading_like(block.text):
+        return _heading_kind(blocks, index)
+    if is_pull_quote(block.text):
+        return QUOTE
+    return PARAGRAPH
+
+
+def classify(blocks: list[Block]) -> list[Block]:
+    return [replace(block, kind=_kind(blocks, index)) for index, block in enumerate(blocks)]
