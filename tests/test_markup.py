@@ -1,0 +1,89 @@
+"""Chinese Markdown rules: soft line breaks, heading anchors, raw HTML, unsafe URLs."""
+import pytest
+
+from feature.markup import MarkdownRenderer, join_cjk_lines, slugify
+
+
+@pytest.fixture(scope="module")
+def md():
+    return MarkdownRenderer()
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("自强不息，厚\n德载物", "<p>自强不息，厚德载物</p>"),
+    ("中文\nEnglish", "<p>中文\nEnglish</p>"),
+    ("English\n中文", "<p>English\n中文</p>"),
+    ("“你回来了？”\n她", "<p>“你回来了？”她</p>"),
+    ("한국어\n한국어", "<p>한국어\n한국어</p>"),           # Hangul keeps its space
+    ("**强调**\n中文", "<p><strong>强调</strong>中文</p>"),   # across an inline element
+    ("４６\n０", "<p>４６０</p>"),                          # full-width digits are wide
+])
+def test_soft_line_breaks_between_wide_characters_vanish(md, source, expected):
+    assert md.render(source).html == expected
+
+
+def test_line_breaks_inside_code_are_kept(md):
+    html = md.render("```\n中\n文\n```").html
+    assert "中\n文" in html
+    assert md.render("`中`\n`文`").html == "<p><code>中</code>\n<code>文</code></p>"
+
+
+def test_join_cjk_lines_keeps_latin_spacing():
+    assert join_cjk_lines("a\nb") == "a\nb"
+    assert join_cjk_lines("中\n文\nx") == "中文\nx"
+
+
+@pytest.mark.parametrize("text, slug", [
+    ("补齐短板强基础", "补齐短板强基础"),
+    ("一、补齐短板（上）：", "一补齐短板上"),
+    ("“百城提质” 三川蝶变", "百城提质-三川蝶变"),
+    ("Hello World", "hello-world"),
+    ("？！……", "section"),            # never empty
+])
+def test_slugify_keeps_chinese_and_drops_punctuation(text, slug):
+    assert slugify(text) == slug
+
+
+def test_heading_anchors_unique_stable_and_explicit(md):
+    source = "## 产城融合\n\n## 产城融合\n\n## 自定义 {#own-id}\n\n## ？？\n"
+    first = md.render(source)
+    again = md.render(source)
+    anchors = [h.anchor for h in first.toc]
+    assert anchors == ["产城融合", "产城融合_1", "own-id", "section"]
+    assert len(set(anchors)) == len(anchors) and all(anchors)
+    assert [h.anchor for h in again.toc] == anchors
+    assert [h.text for h in first.toc] == ["产城融合", "产城融合", "自定义", "？？"]
+    assert '<h2 id="own-id">' in first.html
+
+
+def test_raw_html_is_left_out_with_a_warning_naming_the_line(md):
+    body = md.render("第一段。\n\n<script>alert(1)</script>\n\n文字<b onclick=x>粗</b>。\n")
+    assert "<script" not in body.html and "<b" not in body.html
+    assert "粗" in body.html
+    lines = [line for line, message in body.warnings if "raw HTML left out" in message]
+    assert lines[0] == 2 and 4 in lines
+
+
+def test_raw_html_kept_when_config_allows():
+    body = MarkdownRenderer(allow_raw_html=True).render("<div class=x>保留</div>\n")
+    assert '<div class=x>保留</div>' in body.html and not body.warnings
+
+
+def test_entities_and_code_are_not_taken_for_raw_html(md):
+    body = md.render("A &amp; B &copy;\n\n    <code> block\n")
+    assert "&amp;" in body.html and "&copy;" in body.html
+    assert "&lt;code&gt;" in body.html
+    assert not body.warnings
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x",
+                                 " javascript:alert(1)", "vbscript:x"])
+def test_script_urls_are_disarmed(md, url):
+    body = md.render(f"[链接]({url}) ![图]({url})")
+    assert "javascript" not in body.html.lower() and "data:" not in body.html
+    assert any("unsafe link" in m for _, m in body.warnings)
+
+
+@pytest.mark.parametrize("url", ["https://example.com/a", "../other/index.html", "#anchor", "mailto:a@b.cn", "/x/"])
+def test_ordinary_urls_stay(md, url):
+    assert f'href="{url}"' in md.render(f"[链接]({url})").html
