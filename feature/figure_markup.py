@@ -1,0 +1,316 @@
+"""Traceable figures: sentence anchors and <data> figures in the rendered body.
+
+`SentenceExtension` adds a Treeprocessor (late: after inline patterns and
+soft-break joining) that, for each paragraph-like element (p; li without block
+children; a p inside blockquote or li is just a p), never inside pre/code
+and never in headings:
+
+* wraps each sentence in `<span class="sentence" id="s-1a2b3c">`;
+* wraps each figure in `<data value="2199000000" class="figure">21.99亿元</data>`
+  (`value` a plain decimal, the low end for ranges, plus `data-max`).
+
+Tables, headings, and a <p> that only holds a stashed block (fenced code,
+raw HTML) are left alone; a footnote mark (<sup id="fnref:…">) is not text.
+
+Sentence id scheme
+    "s-" + the first 6 hex digits of SHA-1 over the sentence's normalised
+    text (plain text, full-width digits made ASCII, all whitespace removed).
+    The id depends only on the sentence itself, so it is the same on every
+    build and survives edits anywhere else in the article. The n-th repeat
+    of a sentence (or, rarely, a different sentence whose hash collides) in
+    one document gets "-n" (s-1a2b3c-2); such ids shift if an earlier copy
+    is added or removed.
+
+Inline children (strong, em, a …)
+    An inline element lying wholly inside one sentence moves into that
+    sentence's span. An element a sentence boundary cuts through is not
+    split: the sentence gets one span per text run instead, inside and
+    outside the element; the first carries the id, the others
+    `data-sentence="<id>"` (all have class "sentence"). Inline code is never
+    entered: its text counts for the sentence split, but no span or figure
+    is put inside it (a sentence starting inside code cut by a boundary gets
+    an empty anchor span just before the code). A figure split by an inline element (**21.99**亿元)
+    is not wrapped.
+
+What the pipeline reads after `md.convert()`
+    `md.paragraphs`: [(subhead, plain text)], exactly `extract_figures`' input;
+    `md.sentences`: [SentenceRef(sentence_id, text, paragraph, subhead, index)].
+    `attach_sentence_ids(figures, md.sentences)` fills `KeyFigure.sentence_id`.
+    Both lists are replaced on every conversion and emptied by `md.reset()`.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import replace
+from typing import NamedTuple, Sequence
+
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from feature.figures import find_figures, format_number, normalise_digits, sentence_spans
+from feature.model import KeyFigure
+
+# After inline patterns (20), prettify (10) and the project's CJK soft-break
+# joining (1, feature/markup.py), so plain text has no stray newlines; before
+# Python-Markdown's unescape (0).
+_PRIORITY = 0.9
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SKIP = {"pre", "code", "script", "style", "data"}
+_BLOCKS = {"p", "ul", "ol", "div", "blockquote", "table", "pre", "dl", "hr",
+           "h1", "h2", "h3", "h4", "h5", "h6", "figure", "details"}
+_STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_ESCAPE = re.compile("\x02(\\d+)\x03")
+_PLACEHOLDER = re.compile("\x02[^\x02\x03]*\x03")
+
+
+class SentenceRef(NamedTuple):
+    """A sentence of the rendered body and its anchor."""
+    sentence_id: str
+    text: str
+    paragraph: int
+    subhead: str
+    index: int
+
+
+def sentence_id_base(sentence: str) -> str:
+    """The id a sentence gets when it is the first with its hash."""
+    normal = re.sub(r"\s+", "", normalise_digits(sentence))
+    return "s-" + hashlib.sha1(normal.encode("utf-8")).hexdigest()[:6]
+
+
+def attach_sentence_ids(figures: Sequence[KeyFigure],
+                        sentences: Sequence[SentenceRef]) -> list[KeyFigure]:
+    """Each figure with the id of its sentence (by paragraph and index)."""
+    ids = {(s.paragraph, s.index): s.sentence_id for s in sentences}
+    return [replace(f, sentence_id=ids.get((f.paragraph, f.sentence_index), ""))
+            for f in figures]
+
+
+class SentenceExtension(Extension):
+    """Sentence anchors and <data> figures; see the module docstring."""
+
+    def extendMarkdown(self, md) -> None:
+        md.registerExtension(self)
+        self.md = md
+        self.reset()
+        md.treeprocessors.register(SentenceTreeprocessor(md), "figure_sentences", _PRIORITY)
+
+    def reset(self) -> None:
+        self.md.sentences = []
+        self.md.paragraphs = []
+
+
+class SentenceTreeprocessor(Treeprocessor):
+    """Walks the body in document order, one paragraph-like element at a time."""
+
+    def run(self, root: etree.Element) -> None:
+        self.sentences: list[SentenceRef] = []
+        self.paragraphs: list[tuple[str, str]] = []
+        self.used: dict[str, int] = {}
+        self.subhead = ""
+        for child in root:
+            self._visit(child)
+        self.md.sentences, self.md.paragraphs = self.sentences, self.paragraphs
+
+    def _visit(self, el: etree.Element) -> None:
+        if el.tag in _HEADINGS:
+            self.subhead = self._plain("".join(el.itertext())).strip()
+        elif el.tag in _SKIP or _is_stashed_block(el):
+            return
+        elif el.tag == "p" or (el.tag == "li" and not any(c.tag == "p" for c in el)):
+            self._paragraph(el)
+            for child in [c for c in el if c.tag in _BLOCKS]:
+                self._visit(child)
+        else:
+            for child in el:
+                self._visit(child)
+
+    def _paragraph(self, el: etree.Element) -> None:
+        raw = _raw_text(el)
+        spans = [(a, b) for a, b in sentence_spans(_mask(raw)) if self._plain(raw[a:b]).strip()]
+        p_index = len(self.paragraphs)
+        self.paragraphs.append((self.subhead, self._plain(raw).strip()))
+        ids = []
+        for index, (a, b) in enumerate(spans):
+            text = self._plain(raw[a:b])
+            ids.append(self._new_id(text))
+            self.sentences.append(SentenceRef(ids[-1], text, p_index, self.subhead, index))
+        _SentenceWrapper(spans, ids).apply(el)
+        _wrap_figures(el)
+
+    def _new_id(self, text: str) -> str:
+        base = sentence_id_base(text)
+        self.used[base] = self.used.get(base, 0) + 1
+        return base if self.used[base] == 1 else f"{base}-{self.used[base]}"
+
+    def _plain(self, text: str) -> str:
+        """Placeholders resolved: stashed HTML as its text, escapes as chars.
+
+        Entities outside code are stashed, so a literal &lt; here comes from
+        inline code (escaped by Markdown) and is unescaped first.
+        """
+        for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")):
+            text = text.replace(entity, char)
+        text = _STASH.sub(self._stashed_text, text)
+        return _PLACEHOLDER.sub("", _ESCAPE.sub(lambda m: chr(int(m.group(1))), text))
+
+    def _stashed_text(self, m: re.Match) -> str:
+        blocks, n = self.md.htmlStash.rawHtmlBlocks, int(m.group(1))
+        item = blocks[n] if n < len(blocks) else ""
+        item = item if isinstance(item, str) else "".join(item.itertext())
+        return html.unescape(re.sub(r"<[^>]*>", "", item))
+
+
+def _is_stashed_block(el: etree.Element) -> bool:
+    """A <p> holding only a placeholder is a stashed block (fenced code, raw
+    HTML) that Python-Markdown swaps for the <p> later: leave it alone."""
+    return el.tag == "p" and not len(el) and bool(_STASH.fullmatch((el.text or "").strip()))
+
+
+def _is_text_child(child: etree.Element) -> bool:
+    """Counts towards the paragraph's text: not a block, not a footnote mark."""
+    return child.tag not in _BLOCKS and not _is_note_ref(child)
+
+
+def _is_note_ref(child: etree.Element) -> bool:
+    return child.tag == "sup" and child.get("id", "").startswith("fnref")
+
+
+def _text_length(child: etree.Element) -> int:
+    return len("".join(child.itertext())) if _is_text_child(child) else 0
+
+
+def _raw_text(el: etree.Element) -> str:
+    """The element's own text, inline children included, block children not."""
+    parts = [el.text or ""]
+    for child in el:
+        if _is_text_child(child):
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _mask(text: str) -> str:
+    """Placeholders blanked out (same length) so no digit or 。 inside counts."""
+    return _PLACEHOLDER.sub(lambda m: "\x01" * len(m.group()), text)
+
+
+class _SentenceWrapper:
+    """Rebuilds one element's content with a span per sentence (or fragment)."""
+
+    def __init__(self, spans: list[tuple[int, int]], ids: list[str]) -> None:
+        self.spans, self.ids, self.anchored = spans, ids, set()
+
+    def apply(self, el: etree.Element) -> None:
+        self._rebuild(el, 0)
+        for k in set(range(len(self.ids))) - self.anchored:
+            first = next((s for s in el.iter("span") if s.get("data-sentence") == self.ids[k]), None)
+            if first is not None:
+                del first.attrib["data-sentence"]
+                first.set("id", self.ids[k])
+
+    def _sentence_of(self, a: int, b: int) -> int | None:
+        for k, (s, e) in enumerate(self.spans):
+            if s <= a and b <= e and (a < b or s < a < e):
+                return k
+        return None
+
+    def _rebuild(self, el: etree.Element, pos: int) -> None:
+        items = self._text_items(el.text or "", pos)
+        pos += len(el.text or "")
+        for child in list(el):
+            length = _text_length(child)
+            k = None if child.tag in _BLOCKS else self._sentence_of(pos, pos + length)
+            if k is None and length and child.tag not in _SKIP:
+                self._rebuild(child, pos)
+            elif k is None and length:
+                items += self._markers(pos, pos + length)
+            items.append((k, child, pos))
+            pos += length
+            items += self._text_items(child.tail or "", pos)
+            pos += len(child.tail or "")
+        self._emit(el, items)
+
+    def _markers(self, a: int, b: int) -> list[tuple[None, etree.Element, int]]:
+        """Empty anchors for sentences that start inside code cut by a boundary."""
+        starts = [k for k, (s, _) in enumerate(self.spans) if a <= s < b and k not in self.anchored]
+        self.anchored.update(starts)
+        return [(None, etree.Element("span", {"class": "sentence", "id": self.ids[k]}), a)
+                for k in starts]
+
+    def _text_items(self, text: str, pos: int) -> list[tuple[int | None, str, int]]:
+        end = pos + len(text)
+        cuts = sorted({pos, end} | {c for span in self.spans for c in span if pos < c < end})
+        return [(self._sentence_of(a, b), text[a - pos:b - pos], a)
+                for a, b in zip(cuts, cuts[1:])]
+
+    def _emit(self, el: etree.Element, items: list) -> None:
+        el.text = None
+        for child in list(el):
+            el.remove(child)
+        groups: list[tuple[int | None, int, list]] = []
+        for k, payload, start in items:
+            if groups and groups[-1][0] == k:
+                groups[-1][2].append(payload)
+            else:
+                groups.append((k, start, [payload]))
+        for k, start, payloads in groups:
+            target = el if k is None else self._span(el, k, start)
+            for payload in payloads:
+                _append(target, payload)
+
+    def _span(self, el: etree.Element, k: int, start: int) -> etree.Element:
+        span = etree.SubElement(el, "span", {"class": "sentence"})
+        if start == self.spans[k][0] and k not in self.anchored:
+            span.set("id", self.ids[k])
+            self.anchored.add(k)
+        else:
+            span.set("data-sentence", self.ids[k])
+        return span
+
+
+def _append(target: etree.Element, payload: str | etree.Element) -> None:
+    if isinstance(payload, str):
+        if len(target):
+            target[-1].tail = (target[-1].tail or "") + payload
+        else:
+            target.text = (target.text or "") + payload
+    else:
+        payload.tail = None
+        target.append(payload)
+
+
+def _wrap_figures(el: etree.Element) -> None:
+    """Each figure in el's text runs (not in code, not in block children) → <data>."""
+    lead, nodes = _figure_nodes(el.text or "")
+    el.text = lead
+    for i, node in enumerate(nodes):
+        el.insert(i, node)
+    for child in [c for c in el if c not in nodes]:
+        if child.tag not in _SKIP and _is_text_child(child):
+            _wrap_figures(child)
+        lead, nodes_after = _figure_nodes(child.tail or "")
+        child.tail = lead
+        at = list(el).index(child) + 1
+        for i, node in enumerate(nodes_after):
+            el.insert(at + i, node)
+
+
+def _figure_nodes(text: str) -> tuple[str, list[etree.Element]]:
+    """Text split into a lead string and <data> elements carrying the rest as tails."""
+    matches = find_figures(_mask(text))
+    if not matches:
+        return text, []
+    nodes = []
+    for i, m in enumerate(matches):
+        data = etree.Element("data", {"value": format_number(m.value), "class": "figure"})
+        if m.value_max is not None:
+            data.set("data-max", format_number(m.value_max))
+        data.text = text[m.start:m.end]
+        following = matches[i + 1].start if i + 1 < len(matches) else len(text)
+        data.tail = text[m.end:following]
+        nodes.append(data)
+    return text[:matches[0].start], nodes
