@@ -28,10 +28,22 @@ def _parser() -> argparse.ArgumentParser:
     _site_options(build)
     build.set_defaults(run=run_build)
 
+    printing = sub.add_parser("print", help="build, then the print edition (dist/print/index.html; --pdf: edition.pdf)")
+    _site_options(printing)
+    printing.add_argument("--pdf", action="store_true", help="also render dist/print/edition.pdf with WeasyPrint")
+    printing.set_defaults(run=run_print)
+
     imp = sub.add_parser("import", help="turn raw print text into draft Markdown articles and a cleaning report")
     imp.add_argument("raw", type=Path, help="raw text extracted from the print pages")
     imp.add_argument("--out", type=Path, required=True, help="folder for the drafts and import-report.md")
     imp.set_defaults(run=run_import)
+
+    dep = sub.add_parser("deploy", help="publish the built folder to a folder or an rsync/SSH destination")
+    dep.add_argument("target", metavar="TARGET", help="a local folder, or [user@]host:path (rsync over SSH)")
+    dep.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: config.yaml)")
+    dep.add_argument("--out", type=Path, help="the built folder to publish (default: `output` in config.yaml, dist/)")
+    dep.add_argument("--dry-run", action="store_true", help="list what would change, change nothing")
+    dep.set_defaults(run=run_deploy)
     return parser
 
 
@@ -47,9 +59,9 @@ def load_site_config(args):
     return config.with_overrides(base_url=getattr(args, "base_url", None))
 
 
-def report_problems(diagnostics, stream=sys.stderr) -> None:
+def report_problems(diagnostics) -> None:
     for d in diagnostics:
-        print(str(d), file=stream)
+        print(str(d), file=sys.stderr)
 
 
 def run_build(args) -> int:
@@ -68,12 +80,43 @@ def run_build(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     report_problems(result.warnings)
+    if not config.site_origin:
+        print(f"note: base_url `{config.base_url}` has no https://host, so canonical and og:url links "
+              f"and sitemap.xml are left out; for production build with the full public URL "
+              f"(--base-url https://example.cn/specials/x/)", file=sys.stderr)
     out = args.out or config.output_dir
     w = result.written
     print(f"built {len(result.edition.articles)} articles, {len(result.files)} files into {out} "
           f"in {result.timings['total'] * 1000:.0f} ms ({w['written']} written, {w['linked']} unchanged, "
           f"{result.links_checked} links checked, {len(result.warnings)} warning(s))")
     return 0
+
+
+def run_deploy(args) -> int:
+    from .deploy import DeployRefused, publish
+    from .diagnostics import BuildError
+    try:
+        source = args.out or load_site_config(args).output_dir
+        report = publish(source, args.target, dry_run=args.dry_run)
+    except BuildError as exc:
+        report_problems(exc.diagnostics)
+        return 1
+    except DeployRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for name in report.uploaded:
+        print(f"+ {name}")
+    for name in report.deleted:
+        print(f"- {name}")
+    verb = "would change" if report.dry_run else "changed"
+    print(f"deploy to {report.target}: {verb} {report.changes} file(s) "
+          f"({len(report.uploaded)} new or changed, {len(report.deleted)} removed)")
+    return 0
+
+
+def run_print(args) -> int:
+    from . import printing
+    return printing.run(args)
 
 
 def run_import(args) -> int:

@@ -16,6 +16,7 @@ from .assets import Assets
 from .config import Config
 from .diagnostics import BuildError, Diagnostic
 from .model import Article, Edition, Section
+from .printing import for_print
 from .structured import structured_data_for
 from . import urls
 
@@ -41,6 +42,7 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinj
         autoescape=True, undefined=jinja2.StrictUndefined, bytecode_cache=cache,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = plain_number
+    env.filters["for_print"] = for_print      # print.html: links and ids made for paper
     return env
 
 
@@ -96,19 +98,20 @@ def render_page(env: jinja2.Environment, page: Page, context: dict) -> bytes:
         raise BuildError([Diagnostic(f"templates/{exc.name or page.template}", exc.lineno or 0,
                                      f"template syntax: {exc.message}")]) from None
     except (jinja2.UndefinedError, jinja2.TemplateError, KeyError, TypeError, AttributeError) as exc:
-        name, line = _template_frame(page.template)
+        name, line = _template_frame(page.template, Path(env.loader.searchpath[0]))
         raise BuildError([Diagnostic(name, line, f"{type(exc).__name__}: {exc} "
                                                  f"(while rendering {page.output_path})")]) from None
 
 
-def _template_frame(default: str) -> tuple[str, int]:
-    """Jinja rewrites tracebacks so template frames carry the template's file and line."""
+def _template_frame(default: str, templates_dir: Path) -> tuple[str, int]:
+    """Jinja rewrites tracebacks so template frames carry the template's file and line;
+    the innermost one is where the problem is."""
     tb = sys.exc_info()[2]
     found = (f"templates/{default}", 0)
     while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt")):
-            found = (f"templates/{Path(filename).name}", tb.tb_lineno)
+        filename = Path(tb.tb_frame.f_code.co_filename)
+        if filename.is_relative_to(templates_dir):
+            found = (f"templates/{filename.relative_to(templates_dir).as_posix()}", tb.tb_lineno)
         tb = tb.tb_next
     return found
 

@@ -1,0 +1,59 @@
+"""config.yaml → Config, with every problem reported by line."""
+import pytest
+
+from feature.config import load_config
+from feature.diagnostics import BuildError
+
+
+def write(tmp_path, text):
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_real_config_loads():
+    from pathlib import Path
+    config = load_config(Path(__file__).parent.parent / "config.yaml")
+    assert config.language == "zh-CN"
+    assert [s.key for s in config.sections] == ["fupin", "baicheng"]
+    assert config.title and config.newspaper
+
+
+def test_fields_and_defaults(tmp_path):
+    config = load_config(write(tmp_path, "title: 专题\ndate: 2019-08-01\nsections:\n  - {key: a, title: 甲}\n"))
+    assert config.title == "专题" and config.date == "2019-08-01"
+    assert config.sections[0].title == "甲"
+    assert config.output_dir == (tmp_path / "dist").resolve()
+    assert config.print.paper == "A4" and config.base_url == "/"
+
+
+@pytest.mark.parametrize("base_url, path, origin", [
+    ("/", "/", ""),
+    ("/specials/2019-zhoukou", "/specials/2019-zhoukou/", ""),
+    ("https://news.example.cn/specials/x/", "/specials/x/", "https://news.example.cn"),
+    ("https://news.example.cn", "/", "https://news.example.cn"),
+])
+def test_base_url_gives_site_path_and_origin(tmp_path, base_url, path, origin):
+    config = load_config(write(tmp_path, f"title: t\nbase_url: {base_url}\nsections:\n  - {{key: a, title: 甲}}\n"))
+    assert (config.site_path, config.site_origin) == (path, origin)
+
+
+@pytest.mark.parametrize("text, line, fragment", [
+    ("titel: x\nsections: [{key: a, title: b}]\n", 1, 'unknown key `titel` (did you mean "title"?)'),
+    ("title: x\n", 1, "missing required key `sections`"),
+    ("title: x\nsections: [{key: A B, title: b}]\n", 2, "must use a-z"),
+    ("title: x\nsections: [{key: a}]\n", 2, "needs `key` and `title`"),
+    ("title: x\nsections: [{key: a, title: b}, {key: a, title: c}]\n", 2, "declared twice"),
+    ("title: x\nsections: [{key: a, title: b}]\nallow_raw_html: maybe\n", 3, "must be true or false"),
+    ("title: [x\n", 2, "invalid YAML"),
+])
+def test_bad_config_names_the_line(tmp_path, text, line, fragment):
+    with pytest.raises(BuildError) as exc:
+        load_config(write(tmp_path, text))
+    assert any(d.path == "config.yaml" and d.line == line and fragment in d.message
+               for d in exc.value.diagnostics), [str(d) for d in exc.value.diagnostics]
+
+
+def test_missing_config_is_a_clear_error(tmp_path):
+    with pytest.raises(BuildError, match="config file not found"):
+        load_config(tmp_path / "config.yaml")

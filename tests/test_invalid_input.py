@@ -1,0 +1,89 @@
+"""Bad input: a clear error naming file and line, every problem in one run,
+and the previous dist/ left byte-for-byte as it was."""
+import pytest
+
+from feature.cli import main
+from tests.conftest import article
+
+GOOD = {"content/alpha/good.md": article("好文章", "alpha", body="正文。\n")}
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(make_edition, capsys):
+    """An edition with a good previous build in dist/; returns (root, build-again)."""
+    root = make_edition(GOOD)
+    assert main(["build", "--config", str(root / "config.yaml")]) == 0
+    capsys.readouterr()
+    before = snapshot(root / "dist")
+
+    def rebuild():
+        code = main(["build", "--config", str(root / "config.yaml")])
+        err = capsys.readouterr().err
+        assert code == 1, err
+        assert snapshot(root / "dist") == before, "a failed build changed dist/"
+        assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []
+        return err
+    return root, rebuild
+
+
+CASES = {
+    "invalid YAML": ({"content/alpha/bad.md": "---\nheadline: 标题\nsection: [alpha\n---\n正文\n"},
+                     "content/alpha/bad.md:3: error: invalid YAML"),
+    "missing headline": ({"content/alpha/bad.md": "---\nsection: alpha\n---\n正文\n"},
+                         "content/alpha/bad.md:1: error: missing required `headline`"),
+    "missing section": ({"content/alpha/bad.md": "---\nheadline: 标题\n---\n正文\n"},
+                        "content/alpha/bad.md:1: error: missing required `section`"),
+    "unknown section": ({"content/alpha/bad.md": article("标题", "alpah")},
+                        'content/alpha/bad.md:3: error: unknown section `alpah` (did you mean "alpha"?)'),
+    "duplicate slug": ({"content/beta/good.md": article("另一篇", "alpha", slug="good")},
+                       "two sources for one page `alpha/good/`: content/alpha/good.md and content/beta/good.md"),
+    "slug escaping the output": ({"content/alpha/bad.md": article("标题", "alpha", slug="../../../etc")},
+                                 "content/alpha/bad.md:4: error: slug `../../../etc` must be lower-case"),
+    "non-UTF-8 file": ({"content/alpha/bad.md": "---\nheadline: 标题\nsection: alpha\n---\n".encode("gbk")},
+                       "content/alpha/bad.md:2: error: not UTF-8 text"),
+    "empty file": ({"content/alpha/bad.md": ""}, "content/alpha/bad.md:1: error: empty file"),
+    "undefined template variable": ({"templates/partials/byline.html": "{{ article.reporter_name }}"},
+                                    "templates/partials/byline.html:1: error: UndefinedError"),
+    "template syntax": ({"templates/section.html": "{% extends 'base.html' %}\n{% block main %}\n{% if %}\n"},
+                        "templates/section.html:3: error: template syntax"),
+    "link to a missing anchor": ({"content/alpha/bad.md": article("标题", "alpha", body="[见](../good/index.html#没有)\n")},
+                                 "content/alpha/bad.md: error: link to missing anchor `../good/index.html#没有`"),
+    "link to a missing page": ({"content/alpha/bad.md": article("标题", "alpha", body="[见](../gone/index.html)\n")},
+                               "content/alpha/bad.md: error: link to missing page `../gone/index.html`"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_names_file_and_line_and_keeps_dist(built, case):
+    root, rebuild = built
+    files, message = CASES[case]
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    err = rebuild()
+    assert message in err
+    assert "previous output was left untouched" in err
+
+
+def test_every_problem_is_reported_in_one_run(built):
+    root, rebuild = built
+    (root / "content/alpha/a.md").write_text("---\nsection: alpha\n---\n")
+    (root / "content/alpha/b.md").write_text(article("乙", "nowhere"))
+    (root / "content/alpha/c.md").write_text("")
+    err = rebuild()
+    assert "content/alpha/a.md:1: error: missing required `headline`" in err
+    assert "content/alpha/b.md:3: error: unknown section `nowhere`" in err
+    assert "content/alpha/c.md:1: error: empty file" in err
+    assert "3 error(s)" in err
+
+
+def test_bad_config_names_line_and_keeps_dist(built):
+    root, rebuild = built
+    (root / "config.yaml").write_text((root / "config.yaml").read_text() + "outptu: x\n")
+    assert 'config.yaml:12: error: unknown key `outptu` (did you mean "output"?)' in rebuild()

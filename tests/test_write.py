@@ -1,0 +1,96 @@
+"""Atomic output: staging + swap, the marker, and never deleting what is not ours."""
+import os
+
+import pytest
+
+from feature.write import MARKER, OutputRefused, clean_leftovers, write_site
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_first_write_then_unchanged_files_are_linked(tmp_path):
+    out = tmp_path / "dist"
+    stats = write_site({"index.html": b"a", "x/index.html": b"b"}, out)
+    assert stats == {"written": 2, "linked": 0, "removed": 0}
+    stats = write_site({"index.html": b"a", "x/index.html": b"c"}, out)
+    assert stats == {"written": 1, "linked": 1, "removed": 0}
+    assert (out / "x/index.html").read_bytes() == b"c"
+    stats = write_site({"index.html": b"a"}, out)
+    assert stats["removed"] == 1 and not (out / "x").exists()
+    assert (out / MARKER).is_file()
+
+
+def test_rewritten_file_never_changes_the_previous_build_in_place(tmp_path):
+    out = tmp_path / "dist"
+    write_site({"a.html": b"one"}, out)
+    old_inode = (out / "a.html").stat().st_ino
+    held = open(out / "a.html", "rb")            # a reader mid-request
+    write_site({"a.html": b"two"}, out)
+    assert held.read() == b"one"                  # the old file was not overwritten
+    assert (out / "a.html").stat().st_ino != old_inode
+    held.close()
+
+
+def test_refuses_a_folder_it_did_not_make(tmp_path):
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.docx").write_bytes(b"years of work")
+    with pytest.raises(OutputRefused, match="was not made by this generator"):
+        write_site({"index.html": b"x"}, out)
+    assert (out / "thesis.docx").read_bytes() == b"years of work"
+    assert [p.name for p in tmp_path.iterdir()] == ["precious"]   # no staging left behind
+
+
+def test_refuses_to_replace_sources(tmp_path):
+    (tmp_path / "content").mkdir()
+    with pytest.raises(OutputRefused, match="would replace"):
+        write_site({"index.html": b"x"}, tmp_path, protected=[tmp_path / "content"])
+    with pytest.raises(OutputRefused, match="would replace"):
+        write_site({"index.html": b"x"}, tmp_path / "content", protected=[tmp_path / "content"])
+
+
+def test_paths_escaping_the_output_are_refused(tmp_path):
+    out = tmp_path / "dist"
+    write_site({"index.html": b"ok"}, out)
+    with pytest.raises(OutputRefused, match="outside the output folder"):
+        write_site({"../evil.html": b"x"}, out)
+    assert not (tmp_path / "evil.html").exists()
+    assert snapshot(out)["index.html"] == b"ok"
+
+
+def test_failure_mid_write_leaves_previous_output_intact(tmp_path, monkeypatch):
+    out = tmp_path / "dist"
+    write_site({"index.html": b"old", "a/index.html": b"old a"}, out)
+    before = snapshot(out)
+
+    class Boom(dict):
+        def items(self):
+            yield "index.html", b"new"
+            raise OSError("disk full")
+    with pytest.raises(OSError, match="disk full"):
+        write_site(Boom(), out)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_leftovers_of_killed_builds_are_cleaned_only_if_ours(tmp_path):
+    out = tmp_path / "dist"
+    ours = tmp_path / ".dist.staging-999"
+    ours.mkdir()
+    (ours / MARKER).write_text("{}")
+    (ours / "half.html").write_text("x")
+    foreign = tmp_path / ".dist.staging-123"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("not ours")
+    clean_leftovers(out)
+    assert not ours.exists() and (foreign / "keep.txt").exists()
+
+
+def test_output_is_deterministic(tmp_path):
+    files = {"b.html": b"2", "a.html": b"1"}
+    write_site(files, tmp_path / "one")
+    write_site(dict(reversed(files.items())), tmp_path / "two")
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
