@@ -5,25 +5,62 @@ linear time, so rendering a page never rescans the edition.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from .config import Config
 from .diagnostics import Diagnostics
 from .markup import MarkdownRenderer
-from .model import Article, ArticleLink, Edition, Section
+from .figure_markup import attach_sentence_ids
+from .figures import curated_problem, extract_figures, find_curated, rank_figures
+from .model import Article, ArticleLink, Edition, KeyFigure, Section
 from . import urls
 
 
-def enrich_article(article: Article, renderer: MarkdownRenderer, problems: Diagnostics) -> Article:
+def enrich_article(article: Article, renderer: MarkdownRenderer, problems: Diagnostics,
+                   sidebar_size: int = 8) -> Article:
     """One article's body rendered; depends on nothing but the article itself."""
     body = renderer.render(article.body_markdown)
     shown = f"content/{article.source.as_posix()}"
     for offset, message in body.warnings:
         problems.warning(shown, article.source_line + offset, message)
     path = urls.article_path(article.section, article.slug)
-    return replace(article, body_html=body.html, toc=body.toc, plain_text=_plain(body.html),
+    figures = attach_sentence_ids(extract_figures(body.paragraphs), body.sentences)
+    text = "\n".join(p for _, p in body.paragraphs)
+    return replace(article, body_html=body.html, toc=body.toc, plain_text=text,
+                   key_figures=tuple(sidebar_figures(article, figures, text, sidebar_size, problems)),
                    output_path=path, url=urls.pretty_url(path))
+
+
+def sidebar_figures(article: Article, figures: list[KeyFigure], text: str, size: int,
+                    problems: Diagnostics) -> list[KeyFigure]:
+    """The editor's curated figures, each verified against the text; else the top-ranked."""
+    if not article.curated_figures:
+        return rank_figures(figures, size)
+    chosen = []
+    for curated in article.curated_figures:
+        found = find_curated(curated, figures, text)
+        if found is None:
+            problems.error(f"content/{article.source.as_posix()}", curated.line,
+                           curated_problem(curated, figures, text))
+        else:
+            chosen.append(found)
+    return chosen
+
+
+def check_figure_consistency(edition: Edition, problems: Diagnostics) -> None:
+    """Warn when one label carries different numbers in different articles
+    (1031个工作队 here, 1013个工作队 there): one of them is a typo."""
+    seen: dict[tuple[str, str], tuple[Article, KeyFigure]] = {}
+    for a in edition.articles:
+        for f in a.key_figures:
+            key = (f.label, f.unit)
+            if not f.label:
+                continue
+            other = seen.setdefault(key, (a, f))
+            if other[0].source != a.source and other[1].value != f.value:
+                problems.warning(f"content/{a.source.as_posix()}", a.line_of("figures"),
+                                 f"“{f.label}” is {f.text} here but {other[1].text} in "
+                                 f"content/{other[0].source.as_posix()}; check which is right")
 
 
 def assemble_edition(articles: list[Article], config: Config) -> Edition:
@@ -56,13 +93,3 @@ def reading_order(articles: list[Article], config: Config) -> list[Article]:
         order = a.order if a.order is not None else float("inf")
         return (explicit, section_rank.get(a.section, len(section_rank)), order, a.source.as_posix())
     return sorted(articles, key=key)
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _plain(html: str) -> str:
-    """Paragraph text without markup, for search, feeds and descriptions."""
-    import html as htmllib
-    blocks = re.split(r"</(?:p|h[1-6]|li|blockquote)>", html)
-    return "\n".join(t for t in (htmllib.unescape(_TAG.sub("", b)).strip() for b in blocks) if t)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .diagnostics import BuildError, Diagnostics
-from .enrich import assemble_edition, enrich_article
+from .enrich import assemble_edition, check_figure_consistency, enrich_article
 from .load import find_sources, parse_article
 from .markup import MarkdownRenderer
 from .pipeline import BuildResult, render_edition
@@ -41,6 +41,7 @@ class IncrementalBuilder:
         articles = self._load_and_enrich(config, problems)
         prepared = time.perf_counter()
         edition = assemble_edition(articles, config)
+        check_figure_consistency(edition, problems)
         files, checked = render_edition(edition, config, problems)
         protected = [config.content_dir, config.templates_dir, config.static_dir, self.config_path]
         written = write_site(files, self.out_dir or config.output_dir, protected)
@@ -49,9 +50,12 @@ class IncrementalBuilder:
         return BuildResult(edition, files, problems.warnings, checked, timings, written)
 
     def _load_and_enrich(self, config: Config, problems: Diagnostics) -> list:
-        if self._renderer is None or self._renderer_flag != config.allow_raw_html:
+        # Enriched articles depend on these config values too: a change drops the cache.
+        flags = (config.allow_raw_html, config.sidebar_figures)
+        if self._renderer is None or self._renderer_flag != flags:
             self._renderer = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
-            self._renderer_flag = config.allow_raw_html
+            self._renderer_flag = flags
+            self._sidebar_size = config.sidebar_figures
             self._articles.clear()
             self._enrich_cache.clear()
         loaded, seen = [], set()
@@ -85,7 +89,7 @@ class IncrementalBuilder:
     def _enriched(self, article, digest: str, problems: Diagnostics):
         if digest not in self._enrich_cache:
             local = Diagnostics()
-            self._enrich_cache[digest] = (enrich_article(article, self._renderer, local), local.items)
+            self._enrich_cache[digest] = (enrich_article(article, self._renderer, local, self._sidebar_size), local.items)
         enriched, warnings = self._enrich_cache[digest]
         problems.items.extend(warnings)
         return enriched

@@ -15,6 +15,7 @@ import jinja2
 from .assets import Assets
 from .config import Config
 from .diagnostics import BuildError, Diagnostic
+from .figures import format_number
 from .model import Article, Edition, Section
 from .printing import for_print
 from .structured import structured_data_for

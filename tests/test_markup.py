@@ -1,4 +1,6 @@
 """Chinese Markdown rules: soft line breaks, heading anchors, raw HTML, unsafe URLs."""
+import re
+
 import pytest
 
 from feature.markup import MarkdownRenderer, join_cjk_lines, slugify
@@ -7,6 +9,11 @@ from feature.markup import MarkdownRenderer, join_cjk_lines, slugify
 @pytest.fixture(scope="module")
 def md():
     return MarkdownRenderer()
+
+
+def bare(html: str) -> str:
+    """The HTML without the sentence anchors and figure markup (tested elsewhere)."""
+    return re.sub(r'<span class="sentence"[^>]*>|</span>|<data[^>]*>|</data>', "", html)
 
 
 @pytest.mark.parametrize("source, expected", [
@@ -19,13 +26,13 @@ def md():
     ("４６\n０", "<p>４６０</p>"),                          # full-width digits are wide
 ])
 def test_soft_line_breaks_between_wide_characters_vanish(md, source, expected):
-    assert md.render(source).html == expected
+    assert bare(md.render(source).html) == expected
 
 
 def test_line_breaks_inside_code_are_kept(md):
     html = md.render("```\n中\n文\n```").html
     assert "中\n文" in html
-    assert md.render("`中`\n`文`").html == "<p><code>中</code>\n<code>文</code></p>"
+    assert bare(md.render("`中`\n`文`").html) == "<p><code>中</code>\n<code>文</code></p>"
 
 
 def test_join_cjk_lines_keeps_latin_spacing():
@@ -80,7 +87,7 @@ def test_entities_and_code_are_not_taken_for_raw_html(md):
                                  " javascript:alert(1)", "vbscript:x"])
 def test_script_urls_are_disarmed(md, url):
     body = md.render(f"[链接]({url}) ![图]({url})")
-    assert "javascript" not in body.html.lower() and "data:" not in body.html
+    assert not re.search(r'(href|src)="[^"]*(script|data):', body.html, re.I), body.html
     assert any("unsafe link" in m for _, m in body.warnings)
 
 
