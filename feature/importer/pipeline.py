@@ -133,6 +133,7 @@ def run(raw_path: Path, out_dir: Path) -> int:
     """Import `raw_path` into drafts and a report in `out_dir`; 0 on success,
     1 (with a located error on stderr) when the import cannot be done."""
     try:
+        raw_path, out_dir = Path(raw_path), Path(out_dir)
         result = import_raw(read_raw(raw_path), str(raw_path))
         write_outputs(render_outputs(result), out_dir)
     except RawTextError as error:

@@ -114,10 +114,12 @@ def _by_resemblance(blocks, segments, owners) -> None:
                and len(skeleton(_text(blocks, segments[n].indices))) >= _MIN_COMPARABLE_CHARS}
     while pending and articles:
         scored = {n: _scores(profiles[n], articles, weights) for n in pending}
-        number = max(pending, key=lambda n: scored[n][0] / (scored[n][1] + 1e-9))
-        best, runner_up, article = scored[number]
-        if best < _MIN_SCORE or best < _MIN_MARGIN * runner_up:
+        clear = [n for n, (best, runner_up, _) in scored.items()
+                 if best >= _MIN_SCORE and best >= _MIN_MARGIN * runner_up]
+        if not clear:
             return
+        number = max(clear, key=lambda n: scored[n][0] / (scored[n][1] + 1e-9))
+        best, runner_up, article = scored[number]
         pending.remove(number)
         articles[article] += profiles[number]
         first, last = _span(blocks, segments[number].indices)

@@ -17,6 +17,7 @@ HARD_CONTINUATIONS = "，、；：,;:“‘「『（(《【—"
 RUNNING_TEXT_PUNCT = frozenset("，。！？；：、,!?;:")
 # What decoders print for a character they could not map.
 UNDECODED_GLYPHS = frozenset("■□▯\ufffd〓")
+_CANNOT_OPEN = frozenset("，。、；：！？,.;:!?）)”’」』》】")
 # Headings longer than this are rare enough to treat as running text.
 MAX_HEADING_CHARS = 24
 
@@ -60,9 +61,11 @@ def heading_like(text: str) -> bool:
 
 
 def starts_mid_word(text: str) -> bool:
-    """A single character before the first punctuation mark ("坚，…",
-    "画。") is the tail of a word cut at the end of the previous line:
-    Chinese sentences do not open that way."""
+    """A line opening with a clause-closing mark, or with a single character
+    before the first punctuation mark ("坚，…", "画。"), is the tail of a
+    sentence cut at the end of the previous line: sentences do not open so."""
+    if text[:1] and text[0] in _CANNOT_OPEN:
+        return True
     for index, ch in enumerate(text):
         if unicodedata.category(ch)[0] == "P":
             return index == 1

@@ -17,6 +17,10 @@ def _lines(lines: tuple[int, ...]) -> str:
     return f"lines {lines[0]}–{lines[-1]}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _excerpt(text: str) -> str:
     return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "…"
 
@@ -32,7 +36,7 @@ def figures(result: ImportResult) -> dict[str, int]:
 
 def summary_line(result: ImportResult, report_path: Path) -> str:
     counts = ", ".join(f"{n} {name}" for name, n in figures(result).items())
-    return f"{result.source_name}: {len(result.articles)} articles; {counts}; see {report_path}"
+    return f"{result.source_name}: {_count(len(result.articles), 'article')}; {counts}; see {report_path}"
 
 
 def _placement(p: Placement) -> str:
@@ -66,7 +70,7 @@ def _unplaced(blocks: tuple[Block, ...]) -> list[str]:
 def render_report(result: ImportResult, drafts: list[str]) -> str:
     kinds = Counter(d.how for d in result.duplicates)
     out = [f"# Import report: {result.source_name}", "",
-           f"{result.line_count} raw lines, {len(result.articles)} articles.", "",
+           f"{result.line_count} raw lines, {_count(len(result.articles), 'article')}.", "",
            "| | count |", "|---|---|"]
     out += [f"| {name} | {n} |" for name, n in figures(result).items()]
     out += ["", "Duplicates by kind: " + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"), ""]

@@ -30,7 +30,7 @@ def parse_byline(text: str) -> tuple[Reporter, ...] | None:
     when anything on the line is neither a title nor a name."""
     reporters: list[Reporter] = []
     title = ""
-    for token in re.split(r"[\s、，,]+", text.strip()):
+    for token in re.split(r"[\s、]+", text.strip()):
         match = _TITLE.match(token)
         if match:
             title, token = match.group(), token[match.end():]
