@@ -24,6 +24,7 @@ from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .model import Heading
+from .photos import PhotoExtension
 
 _NO_BREAK_FIX = {"code", "pre", "script", "style"}
 _SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|/|\.|[^:/?#]*([/?#]|$))", re.I)
@@ -150,6 +151,7 @@ class MarkdownRenderer:
             "attr_list", "tables", "sane_lists", "fenced_code", "footnotes",
             ChineseMarkdown(),
             TocExtension(slugify=slugify, toc_depth="2-4", permalink=False),
+            PhotoExtension(),
             *extra_extensions,
         ], output_format="html")
         self.md.allow_raw_html = allow_raw_html

@@ -17,6 +17,7 @@ from .links import check_links
 from .load import load_articles
 from .markup import MarkdownRenderer
 from .model import Edition
+from .photos import place_photos, relink_media
 from .postprocess import STEPS
 from .render import make_environment, pages_of, render_site
 from .validate import validate_edition
@@ -50,8 +51,10 @@ def render_edition(edition: Edition, config: Config, problems: Diagnostics) -> t
     """render → post-process → link check: every output file, in memory."""
     assets = collect_assets(config.static_dir)
     env = make_environment(config.templates_dir)
+    edition, media = place_photos(edition, config, problems)
     files = dict(assets.files)
-    files.update(render_site(env, edition, config, assets))
+    files.update(media)
+    files.update(relink_media(render_site(env, edition, config, assets)))
     for step in STEPS:
         files.update(step(edition, config))
     sources = {p.output_path: (f"content/{p.article.source.as_posix()}" if p.article
