@@ -6,6 +6,7 @@ no plugin bus. They run in memory, before the output folder is touched.
 from __future__ import annotations
 
 import json
+import uuid
 from xml.sax.saxutils import escape
 
 from .config import Config
@@ -15,6 +16,10 @@ from . import urls
 
 
 def sitemap(edition: Edition, config: Config) -> dict[str, bytes]:
+    # The sitemap protocol requires absolute URLs: without an origin in
+    # base_url there is no valid sitemap to write (the CLI warns).
+    if not config.site_origin:
+        return {}
     paths = [urls.COVER, *(s.output_path for s in edition.sections),
              *(a.output_path for a in edition.articles), urls.FIGURES]
     entries = "".join(
@@ -27,24 +32,35 @@ def sitemap(edition: Edition, config: Config) -> dict[str, bytes]:
 
 
 def robots(edition: Edition, config: Config) -> dict[str, bytes]:
-    loc = urls.absolute(config.site_origin, config.site_path, "sitemap.xml")
-    return {"robots.txt": f"User-agent: *\nAllow: /\nSitemap: {loc}\n".encode("utf-8")}
+    text = "User-agent: *\nAllow: /\n"
+    if config.site_origin:
+        text += f"Sitemap: {urls.absolute(config.site_origin, config.site_path, 'sitemap.xml')}\n"
+    return {"robots.txt": text.encode("utf-8")}
 
 
 def atom_feed(edition: Edition, config: Config) -> dict[str, bytes]:
     def link(path: str) -> str:
-        return escape(urls.absolute(config.site_origin, config.site_path, path), {'"': "&quot;"})
+        # Relative links resolve against the feed's own URL (it sits at the site root).
+        href = (urls.absolute(config.site_origin, config.site_path, path) if config.site_origin
+                else path)
+        return escape(href, {'"': "&quot;"})
+
+    def entry_id(path: str) -> str:
+        # Stable wherever the edition is hosted: moving it does not duplicate entries in readers.
+        return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{config.newspaper}|{config.title}|{path}"))
+
     updated = _iso(config.date)
     entries = []
     for a in edition.articles:
         authors = "".join(f"<author><name>{escape(str(r))}</name></author>" for r in a.byline)
         entries.append(
             f"<entry><title>{escape(a.headline)}</title><link href=\"{link(a.output_path)}\"/>"
-            f"<id>{link(a.output_path)}</id><updated>{_iso(a.date or config.date)}</updated>"
+            f"<id>{entry_id(a.output_path)}</id><updated>{_iso(a.date or config.date)}</updated>"
             f"{authors}<summary>{escape(a.lede or a.deck)}</summary></entry>\n")
     xml = ('<?xml version="1.0" encoding="utf-8"?>\n'
            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{escape(config.language)}">\n'
-           f"<title>{escape(config.title)}</title><id>{link(urls.COVER)}</id>"
+           f"<title>{escape(config.title)}</title><id>{entry_id(urls.COVER)}</id>"
+           f"<author><name>{escape(config.newspaper or config.title)}</name></author>"
            f'<link href="{link(urls.COVER)}"/><link rel="self" href="{link("feed.xml")}"/>'
            f"<updated>{updated}</updated>\n{''.join(entries)}</feed>\n")
     return {"feed.xml": xml.encode("utf-8")}
@@ -62,4 +78,16 @@ def _iso(date: str) -> str:
     return f"{year}-{month.zfill(2)}-{day.zfill(2)}T00:00:00+08:00"
 
 
-STEPS = (sitemap, robots, atom_feed, search_index)
+def cache_headers(edition: Edition, config: Config) -> dict[str, bytes]:
+    """`_headers` for Netlify-style hosts: fingerprinted assets cached a year, the rest revalidated."""
+    from .assets import collect_assets
+    from .deploy import headers_file
+    from .render import pages_of
+    assets = collect_assets(config.static_dir)
+    generated = ["robots.txt", "feed.xml", urls.SEARCH_INDEX] + (["sitemap.xml"] if config.site_origin else [])
+    paths = [p.output_path for p in pages_of(edition, config)] + list(assets.files) + generated
+    fingerprinted = {out for name, out in assets.names.items() if out != f"static/{name}"}
+    return {"_headers": headers_file(paths, fingerprinted, config.site_path).encode("utf-8")}
+
+
+STEPS = (sitemap, robots, atom_feed, search_index, cache_headers)

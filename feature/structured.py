@@ -12,8 +12,12 @@ from .model import Article, Edition
 from . import urls
 
 
-def _abs(config: Config, path: str) -> str:
-    return urls.absolute(config.site_origin, config.site_path, path)
+def _abs(config: Config, path: str, from_path: str) -> str:
+    """Absolute when base_url has an origin; else relative to the page (JSON-LD
+    resolves relative URLs against the page), never a guessed root path."""
+    if config.site_origin:
+        return urls.absolute(config.site_origin, config.site_path, path)
+    return urls.relative(from_path, path)
 
 
 def news_article(article: Article, edition: Edition, config: Config) -> dict:
@@ -29,8 +33,8 @@ def news_article(article: Article, edition: Edition, config: Config) -> dict:
         "publisher": {"@type": "NewsMediaOrganization", "name": config.newspaper},
         "articleSection": edition.section(article.section).title,
         "inLanguage": config.language,
-        "mainEntityOfPage": _abs(config, article.output_path),
-        "isPartOf": {"@type": "CreativeWork", "name": config.title, "url": _abs(config, urls.COVER)},
+        "mainEntityOfPage": _abs(config, article.output_path, article.output_path),
+        "isPartOf": {"@type": "CreativeWork", "name": config.title, "url": _abs(config, urls.COVER, article.output_path)},
     }
 
 
@@ -39,8 +43,9 @@ def cover_item_list(edition: Edition, config: Config) -> dict:
         "@context": "https://schema.org",
         "@type": "ItemList",
         "name": config.title,
+        "numberOfItems": len(edition.articles),
         "itemListElement": [
-            {"@type": "ListItem", "position": a.position, "url": _abs(config, a.output_path),
+            {"@type": "ListItem", "position": a.position, "url": _abs(config, a.output_path, urls.COVER),
              "name": a.headline}
             for a in edition.articles],
     }

@@ -1,0 +1,183 @@
+"""Publishing a built edition: cache rules for hosts, and `build.py deploy TARGET`.
+
+Everything a host needs to know lives here: which files may be cached for a
+year (`headers_file`, `nginx_location`) and how dist/ reaches the host
+(`publish`, rsync to a local folder or over SSH).
+
+Safety: a deploy only ever changes files inside its target. A target folder
+that already holds files must carry our marker `MARKER` (written by the first
+deploy), so a mistyped path to someone's folder is refused, never emptied.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .write import MARKER as BUILD_MARKER
+
+MARKER = ".feature-deploy.json"
+CACHE_FOREVER = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"          # keep a copy, but ask the host (ETag) before using it
+# Types nginx labels utf-8 (the directive replaces its default list; text/html is always in).
+CHARSET_TYPES = "text/xml text/plain text/css application/javascript application/json application/atom+xml"
+_REMOTE = re.compile(r"^(?:rsync://|[^/:]+:)")   # rsync's own rule: a colon before any slash
+# assets.py puts sha256[:10] before .css/.js; photos.py names every file in media/
+# <name>-<sha256[:10]>-<width>.jpg. Both change name whenever their bytes change.
+_FINGERPRINT = r"(?:\.[0-9a-f]{10}\.(?:css|js)|/media/[^/]+-[0-9a-f]{10}-[0-9]+\.jpg)$"
+HASHED_FOLDER = "media"
+
+
+class DeployRefused(Exception):
+    pass
+
+
+# --- cache rules ----------------------------------------------------------------
+
+def headers_file(paths: list[str], fingerprinted: set[str], site_path: str = "/") -> str:
+    """A `_headers` file (Netlify, Cloudflare Pages) whose rules never overlap.
+
+    Hosts disagree on overlapping rules (one keeps the more specific value,
+    another joins both with a comma, so `no-cache` would win over a year), so
+    each path gets exactly one rule: every fingerprinted file by name, every
+    other top-level file or folder revalidated."""
+    rules = [(site_path + p, CACHE_FOREVER) for p in sorted(fingerprinted)]
+    rules.append((f"{site_path}{HASHED_FOLDER}/*", CACHE_FOREVER))
+    plain = sorted({_top_rule(p) for p in paths
+                    if p not in fingerprinted and not p.startswith(HASHED_FOLDER + "/")})
+    rules += [(site_path, REVALIDATE)] + [(site_path + p, REVALIDATE) for p in plain]
+    lines = ["# Written by build.py: fingerprinted assets are immutable, everything else revalidates."]
+    for path, value in rules:
+        lines += [path, f"  Cache-Control: {value}"]
+    return "\n".join(lines) + "\n"
+
+
+def _top_rule(path: str) -> str:
+    """'fupin/a/index.html' → 'fupin/*'; 'static/x.png' stays exact (static/ also holds fingerprinted files)."""
+    head, sep, _ = path.partition("/")
+    return path if not sep or head == "static" else f"{head}/*"
+
+
+def nginx_location(site_path: str, folder: str | Path) -> str:
+    """The nginx `location` block docs/deploy.md documents and the hosting tests run."""
+    return f"""\
+location {site_path} {{
+    alias {str(folder).rstrip('/')}/;
+    charset utf-8;
+    charset_types {CHARSET_TYPES};
+    add_header Cache-Control "{REVALIDATE}" always;
+    error_page 404 {site_path}404.html;
+    location ~ "{_FINGERPRINT}" {{
+        add_header Cache-Control "{CACHE_FOREVER}" always;
+    }}
+    location ~ "/(?:_headers|\\.feature-[a-z]+\\.json)$" {{
+        return 404;
+    }}
+}}
+"""
+
+
+# --- publishing -----------------------------------------------------------------
+
+@dataclass
+class DeployReport:
+    target: str
+    dry_run: bool
+    uploaded: list[str] = field(default_factory=list)   # new or changed files
+    deleted: list[str] = field(default_factory=list)    # stale files removed from the target
+
+    @property
+    def changes(self) -> int:
+        return len(self.uploaded) + len(self.deleted)
+
+
+def is_remote(target: str) -> bool:
+    return bool(_REMOTE.match(target))
+
+
+def publish(source: Path, target: str, dry_run: bool = False) -> DeployReport:
+    """Make `target` an exact copy of the built folder `source`, changing only what differs."""
+    source = source.resolve()
+    if not (source / BUILD_MARKER).is_file():
+        raise DeployRefused(f"{source} is not a finished build (no {BUILD_MARKER}); run `build.py build` first")
+    if is_remote(target):
+        check_remote_target(target)
+    else:
+        check_local_target(Path(target), source)
+        target = str(Path(target).resolve())
+    with tempfile.TemporaryDirectory() as marker_dir:
+        (Path(marker_dir) / MARKER).write_text(
+            json.dumps({"generator": "feature", "note": "deployed by build.py deploy"}) + "\n")
+        result = _rsync(_publish_options(dry_run) + [f"{source}/", f"{marker_dir}/", target.rstrip("/") + "/"])
+    return _report(result.stdout, target, dry_run)
+
+
+def _publish_options(dry_run: bool) -> list[str]:
+    return [
+        # --checksum: compare contents, not times (every build has new mtimes).
+        # No --times: a file's mtime, and so nginx's ETag, changes only with its bytes.
+        "--recursive", "--checksum", "--perms", "--chmod=D755,F644", "--omit-dir-times", "--mkpath",
+        # --delete is scoped by rsync to the target; stale files go last, and new
+        # files are renamed into place together, so readers rarely see a mix.
+        "--delete", "--delete-after", "--delay-updates",
+        f"--exclude=/{BUILD_MARKER}", "--exclude=/.git",   # excluded = also never deleted
+        "--out-format=%i %n", *(["--dry-run"] if dry_run else [])]
+
+
+def _report(output: str, target: str, dry_run: bool) -> DeployReport:
+    report = DeployReport(target, dry_run)
+    for line in output.splitlines():
+        flags, _, name = line.partition(" ")
+        name = name.strip()
+        if name == MARKER:
+            continue
+        if flags == "*deleting":
+            report.deleted.append(name)
+        elif flags[:1] in "<>" and flags[1:2] == "f":
+            report.uploaded.append(name)
+    return report
+
+
+def check_local_target(target: Path, source: Path) -> None:
+    t = target.expanduser().resolve()
+    if t == Path(t.anchor) or t == Path.home():
+        raise DeployRefused(f"refusing to deploy into {t}")
+    if t == source or t.is_relative_to(source) or source.is_relative_to(t):
+        raise DeployRefused(f"target {t} overlaps the build folder {source}")
+    if t.exists():
+        if not t.is_dir():
+            raise DeployRefused(f"target {t} exists and is not a folder")
+        if any(t.iterdir()) and not (t / MARKER).is_file():
+            raise DeployRefused(f"{t} holds files and was not deployed by build.py (no {MARKER}); "
+                                f"refusing to overwrite it. Choose an empty or new folder")
+
+
+def check_remote_target(target: str) -> None:
+    """The same rule over rsync: list the remote folder, refuse if it holds files but no marker."""
+    path = target.split("::", 1)[-1].split(":", 1)[-1] if not target.startswith("rsync://") else target
+    if path.strip("/~.") == "":
+        raise DeployRefused(f"refusing to deploy into {target!r}: name a folder, not a home or root")
+    listing = subprocess.run(["rsync", "--list-only", target.rstrip("/") + "/"],
+                             capture_output=True, text=True)
+    if listing.returncode == 23 and "No such file" in listing.stderr:
+        return                                        # rsync --mkpath will create it
+    if listing.returncode != 0:
+        raise DeployRefused(f"cannot list {target}: {listing.stderr.strip() or listing.returncode}")
+    names = {line.split(None, 4)[4] for line in listing.stdout.splitlines() if len(line.split(None, 4)) == 5}
+    names.discard(".")
+    if names and MARKER not in names:
+        raise DeployRefused(f"{target} holds files and was not deployed by build.py (no {MARKER}); "
+                            f"refusing to overwrite it")
+
+
+def _rsync(args: list[str]) -> subprocess.CompletedProcess:
+    if shutil.which("rsync") is None:
+        raise DeployRefused("rsync is not installed (Debian package `rsync`)")
+    result = subprocess.run(["rsync", *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DeployRefused(f"rsync failed ({result.returncode}): {result.stderr.strip()}")
+    return result
