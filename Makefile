@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve build test system-deps setup clean bench
+.PHONY: serve build test system-deps setup clean bench axe
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,16 @@ build: setup
 serve: setup
 	$(PY) build.py serve --port $(PORT)
 
-test: setup system-deps
+# axe-core for the accessibility checks of the browser tests (tests/test_browser.py),
+# pinned, installed once into the ignored .cache folder.
+AXE_VERSION := 4.14.1
+AXE := .cache/node/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --no-audit --no-fund --no-save --prefix .cache/node axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
+test: setup system-deps $(AXE)
 	$(PY) -m pytest -q
 
 bench: setup

@@ -1,0 +1,139 @@
+"""Search the way Chinese readers type: the index, then recall and precision in Chromium."""
+from __future__ import annotations
+
+import json
+import random
+from urllib.parse import urlsplit
+
+import pytest
+
+from feature.config import load_config
+from feature.pipeline import build
+from feature.search import normalise
+from tests.conftest import article
+from tests.test_browser import open_page
+
+SAMPLES = 200
+SEED = 2019
+
+
+def test_normalise_matches_what_readers_type():
+    assert normalise("２１.９９亿元") == "21.99亿元"          # full-width digits from an IME
+    assert normalise("绿水 青山\u3000就是") == "绿水青山就是"
+    assert normalise("ＧＤＰ增长") == "gdp增长"
+
+
+def test_index_holds_blocks_subheads_and_sentence_anchors(make_edition):
+    body = ("第一段。第二句话在这里。\n\n## 小标题\n\n小标题下的段落，**加粗**也在。\n\n"
+            "> 引文段落。\n\n- 列表项\n")
+    root = make_edition(files={"content/alpha/a.md": article(
+        headline="标题甲", deck="——副题在此", lede="另写的导语。", body=body)})
+    result = build(load_config(root / "config.yaml"), root / "dist")
+    index = json.loads(result.files["search/index.json"])
+    doc = index["docs"][0]
+    assert index["version"] == 2
+    assert (doc["url"], doc["headline"], doc["section"]) == ("alpha/a/index.html", "标题甲", "第一部分")
+    texts = [b[0] for b in doc["blocks"]]
+    assert texts[:2] == ["——副题在此", "另写的导语。"]
+    assert "小标题下的段落，加粗也在。" in texts and "引文段落。" in texts and "列表项" in texts
+    (anchor, heading), = doc["heads"].items()
+    assert heading == "小标题"
+    under = next(b for b in doc["blocks"] if b[0].startswith("小标题下"))
+    assert under[1] == anchor
+    first = next(b for b in doc["blocks"] if b[0].startswith("第一段"))
+    # Sentence spans: where each starts in the block text, and its id in the page.
+    offsets = [at for at, _ in first[2]]
+    assert offsets == [0, len("第一段。")]
+    page = result.files["alpha/a/index.html"].decode()
+    assert all(f'id="{sid}"' in page for _, sid in first[2])
+
+
+def test_lede_already_in_the_body_is_not_indexed_twice(make_edition):
+    root = make_edition(files={"content/alpha/a.md": article(lede="正文第一段。", body="正文第一段。\n")})
+    result = build(load_config(root / "config.yaml"), root / "dist")
+    texts = [b[0] for b in json.loads(result.files["search/index.json"])["docs"][0]["blocks"]]
+    assert texts == ["正文第一段。"]
+
+
+def sample_phrases(edition, count=SAMPLES, seed=SEED) -> list[tuple[str, str]]:
+    """(phrase of 2–6 characters from an article's paragraphs, that article's path), seeded."""
+    rng = random.Random(seed)
+    paragraphs = [(a.output_path, p) for a in edition.articles
+                  for p in a.plain_text.split("\n") if len(p.strip()) >= 6]
+    samples = []
+    while len(samples) < count:
+        path, text = rng.choice(paragraphs)
+        size = rng.randint(2, 6)
+        start = rng.randrange(0, len(text) - size + 1)
+        phrase = text[start:start + size]
+        if phrase.strip() and normalise(phrase):
+            samples.append((phrase, path))
+    return samples
+
+
+def run_queries(page, queries: list[str]) -> list[list[dict]]:
+    """Each query submitted through the page's own search box; its results."""
+    return page.evaluate("""async (queries) => {
+        const form = document.querySelector('form.search'), input = form.querySelector('input');
+        const out = form.querySelector('.search-results'), answers = [];
+        for (const q of queries) {
+            out.removeAttribute('data-query');
+            input.value = q;
+            form.requestSubmit();
+            while (out.getAttribute('data-query') !== q) await new Promise(r => setTimeout(r, 1));
+            answers.push([...out.querySelectorAll('li')].map(li => ({
+                href: li.querySelector('a').href,
+                snippet: li.querySelector('.result-snippet').textContent,
+                mark: (li.querySelector('mark') || {}).textContent || ''})));
+        }
+        return answers; }""", queries)
+
+
+@pytest.fixture(scope="module")
+def searchable(real_site, serve_folder):
+    out, result = real_site
+    return serve_folder(out), result.edition
+
+
+def article_texts(edition) -> dict[str, str]:
+    return {a.output_path: normalise("\n".join([a.headline, a.deck, a.lede, a.plain_text]))
+            for a in edition.articles}
+
+
+def test_recall_and_precision_on_sampled_phrases(browser, searchable, capsys):
+    site, edition = searchable
+    samples = sample_phrases(edition)
+    texts = article_texts(edition)
+    with open_page(browser, 390) as page:
+        page.goto(site + "index.html")
+        answers = run_queries(page, [q for q, _ in samples])
+    missed, imprecise = [], []
+    for (query, path), results in zip(samples, answers):
+        found = [urlsplit(r["href"]).path.lstrip("/") for r in results]
+        if path not in found:
+            missed.append(query)
+        for r, where in zip(results, found):
+            # Precision: every result's article holds the phrase, and its snippet shows it.
+            if normalise(query) not in texts[where] or normalise(query) not in normalise(r["snippet"]):
+                imprecise.append((query, where, r["snippet"]))
+    recall = 1 - len(missed) / len(samples)
+    with capsys.disabled():
+        print(f"\nsearch recall: {recall:.1%} of {len(samples)} sampled 2–6 character phrases; "
+              f"{len(imprecise)} imprecise results")
+    assert not missed, missed
+    assert not imprecise, imprecise[:5]
+
+
+@pytest.mark.parametrize("query", ["21.99亿元", "绿水青山", "绿水青山就是金山银山", "87.21%", "周口港",
+                                   "脱贫攻坚", "扶贫", "百城", "２１.９９亿元", "“四级书记”", "小额信贷 21.99"])
+def test_figures_and_phrases_find_exactly_their_articles(browser, searchable, query):
+    site, edition = searchable
+    texts = article_texts(edition)
+    terms = [normalise(t) for t in query.split()]
+    expected = {path for path, text in texts.items() if all(t in text for t in terms)}
+    assert expected, f"{query} is not in the edition any more; pick another example"
+    with open_page(browser, 390) as page:
+        page.goto(site + "fupin/index.html")
+        results, = run_queries(page, [query])
+    assert {urlsplit(r["href"]).path.lstrip("/") for r in results} == expected
+    assert all(normalise(r["mark"]) in terms for r in results)
