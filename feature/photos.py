@@ -38,8 +38,9 @@ from .model import Article, Edition
 
 WIDTHS = (480, 800, 1200)       # phone, phone at 2x / tablet, desktop at 2x
 QUALITY = 80
-# The column is at most ~36em wide; on phones the photo spans the screen less the margins.
-SIZES = "(min-width: 40rem) 38rem, calc(100vw - 2rem)"
+# The photo fills the text column: 36em of 18px text from 48rem up (style.css), of 17px
+# below; on phones the screen less its 1rem margins.
+SIZES = "(min-width: 48rem) 648px, (min-width: 40.25rem) 612px, calc(100vw - 2rem)"
 MARKER = "@@media-root@@/"
 MEDIA_DIR = "media"
 _SEPARATOR = re.compile(r"[｜|]")
