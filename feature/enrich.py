@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from .config import Config
 from .diagnostics import Diagnostics
-from .markup import MarkdownRenderer
+from .markup import MarkdownRenderer, RenderedBody
 from .figure_markup import attach_sentence_ids
 from .figures import curated_problem, extract_figures, find_curated, rank_figures
 from .model import Article, ArticleLink, Edition, KeyFigure, Section
@@ -24,11 +24,16 @@ def enrich_article(article: Article, renderer: MarkdownRenderer, problems: Diagn
     for offset, message in body.warnings:
         problems.warning(shown, article.source_line + offset, message)
     path = urls.article_path(article.section, article.slug)
-    figures = attach_sentence_ids(extract_figures(body.paragraphs), body.sentences)
-    text = "\n".join(p for _, p in body.paragraphs)
+    figures, text = body_figures(body)
     return replace(article, body_html=body.html, toc=body.toc, plain_text=text,
                    key_figures=tuple(sidebar_figures(article, figures, text, sidebar_size, problems)),
                    output_path=path, url=urls.pretty_url(path))
+
+
+def body_figures(body: RenderedBody) -> tuple[list[KeyFigure], str]:
+    """Every figure of a rendered body, anchored to its sentence; and the body's text."""
+    figures = attach_sentence_ids(extract_figures(body.paragraphs), body.sentences)
+    return figures, "\n".join(p for _, p in body.paragraphs)
 
 
 def sidebar_figures(article: Article, figures: list[KeyFigure], text: str, size: int,

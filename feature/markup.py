@@ -23,6 +23,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from .figure_markup import SentenceExtension, SentenceRef
 from .model import Heading
 from .photos import PhotoExtension
 
@@ -141,6 +142,8 @@ class RenderedBody:
     html: str
     toc: tuple[Heading, ...]
     warnings: tuple[tuple[int, str], ...]   # (line offset in the body, message)
+    paragraphs: tuple[tuple[str, str], ...] = ()   # (subhead, plain text), for key figures
+    sentences: tuple[SentenceRef, ...] = ()        # sentence anchors in `html`
 
 
 class MarkdownRenderer:
@@ -149,7 +152,7 @@ class MarkdownRenderer:
     def __init__(self, allow_raw_html: bool = False, extra_extensions=()):
         self.md = markdown.Markdown(extensions=[
             "attr_list", "tables", "sane_lists", "fenced_code", "footnotes",
-            ChineseMarkdown(),
+            ChineseMarkdown(), SentenceExtension(),
             TocExtension(slugify=slugify, toc_depth="2-4", permalink=False),
             PhotoExtension(),
             *extra_extensions,
@@ -164,7 +167,7 @@ class MarkdownRenderer:
         warnings = [(_line_of(body, b), f"raw HTML left out: `{_short(b)}` "
                      "(set `allow_raw_html: true` in config.yaml to keep it)") for b in md.raw_html]
         warnings += [(0, p) for p in md.problems]
-        return RenderedBody(html, toc, tuple(warnings))
+        return RenderedBody(html, toc, tuple(warnings), tuple(md.paragraphs), tuple(md.sentences))
 
 
 def _flatten(tokens, out=None):

@@ -12,7 +12,7 @@ from pathlib import Path
 from .assets import collect_assets
 from .config import Config
 from .diagnostics import BuildError, Diagnostic, Diagnostics
-from .enrich import assemble_edition, enrich_article
+from .enrich import assemble_edition, check_figure_consistency, enrich_article
 from .links import check_links
 from .load import load_articles
 from .markup import MarkdownRenderer
@@ -41,10 +41,12 @@ def prepare_edition(config: Config, problems: Diagnostics) -> Edition:
     if problems:
         raise BuildError(problems.errors)
     renderer = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
-    enriched = [enrich_article(a, renderer, problems) for a in articles]
+    enriched = [enrich_article(a, renderer, problems, config.sidebar_figures) for a in articles]
     if problems:
         raise BuildError(problems.errors)
-    return assemble_edition(enriched, config)
+    edition = assemble_edition(enriched, config)
+    check_figure_consistency(edition, problems)
+    return edition
 
 
 def render_edition(edition: Edition, config: Config, problems: Diagnostics) -> tuple[dict[str, bytes], int]:

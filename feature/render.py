@@ -15,6 +15,7 @@ import jinja2
 from .assets import Assets
 from .config import Config
 from .diagnostics import BuildError, Diagnostic
+from .charts import charts_for
 from .figures import format_number
 from .model import Article, Edition, Section
 from .printing import for_print
@@ -89,6 +90,7 @@ def context_for(page: Page, edition: Edition, config: Config, assets: Assets) ->
         "asset": lambda name: url(assets.path(name)),
         "paths": urls,
         "structured_data": structured_data_for(page.kind, page.article, edition, config),
+        "figure_charts": charts_for,
     }
 
 
