@@ -28,6 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     _site_options(build)
     build.set_defaults(run=run_build)
 
+    serve = sub.add_parser("serve", help="build, serve on http://127.0.0.1:8000, rebuild and reload on every save")
+    _site_options(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1; 0.0.0.0 opens it to the local network)")
+    serve.set_defaults(run=run_serve)
+
     printing = sub.add_parser("print", help="build, then the print edition (dist/print/index.html; --pdf: edition.pdf)")
     _site_options(printing)
     printing.add_argument("--pdf", action="store_true", help="also render dist/print/edition.pdf with WeasyPrint")
@@ -117,6 +124,11 @@ def run_deploy(args) -> int:
 def run_print(args) -> int:
     from . import printing
     return printing.run(args)
+
+
+def run_serve(args) -> int:
+    from .serve import serve
+    return serve(args.config, args.out, args.base_url, args.host, args.port)
 
 
 def run_import(args) -> int:
