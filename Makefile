@@ -26,6 +26,9 @@ system-deps:
 	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q --no-install-recommends \
 	         chromium fonts-noto-cjk poppler-utils nginx rsync \
 	         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig; }
+	@# npm fetches axe-core; only installed when the machine has no Node.js of its own.
+	@command -v npm >/dev/null || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q --no-install-recommends npm; }
 
 build: setup
 	$(PY) build.py build
