@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Save-to-visible latency of the live preview, measured in a real browser.
 
-usage: python benchmarks/preview_latency.py [--articles N] [--saves 20]
+usage: python benchmarks/preview_latency.py [--articles N] [--saves 20] [--css]
 
 --articles 0 (default) copies this edition (config.yaml, content/, templates/,
 static/) into a temp folder; N > 0 generates N synthetic articles with
@@ -12,7 +12,12 @@ process, opens one article in Debian's Chromium, and saves that article
 Latency of one save = from just before the file is written to the first
 animation frame of the reloaded page that shows the new paragraph, both on
 the machine's wall clock (Python time.time() and the page's Date.now()).
+It is split at the moment livereload's reload message reaches the page
+(server side: coalescing + rebuild + announce; browser side: reload + paint).
 Prints median and worst, and the server's own rebuild times.
+
+--css saves static/style.css instead (a new custom property each time) and
+measures until the page's computed style has it, without a page reload.
 """
 from __future__ import annotations
 
@@ -39,6 +44,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # Every document notes when it first painted with its content.
 SHOWN_AT = "addEventListener('DOMContentLoaded', () => requestAnimationFrame(() => { window.__shownAt = Date.now(); }));"
+# When livereload's reload message arrived (livereload.js takes window.WebSocket
+# when it starts); kept in sessionStorage, because the page then reloads.
+MESSAGE_AT = """(() => {
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (e) => {
+        if (String(e.data).includes('"reload"')) sessionStorage.setItem("messageAt", String(Date.now()));
+      });
+    }
+  };
+})();"""
 
 
 def make_site(n: int, where: Path) -> Path:
@@ -91,9 +109,10 @@ def with_first_paragraph(text: str, paragraph: str) -> str:
     return text[:end] + "\n" + paragraph + "\n\n" + text[end:]
 
 
-def measure(page, source: Path, original: str, saves: int) -> list[float]:
+def measure(page, source: Path, original: str, saves: int) -> tuple[list[float], list[float]]:
+    """(save → visible, save → livereload message) per save, in ms."""
     from playwright.sync_api import expect
-    latencies = []
+    latencies, messages = [], []
     for i in range(saves):
         marker = f"预览延迟测试第{i + 1}次保存。"
         text = with_first_paragraph(original, marker)
@@ -102,7 +121,28 @@ def measure(page, source: Path, original: str, saves: int) -> list[float]:
         expect(page.get_by_text(marker)).to_be_visible(timeout=30_000)
         page.wait_for_function("window.__shownAt !== undefined")
         latencies.append(page.evaluate("window.__shownAt") - saved * 1000)
-        print(f"save {i + 1}: {latencies[-1]:.0f} ms", file=sys.stderr, flush=True)
+        messages.append(float(page.evaluate("sessionStorage.getItem('messageAt')")) - saved * 1000)
+        print(f"save {i + 1}: {latencies[-1]:.0f} ms (message after {messages[-1]:.0f} ms)",
+              file=sys.stderr, flush=True)
+        time.sleep(0.5)
+    return latencies, messages
+
+
+def measure_css(page, css: Path, saves: int) -> list[float]:
+    """Save → the new rule applies, in the same document (no reload), in ms."""
+    original = css.read_text(encoding="utf-8")
+    page.evaluate("window.__sameDocument = true")
+    latencies = []
+    for i in range(saves):
+        saved = time.time()
+        css.write_text(original + f"\n:root {{ --bench-save: {i + 1}; }}\n", encoding="utf-8")
+        page.wait_for_function(
+            "getComputedStyle(document.documentElement).getPropertyValue('--bench-save').trim() === "
+            f"'{i + 1}' && (window.__cssAt = Date.now())", polling="raf", timeout=30_000)
+        latencies.append(page.evaluate("window.__cssAt") - saved * 1000)
+        if not page.evaluate("window.__sameDocument === true"):
+            sys.exit("the page reloaded on a stylesheet-only save")
+        print(f"css save {i + 1}: {latencies[-1]:.0f} ms", file=sys.stderr, flush=True)
         time.sleep(0.5)
     return latencies
 
@@ -111,6 +151,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=0, help="0: this edition; N: N synthetic articles")
     parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument("--css", action="store_true", help="save static/style.css instead of an article")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
     with tempfile.TemporaryDirectory(prefix="preview-bench-") as tmp:
@@ -126,8 +167,14 @@ def main() -> int:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 page = browser.new_page()
                 page.add_init_script(SHOWN_AT)
+                page.add_init_script(MESSAGE_AT)
                 page.goto(f"http://127.0.0.1:{port}/{page_path}")
-                latencies = measure(page, source, original, args.saves)
+                page.wait_for_function("window.LiveReload && window.LiveReload.connector.protocol >= 7")
+                if args.css:
+                    source = site / "static/style.css"
+                    latencies, messages = measure_css(page, source, args.saves), []
+                else:
+                    latencies, messages = measure(page, source, original, args.saves)
                 browser.close()
         finally:
             proc.terminate()
@@ -138,6 +185,10 @@ def main() -> int:
           f"(server start incl. first build: {first_build:.1f} s)")
     print(f"save → visible: median {statistics.median(latencies):.0f} ms, worst {max(latencies):.0f} ms, "
           f"best {min(latencies):.0f} ms")
+    if messages:
+        after = [v - m for v, m in zip(latencies, messages)]
+        print(f"save → livereload message: median {statistics.median(messages):.0f} ms; "
+              f"message → visible: median {statistics.median(after):.0f} ms")
     if builds:
         print(f"server rebuild: median {statistics.median(builds):.0f} ms, worst {max(builds):.0f} ms "
               f"({len(builds)} rebuilds)")

@@ -1,43 +1,52 @@
 """`python build.py serve`: build, serve the output folder, rebuild on save, reload the browser.
 
-Three threads share one `PreviewServer`:
-- the watcher (watch.py) turns file events into coalesced batches;
-- the rebuild loop runs `IncrementalBuilder.build(changed)` per batch and
-  publishes the outcome under a build counter (`seq`; `good` = the last
-  build that succeeded);
-- the HTTP server serves the output folder with a small client script
-  injected into HTML. The client long-polls `/__preview/wait`, which answers
-  as soon as `seq` moves past what the page has seen. A page carries the
-  counters of the moment it was read, so a build that finished while it was
-  loading is caught by its first poll: no save is ever lost, unlike
-  python-livereload's websocket with its 3-second reload window.
+The reload path is python-livereload's (the design card's `livereload`):
+its websocket handler and its livereload.js, on a tornado server. What we
+keep from it and what we do not, and why (COMPONENTS.md has the traps):
+- its watcher and `poll_tasks` are never started: that is where the
+  3-second reload window drops saves. watch.py (watchdog, coalescing) is the
+  only watcher, and every good build calls `LiveReloadHandler.reload_waiters`
+  itself, so each good build is announced, however close to the last one;
+- a page that connects after a build it did not see is told at once
+  (`catch_up`, from the build counters the page carries), so a save made
+  while a page loads is not lost;
+- a failed build reloads nothing: livereload is sent the status path, which
+  our livereload.js plugin (serve_client.js) turns into the error overlay;
+- livereload keeps its browsers in class attributes (`waiters`,
+  `_last_reload_time`): one preview server per process, enforced here.
 
-A failed build leaves the last good output in place (write.py swaps folders
-atomically), prints its errors, and sends them to the client as an overlay.
-The client script lives beside this module, never in static/, so it cannot
-ship in a production build.
+Three threads share one `PreviewServer`: the watcher (watch.py), the rebuild
+loop (`IncrementalBuilder.build`), and the IOLoop thread serving HTTP and
+websockets. Build results reach the IOLoop with `add_callback`, so serving a
+page, registering its websocket and announcing a build never interleave.
 """
 from __future__ import annotations
 
-import json
-import mimetypes
-import re
+import asyncio
 import secrets
 import sys
 import threading
 import time
 import traceback
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote
+
+from livereload.handlers import LiveReloadHandler
+from tornado.httpserver import HTTPServer
+from tornado.ioloop import IOLoop
+from tornado.netutil import bind_sockets
 
 from .diagnostics import BuildError
 from .incremental import IncrementalBuilder
+from .preview_http import STATUS_PATH, locate, make_app  # noqa: F401  (locate: tests and callers)
 from .watch import Batch, SourceWatcher
 from .write import OutputRefused
 
-POLL_TIMEOUT = 25.0      # seconds a long-poll waits before answering "nothing new"
+_ACTIVE: list["PreviewServer"] = []    # livereload's state is per process: at most one running server
+
+
+class _NoWatcher:
+    """Stands in for livereload's watcher: `reload_waiters` logs `watcher.filepath`."""
+    filepath = None
 
 
 class PreviewServer:
@@ -57,25 +66,30 @@ class PreviewServer:
         self.seq = 0                           # completed build attempts
         self.good = 0                          # seq of the build now in the output folder
         self.errors: list[str] = []            # of the latest attempt; [] when it succeeded
-        self._css_only: dict[int, bool] = {}   # good seq → only stylesheets changed
-        self._cond = threading.Condition()
+        self.announced: list[tuple[int, str, int]] = []   # (seq, path sent to livereload, waiters then)
+        self._lock = threading.Lock()          # counters are written on the IOLoop, read anywhere
         self._stopping = threading.Event()
-        self._http: ThreadingHTTPServer | None = None
+        self._loop: IOLoop | None = None
+        self._stop_serving: asyncio.Event | None = None
         self._threads: list[threading.Thread] = []
         self.out_dir, self.site_path = self._site_location()
 
     # ---- life cycle -------------------------------------------------------
     def start(self) -> str:
         """Build once, then serve and watch in background threads; return the URL."""
+        if _ACTIVE:
+            raise RuntimeError("a preview server is already running in this process: livereload keeps "
+                               "its browsers in LiveReloadHandler class attributes, so only one can")
+        _ACTIVE.append(self)
         self.watcher.start()          # before the first build: saves made during it count
-        self._rebuild(None)
-        self._http = _HTTPServer((self.host, self.port), PreviewHandler)
-        self._http.preview = self
-        self.port = self._http.server_address[1]
-        for target in (self._http.serve_forever, self._rebuild_loop):
-            t = threading.Thread(target=target, daemon=True, name=f"preview-{target.__name__}")
-            t.start()
-            self._threads.append(t)
+        self._publish(*self._build(None))
+        sockets = bind_sockets(self.port, address=self.host)    # OSError here: the CLI says so
+        self.port = sockets[0].getsockname()[1]
+        LiveReloadHandler.watcher, LiveReloadHandler.live_css = _NoWatcher(), True
+        ready = threading.Event()
+        self._spawn(self._serve, sockets, ready)
+        ready.wait(10)
+        self._spawn(self._rebuild_loop)
         return self.url
 
     @property
@@ -86,14 +100,35 @@ class PreviewServer:
 
     def stop(self) -> None:
         self._stopping.set()
-        with self._cond:
-            self._cond.notify_all()   # wake long-polls so their threads end
-        self.watcher.stop()
-        if self._http:
-            self._http.shutdown()
-            self._http.server_close()
+        self.watcher.stop()           # the rebuild loop's next_batch() returns None
+        if self._loop and self._stop_serving:
+            self._loop.add_callback(self._stop_serving.set)
         for t in self._threads:
-            t.join(timeout=5)
+            t.join(timeout=10)
+        if self in _ACTIVE:
+            _ACTIVE.remove(self)
+
+    def _spawn(self, target, *args) -> None:
+        t = threading.Thread(target=target, args=args, daemon=True, name=f"preview-{target.__name__}")
+        t.start()
+        self._threads.append(t)
+
+    def _serve(self, sockets, ready: threading.Event) -> None:
+        async def main():
+            self._loop, self._stop_serving = IOLoop.current(), asyncio.Event()
+            http = HTTPServer(make_app(self))
+            http.add_sockets(sockets)
+            ready.set()
+            await self._stop_serving.wait()
+            http.stop()
+            for page in list(LiveReloadHandler.waiters):
+                page.close()
+            LiveReloadHandler.waiters.clear()
+            try:
+                await asyncio.wait_for(http.close_all_connections(), 2)
+            except asyncio.TimeoutError:
+                pass
+        asyncio.run(main())
 
     # ---- building -------------------------------------------------------
     def _rebuild_loop(self) -> None:
@@ -101,9 +136,10 @@ class PreviewServer:
             batch = self.watcher.next_batch()
             if batch is None:
                 return
-            self._rebuild(batch)
+            outcome = self._build(batch)
+            self._loop.add_callback(self._publish, *outcome)
 
-    def _rebuild(self, batch: Batch | None) -> bool:
+    def _build(self, batch: Batch | None) -> tuple:
         changed = None if batch is None or batch.everything else set(batch.paths)
         self.builds += 1
         start = time.perf_counter()
@@ -118,24 +154,53 @@ class PreviewServer:
             traceback.print_exc(file=self.log)
             errors = [_describe_crash(exc)]
         ms = (time.perf_counter() - start) * 1000
-        if not errors and batch and batch.everything:
-            self.out_dir, self.site_path = self._site_location()   # config may move them
-        with self._cond:
-            self.seq += 1
+        location = self._site_location() if not errors and batch and batch.everything else None
+        self._report(batch, errors, result, ms)
+        return batch, errors, location
+
+    def _publish(self, batch: Batch | None, errors: list[str], location) -> None:
+        """On the IOLoop (or before it runs): make a finished build visible, tell the browsers."""
+        with self._lock:
+            if location:
+                self.out_dir, self.site_path = location      # config may move them
             self.errors = errors
+            if not errors and batch is not None:
+                self.reloads += 1
+            self.seq += 1
             if not errors:
                 self.good = self.seq
-                self._css_only[self.seq] = self._stylesheets_only(batch)
-                if batch is not None:
-                    self.reloads += 1
-            self._cond.notify_all()
-        self._report(batch, errors, result, ms)
-        return not errors
+        if batch is None:
+            return
+        path = STATUS_PATH if errors else self._reload_path(batch)
+        self.announced.append((self.seq, path, len(LiveReloadHandler.waiters)))
+        LiveReloadHandler.reload_waiters(path)      # livereload's own broadcast, on its IOLoop
 
-    def _stylesheets_only(self, batch: Batch | None) -> bool:
+    def _reload_path(self, batch: Batch) -> str:
+        """A stylesheet's path when only stylesheets changed (our plugin swaps it), else '*' (reload)."""
         static = self.config_path.parent / "static"
-        return bool(batch and not batch.everything and batch.paths and all(
-            p.suffix == ".css" and p.is_relative_to(static) for p in batch.paths))
+        if not batch.everything and batch.paths and all(
+                p.suffix == ".css" and p.is_relative_to(static) for p in batch.paths):
+            return min(p.relative_to(static.parent).as_posix() for p in batch.paths)
+        return "*"
+
+    def catch_up(self, seen: dict) -> str | None:
+        """What a page that just connected missed, from the counters it carries (on the IOLoop)."""
+        try:
+            seq, good = int(seen.get("seq", -1)), int(seen.get("good", -1))
+        except (TypeError, ValueError):
+            seq = good = -1
+        if seen.get("epoch") != self.epoch or good < self.good:
+            return "*"                # a good build it was not read from: reload
+        return STATUS_PATH if seq < self.seq else None     # a failed build since: show its errors
+
+    def status(self) -> dict:
+        with self._lock:
+            return {"epoch": self.epoch, "seq": self.seq, "good": self.good, "errors": list(self.errors)}
+
+    def counters(self) -> tuple[int, int]:
+        """(seq, good) as of now; read before the file, so the file is at least this new."""
+        with self._lock:
+            return self.seq, self.good
 
     def _site_location(self) -> tuple[Path, str]:
         from .config import load_config
@@ -162,162 +227,6 @@ class PreviewServer:
         written = result.written or {}
         print(f"[{when}] {what} in {ms:.0f} ms ({written.get('written', 0)} written, "
               f"{written.get('linked', 0)} unchanged)", file=self.log, flush=True)
-
-    # ---- what the client polls ------------------------------------------
-    def wait_for_news(self, seq: int, good: int, epoch: str, timeout: float = POLL_TIMEOUT) -> dict:
-        """Answer at once if the client is behind, else when the next build completes."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while (seq == self.seq and epoch == self.epoch and not self._stopping.is_set()
-                   and time.monotonic() < deadline):
-                self._cond.wait(max(0.0, deadline - time.monotonic()))
-            css_only = all(flag for s, flag in self._css_only.items() if good < s <= self.good)
-            return {"epoch": self.epoch, "seq": self.seq, "good": self.good,
-                    "errors": list(self.errors), "css_only": css_only and self.good > good}
-
-    def counters(self) -> tuple[int, int]:
-        """(seq, good) as of now; read before the file, so the file is at least this new."""
-        with self._cond:
-            return self.seq, self.good
-
-
-# ---- HTTP -------------------------------------------------------------------
-CLIENT_JS = Path(__file__).with_name("serve_client.js")
-TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
-              ".xml": "application/xml", ".txt": "text/plain", ".svg": "image/svg+xml", ".webmanifest":
-              "application/manifest+json"}
-FINGERPRINT = re.compile(r"\.[0-9a-f]{10}\.(css|js)(\?|$)")      # assets.py's content-hashed names
-NO_BUILD_YET = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>预览</title></head>'
-                '<body><p>还没有成功的构建：修正错误并保存后，页面会自动刷新。</p></body></html>').encode()
-
-
-def locate(out_dir: Path, site_path: str, target: str) -> tuple[int, Path | str | None]:
-    """Request target → (200, file) | (301, new location) | (4xx, None).
-
-    Only regular files inside the output folder are ever answered; the target
-    is decoded once, and any `.`/`..` segment is refused before touching disk.
-    """
-    if not target.startswith("/") or target.startswith("//"):
-        return 400, None            # absolute-form, `*`, or a scheme-relative trick
-    encoded = target.split("?", 1)[0].split("#", 1)[0]
-    raw = unquote(encoded, errors="replace")
-    if "\x00" in raw or "\\" in raw:
-        return 400, None
-    if not raw.startswith(site_path):
-        return (301, site_path) if raw in ("/", site_path.rstrip("/")) else (404, None)
-    rest = raw[len(site_path):]
-    parts = [p for p in rest.split("/") if p]
-    if any(p in (".", "..") for p in rest.split("/")):
-        return 403, None
-    if any(p.startswith(".") for p in parts):
-        return 404, None            # the build's marker file, staging leftovers
-    path = out_dir.joinpath(*parts)
-    if path.is_dir():
-        if rest and not rest.endswith("/"):
-            return 301, encoded + "/"   # relative links need the slash
-        path = path / "index.html"
-    try:
-        real, root = path.resolve(strict=True), out_dir.resolve(strict=True)
-    except OSError:
-        return 404, None
-    if not real.is_relative_to(root) or not real.is_file():
-        return 404, None
-    return 200, real
-
-
-def inject(html: bytes, snippet: bytes) -> bytes:
-    at = html.lower().find(b"</head>")
-    return html[:at] + snippet + html[at:] if at >= 0 else html + snippet
-
-
-class PreviewHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "feature-preview"
-    # Headers and body go out in two writes; with Nagle on, the body waits for
-    # the browser's delayed ACK (~40 ms a request). Measured: it doubled the reload.
-    disable_nagle_algorithm = True
-    server: "_HTTPServer"
-
-    def do_GET(self):
-        self._answer(head=False)
-
-    def do_HEAD(self):
-        self._answer(head=True)
-
-    def log_message(self, *args):
-        pass                          # the terminal is for build results
-
-    def _answer(self, head: bool) -> None:
-        preview = self.server.preview
-        if self.path.startswith("/__preview/"):
-            return self._preview_endpoint(preview, head)
-        seq, good = preview.counters()
-        status, found = locate(preview.out_dir, preview.site_path, self.path)
-        if status == 301:
-            return self._send(301, b"", "text/plain", head, {"Location": found})
-        data, suffix = b"", ""
-        if status == 200:
-            try:
-                data, suffix = found.read_bytes(), found.suffix
-            except OSError:           # swapped away between locate and read
-                status = 404
-        if status == 404:
-            data, suffix = self._not_found_page(preview), ".html"
-        elif status != 200:
-            data, suffix = f"{status} {HTTPStatus(status).phrase}\n".encode(), ".txt"
-        ctype = _content_type(suffix)
-        # A fingerprinted name never changes content: let reloads skip it.
-        cache = "max-age=31536000, immutable" if status == 200 and FINGERPRINT.search(self.path) else None
-        if ctype.startswith("text/html"):
-            snippet = (f'<script src="/__preview/client.js" data-seq="{seq}" data-good="{good}" '
-                       f'data-epoch="{preview.epoch}"></script>').encode()
-            data = inject(data, snippet)
-        self._send(status, data, ctype, head, {"Cache-Control": cache} if cache else None)
-
-    def _not_found_page(self, preview: PreviewServer) -> bytes:
-        try:
-            return (preview.out_dir / "404.html").read_bytes()
-        except OSError:
-            return NO_BUILD_YET
-
-    def _preview_endpoint(self, preview: PreviewServer, head: bool) -> None:
-        route, _, query = self.path.partition("?")
-        if route == "/__preview/client.js":
-            return self._send(200, CLIENT_JS.read_bytes(), _content_type(".js"), head)
-        if route != "/__preview/wait":
-            return self._send(404, b"404 Not Found\n", _content_type(".txt"), head)
-        q = {k: v[-1] for k, v in parse_qs(query).items()}
-        try:
-            seq, good = int(q.get("seq", "-1")), int(q.get("good", "-1"))
-        except ValueError:
-            return self._send(400, b"400 Bad Request\n", _content_type(".txt"), head)
-        news = preview.wait_for_news(seq, good, q.get("epoch", ""))
-        self._send(200, json.dumps(news, ensure_ascii=False).encode(), _content_type(".json"), head)
-
-    def _send(self, status: int, data: bytes, ctype: str, head: bool, extra: dict | None = None) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            extra = {"Cache-Control": "no-store", **(extra or {})}     # a preview is never stale
-            for k, v in extra.items():
-                self.send_header(k, v)
-            self.end_headers()
-            if not head:
-                self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
-
-
-def _content_type(suffix: str) -> str:
-    ctype = TEXT_TYPES.get(suffix) or mimetypes.guess_type("x" + suffix)[0] or "application/octet-stream"
-    return f"{ctype}; charset=utf-8" if ctype.startswith("text/") or ctype.endswith(("json", "xml")) else ctype
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    preview: PreviewServer
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -1,35 +1,51 @@
 // Live preview client, injected by `python build.py serve` only (never part of a build).
-// Long-polls the server's build counter: reloads after a good build, swaps
-// stylesheets in place when only CSS changed (keeps the scroll position),
-// shows the build errors as an overlay after a failed one.
+// The reload channel is python-livereload's: this script registers a
+// livereload.js plugin, then loads livereload.js (served by the preview, offline),
+// which connects to the server's /livereload websocket. Every reload message
+// goes through the plugin first (livereload.js's own extension point):
+// - a stylesheet path: swap the <link>s in place (keeps the scroll position).
+//   livereload.js's own live CSS matches the path against the old hrefs,
+//   which cannot work with content-hashed names, so the new hrefs are taken
+//   from the freshly built page instead;
+// - the status path: a build failed; show its errors, reload nothing;
+// - anything else: not ours, livereload.js reloads the page.
+// On (re)connect, livereload.js sends the plugin's analyze() data: the build
+// counters this page was read at, so the server can tell it what it missed.
 (() => {
   "use strict";
   const me = document.currentScript;
-  const epoch = me.dataset.epoch;
-  let seq = -1;                         // -1: first poll answers at once with the current state
-  let good = Number(me.dataset.good);   // the build this page was read from (or newer)
+  const STATUS = "/__preview/status";
+  const page = { epoch: me.dataset.epoch, seq: Number(me.dataset.seq), good: Number(me.dataset.good) };
 
-  const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-
-  async function poll() {
-    for (;;) {
-      let news;
-      try {
-        const res = await fetch(`/__preview/wait?seq=${seq}&good=${good}&epoch=${epoch}`, { cache: "no-store" });
-        news = await res.json();
-      } catch (e) {
-        await sleep(1000);              // server restarting or stopped: keep trying quietly
-        continue;
-      }
-      if (news.epoch !== epoch) return location.reload();
-      if (news.good > good) {
-        if (!(news.css_only && await swapStylesheets())) return location.reload();
-        good = news.good;
-      }
-      seq = news.seq;
+  async function showStatus() {
+    try {
+      const news = await (await fetch(STATUS, { cache: "no-store" })).json();
+      if (news.epoch === page.epoch) page.seq = Math.max(page.seq, news.seq);
       overlay(news.errors);
+    } catch (e) {
+      // server stopped: livereload.js reconnects and the server catches us up
     }
   }
+
+  function FeaturePreview(window, host) {
+    this.reloader = host._reloader;
+  }
+  FeaturePreview.identifier = "feature-preview";
+  FeaturePreview.version = "1";
+  FeaturePreview.prototype.analyze = () => ({ epoch: page.epoch, seq: page.seq, good: page.good });
+  FeaturePreview.prototype.reload = function (path) {
+    if (path === STATUS) {
+      showStatus();
+      return true;
+    }
+    if (/\.css$/i.test(path)) {
+      // `good` stays: if this page ever reconnects, it reloads once rather than miss a build.
+      swapStylesheets().then((ok) => (ok ? showStatus() : this.reloader.reloadPage()));
+      return true;
+    }
+    return false;
+  };
+  window.LiveReloadPluginFeaturePreview = FeaturePreview;   // livereload.js collects window.LiveReloadPlugin*
 
   // Fingerprinted names change with the content, so take the new hrefs from
   // the freshly built page and swap each <link> once its replacement loaded.
@@ -88,5 +104,12 @@
     host.shadowRoot.querySelector("pre").textContent = errors.join("\n");
   }
 
-  poll();
+  // livereload.js finds its server in its own src; host= and port= make that
+  // work for IPv6 literals and port 80 too; maxdelay: a restarted server is
+  // found within 2 s (its default backs off to a minute).
+  const lr = document.createElement("script");
+  const port = location.port || (location.protocol === "https:" ? 443 : 80);
+  lr.src = `/livereload.js?host=${location.hostname}&port=${port}&maxdelay=2000`;
+  document.head.append(lr);
+  if (page.seq > page.good) showStatus();   // read while the latest build had failed
 })();

@@ -3,7 +3,9 @@
 The preview server's rebuild loop calls `SourceWatcher.next_batch()`, which
 blocks until something relevant changed and the burst of saves is over.
 Events that arrive while a build runs wait for the next batch: nothing is
-dropped, unlike python-livereload's 3-second reload window.
+dropped. This is the preview's only watcher: python-livereload serves the
+reloads (serve.py), but its own watcher and poll loop, with their 3-second
+reload window that drops saves, are never started.
 
 A batch is due at max(first event + WINDOW, last event + SETTLE), and at the
 latest CAP after its first event (a process that writes non-stop still gets
