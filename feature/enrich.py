@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from .config import Config
 from .diagnostics import Diagnostics
-from .markup import MarkdownRenderer, RenderedBody
+from .markup import MarkdownRenderer, MarkdownTooComplex, RenderedBody
 from .figure_markup import attach_sentence_ids
 from .figures import curated_problem, extract_figures, find_curated, rank_figures
 from .model import Article, ArticleLink, Edition, KeyFigure, Section
@@ -19,8 +19,12 @@ from . import urls
 def enrich_article(article: Article, renderer: MarkdownRenderer, problems: Diagnostics,
                    sidebar_size: int = 8) -> Article:
     """One article's body rendered; depends on nothing but the article itself."""
-    body = renderer.render(article.body_markdown)
     shown = f"content/{article.source.as_posix()}"
+    try:
+        body = renderer.render(article.body_markdown)
+    except MarkdownTooComplex as exc:
+        problems.error(shown, article.source_line + exc.line, exc.message)
+        return article
     for offset, message in body.warnings:
         problems.warning(shown, article.source_line + offset, message)
     path = urls.article_path(article.section, article.slug)

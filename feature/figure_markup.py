@@ -40,6 +40,7 @@ What the pipeline reads after `md.convert()`
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import re
@@ -203,17 +204,28 @@ class _SentenceWrapper:
 
     def __init__(self, spans: list[tuple[int, int]], ids: list[str]) -> None:
         self.spans, self.ids, self.anchored = spans, ids, set()
+        # Spans are sorted and disjoint: bisect, not a scan per text run
+        # (a paragraph of 100,000 sentences would be quadratic).
+        self.starts = [s for s, _ in spans]
+        self.edges = sorted(c for span in spans for c in span)
 
     def apply(self, el: etree.Element) -> None:
         self._rebuild(el, 0)
-        for k in set(range(len(self.ids))) - self.anchored:
-            first = next((s for s in el.iter("span") if s.get("data-sentence") == self.ids[k]), None)
-            if first is not None:
-                del first.attrib["data-sentence"]
-                first.set("id", self.ids[k])
+        missing = set(range(len(self.ids))) - self.anchored
+        if missing:
+            first = {}
+            for s in el.iter("span"):
+                first.setdefault(s.get("data-sentence"), s)
+            for k in missing:
+                span = first.get(self.ids[k])
+                if span is not None:
+                    del span.attrib["data-sentence"]
+                    span.set("id", self.ids[k])
 
     def _sentence_of(self, a: int, b: int) -> int | None:
-        for k, (s, e) in enumerate(self.spans):
+        k = bisect.bisect_right(self.starts, a) - 1
+        if k >= 0:
+            s, e = self.spans[k]
             if s <= a and b <= e and (a < b or s < a < e):
                 return k
         return None
@@ -236,21 +248,22 @@ class _SentenceWrapper:
 
     def _markers(self, a: int, b: int) -> list[tuple[None, etree.Element, int]]:
         """Empty anchors for sentences that start inside code cut by a boundary."""
-        starts = [k for k, (s, _) in enumerate(self.spans) if a <= s < b and k not in self.anchored]
+        starts = [k for k in range(bisect.bisect_left(self.starts, a), bisect.bisect_left(self.starts, b))
+                  if k not in self.anchored]
         self.anchored.update(starts)
         return [(None, etree.Element("span", {"class": "sentence", "id": self.ids[k]}), a)
                 for k in starts]
 
     def _text_items(self, text: str, pos: int) -> list[tuple[int | None, str, int]]:
         end = pos + len(text)
-        cuts = sorted({pos, end} | {c for span in self.spans for c in span if pos < c < end})
+        inside = self.edges[bisect.bisect_right(self.edges, pos):bisect.bisect_left(self.edges, end)]
+        cuts = sorted({pos, end, *inside})
         return [(self._sentence_of(a, b), text[a - pos:b - pos], a)
                 for a, b in zip(cuts, cuts[1:])]
 
     def _emit(self, el: etree.Element, items: list) -> None:
         el.text = None
-        for child in list(el):
-            el.remove(child)
+        del el[:]
         groups: list[tuple[int | None, int, list]] = []
         for k, payload, start in items:
             if groups and groups[-1][0] == k:
@@ -287,16 +300,14 @@ def _wrap_figures(el: etree.Element) -> None:
     """Each figure in el's text runs (not in code, not in block children) → <data>."""
     lead, nodes = _figure_nodes(el.text or "")
     el.text = lead
-    for i, node in enumerate(nodes):
-        el.insert(i, node)
-    for child in [c for c in el if c not in nodes]:
+    children = list(nodes)          # rebuilt in one go: insert() per figure is quadratic
+    for child in list(el):
         if child.tag not in _SKIP and _is_text_child(child):
             _wrap_figures(child)
         lead, nodes_after = _figure_nodes(child.tail or "")
         child.tail = lead
-        at = list(el).index(child) + 1
-        for i, node in enumerate(nodes_after):
-            el.insert(at + i, node)
+        children += [child, *nodes_after]
+    el[:] = children
 
 
 def _figure_nodes(text: str) -> tuple[str, list[etree.Element]]:

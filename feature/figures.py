@@ -39,6 +39,8 @@ Ranking (`rank_figures`)
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import replace
@@ -71,6 +73,7 @@ _SENTENCE = re.compile(
 _SEPARATORS = re.compile(r"[，,；;：:、（）()]")
 _FILLERS = ("截至目前", "截至", "目前", "其中", "同时", "此外", "另外", "并且")
 _LABEL_MIN, _LABEL_MAX = 3, 24
+_LABEL_WINDOW = 4 * _LABEL_MAX
 _MONEY = {"元", "美元", "欧元"}
 _PEOPLE = {"人", "名", "位", "人次", "户"}
 _RATIOS = {"%", "‰", "个百分点", "倍"}
@@ -160,15 +163,25 @@ def extract_figures(paragraphs: Sequence[tuple[str, str]]) -> list[KeyFigure]:
 
 def make_label(sentence: str, start: int, end: int) -> str:
     """The clause around sentence[start:end], without the figure itself."""
-    bounds = _clause_bounds(sentence)
-    i = next(k for k, (a, b) in enumerate(bounds) if a <= start < b)
+    bounds, starts = _clauses(sentence)
+    i = bisect.bisect_right(starts, start) - 1
     a, b = bounds[i]
     label = _strip_label(sentence[a:start] + sentence[end:b])
     if len(label) < _LABEL_MIN and i > 0:
         a = bounds[i - 1][0]
-        label = _strip_label(sentence[a:start] + sentence[end:b])
+    # Only the text near the figure can end up in a label (_shorten keeps 24
+    # characters): a 100,000-character clause must not be copied per figure.
+    a, b = max(a, start - _LABEL_WINDOW), min(b, end + _LABEL_WINDOW)
+    label = _strip_label(sentence[a:start] + sentence[end:b])
     left = len(_strip_label(sentence[a:start] + "|")) - 1
     return _shorten(label, min(left, len(label)))
+
+
+@functools.lru_cache(maxsize=16)
+def _clauses(sentence: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Clause bounds of a sentence and their starts, once per sentence, not per figure."""
+    bounds = _clause_bounds(sentence)
+    return bounds, [a for a, _ in bounds]
 
 
 def _clause_bounds(sentence: str) -> list[tuple[int, int]]:

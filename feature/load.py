@@ -14,6 +14,8 @@ from .yamltext import YamlProblem, load_mapping
 FIELDS = ("headline", "deck", "byline", "section", "order", "slug", "date",
           "lede", "summary", "pull_quote", "figures", "extra")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# A long feature is 30 KB; past this, rendering takes seconds per megabyte.
+MAX_SOURCE_BYTES = 2**20
 # Editors and formatters leave these beside real files; they never enter a build.
 _TEMP_NAME = re.compile(r"(^\.|~$|\.sw[a-p]$|^#.*#$|^\d+$|\.tmp$)")
 
@@ -50,6 +52,10 @@ def load_article(path: Path, content_dir: Path, problems: Diagnostics) -> Articl
 
 def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics) -> Article | None:
     """Bytes of one source → Article, or None after reporting why not."""
+    if len(raw) > MAX_SOURCE_BYTES:
+        problems.error(shown, 1, f"{len(raw) / 2**20:.1f} MB is too large for one article (the limit is "
+                                 f"{MAX_SOURCE_BYTES // 2**20} MB); split it into several articles")
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -119,7 +125,7 @@ def _typed_article(data, lines, body, body_line, rel, shown, problems) -> Articl
         source=rel, source_line=body_line, headline=text["headline"], section=text["section"],
         slug=slug, body_markdown=body, deck=text["deck"], byline=byline, order=order,
         date=text["date"], lede=text["lede"] or text["summary"], pull_quote=text["pull_quote"],
-        curated_figures=figures, extra=tuple(sorted(extra.items())),
+        curated_figures=figures, extra=tuple(sorted(extra.items(), key=lambda kv: str(kv[0]))),
         field_lines=tuple(sorted(lines.items())))
 
 

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
@@ -17,8 +18,9 @@ from dataclasses import dataclass
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocExtension
-from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor
+from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor, LinkInlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -28,9 +30,18 @@ from .model import Heading
 from .photos import PhotoExtension
 
 _NO_BREAK_FIX = {"code", "pre", "script", "style"}
+_URL_ATTRS = {"href", "src", "action", "formaction", "poster", "cite", "data", "background", "xlink:href"}
 _SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|/|\.|[^:/?#]*([/?#]|$))", re.I)
 # Ambiguous-width punctuation that is full-width in Chinese text (“”‘’…—·).
 _CJK_PUNCT = set("\u2018\u2019\u201c\u201d\u2026\u2014\u00b7")
+# Limits that keep Python-Markdown's slow paths bounded (docs/hardening.md):
+# hostile or broken input gets an error with a line, never a hang or a crash.
+MAX_INDENT = 400            # columns of leading space: ~100 nested list levels
+MAX_BLOCK_CHARS = 20_000    # one block (no blank line): Python-Markdown is quadratic in it,
+MAX_BLOCK_LINES = 1000      # and in its lines when it splits them off one by one
+MAX_ANGLE_BRACKETS = 2000   # `<` per article: each may send the raw-HTML scanner to the end
+MAX_LINK_TEXT = 200         # characters searched for a link text's closing ]
+MAX_LINK_URL = 1000         # … and for the closing ) of its URL
 
 
 def is_wide(ch: str) -> bool:
@@ -83,14 +94,23 @@ class _LineBreaks(Treeprocessor):
 
 
 class _SafeUrls(Treeprocessor):
-    """`javascript:` and `data:` links become plain text; the warning says where."""
+    """`javascript:` and `data:` links become plain text; the warning says where.
+    The URL is checked as a browser reads it (entities decoded, tabs and
+    controls dropped: `java&#x09;script:` runs). Event handlers that
+    `{: onclick=…}` (attr_list) would add are removed too."""
     def run(self, root):
         for el in root.iter():
-            for attr in ("href", "src"):
-                url = el.get(attr)
-                if url is not None and not _SAFE_SCHEME.match(url.strip()):
+            for attr, value in list(el.attrib.items()):
+                if attr.lower().startswith("on"):
                     del el.attrib[attr]
-                    self.md.problems.append(f"unsafe link `{url[:40]}` removed")
+                    self.md.problems.append(f"event handler `{attr}` removed")
+                elif attr.lower() in _URL_ATTRS and not _SAFE_SCHEME.match(_as_browser_reads(value)):
+                    del el.attrib[attr]
+                    self.md.problems.append(f"unsafe link `{value[:40]}` removed")
+
+
+def _as_browser_reads(url: str) -> str:
+    return re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url))
 
 
 class _RawHtmlBlocks(HtmlBlockPreprocessor):
@@ -121,8 +141,33 @@ class _DropRawHtml(Postprocessor):
         return text
 
 
+class _Tables(TableProcessor):
+    """A table's header row holds a `|`. Checking that first skips the stock test,
+    which strips every line of the block each time a heading is split off it."""
+    def test(self, parent, block):
+        return "|" in block.partition("\n")[0] and super().test(parent, block)
+
+
+def _bounded(scan, window: int, closer: str, failed: tuple):
+    """Link text and URL searched within `window` characters, and not at all
+    when no closing bracket is there (a C-speed check): the stock scan runs in
+    Python to the end of the paragraph for every unclosed `[` (quadratic)."""
+    def within(data, index):
+        if data.find(closer, index, index + window) < 0:
+            return failed
+        return scan(data[:index + window], index)
+    return within
+
+
 class ChineseMarkdown(Extension):
     def extendMarkdown(self, md):
+        if "table" in md.parser.blockprocessors:
+            stock = md.parser.blockprocessors["table"]
+            md.parser.blockprocessors.register(_Tables(md.parser, stock.config), "table", 75)
+        for proc in md.inlinePatterns:
+            if isinstance(proc, LinkInlineProcessor):
+                proc.getText = _bounded(proc.getText, MAX_LINK_TEXT, "]", ("", 0, False))
+                proc.getLink = _bounded(proc.getLink, MAX_LINK_URL, ")", ("", None, 0, False))
         md.treeprocessors.register(_LineBreaks(md), "cjk_line_breaks", 1)
         md.treeprocessors.register(_SafeUrls(md), "safe_urls", 0.5)
         md.preprocessors.register(_RawHtmlBlocks(md), "html_block", 20)
@@ -135,6 +180,38 @@ class ChineseMarkdown(Extension):
 
     def reset(self):
         self.md.raw_html, self.md.problems, self.md.raw_html_slots = [], [], set()
+
+
+class MarkdownTooComplex(ValueError):
+    """Input past the renderer's limits; `line` is an offset into the body."""
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def check_complexity(body: str) -> None:
+    """Refuse, with a line, the shapes that make Python-Markdown crash or crawl."""
+    if body.count("<") > MAX_ANGLE_BRACKETS:       # the raw-HTML scanner rereads the rest per `<`
+        at = -1
+        for _ in range(MAX_ANGLE_BRACKETS + 1):
+            at = body.index("<", at + 1)
+        raise MarkdownTooComplex(body.count("\n", 0, at), f"more than {MAX_ANGLE_BRACKETS} `<` in one "
+                                 "article; HTML is left out of articles anyway (write ＜ or &lt; for the sign)")
+    size, first = 0, 0
+    for n, line in enumerate(body.split("\n")):
+        stripped = line.lstrip(" \t")
+        if not stripped:
+            size = 0
+            continue
+        if len(line[:len(line) - len(stripped)].expandtabs(4)) > MAX_INDENT:
+            raise MarkdownTooComplex(n, f"indented more than {MAX_INDENT} spaces "
+                                        "(lists nested about a hundred levels deep)")
+        first = n if size == 0 else first
+        size += len(line) + 1
+        if size > MAX_BLOCK_CHARS or n - first >= MAX_BLOCK_LINES:
+            raise MarkdownTooComplex(first, f"more than {MAX_BLOCK_CHARS} characters or {MAX_BLOCK_LINES} lines "
+                                            "without a blank line; separate paragraphs, headings and list items "
+                                            "with blank lines")
 
 
 @dataclass(frozen=True)
@@ -150,19 +227,32 @@ class MarkdownRenderer:
     """One Python-Markdown instance, reset between articles (building it is slow)."""
 
     def __init__(self, allow_raw_html: bool = False, extra_extensions=()):
-        self.md = markdown.Markdown(extensions=[
+        self._options = (allow_raw_html, tuple(extra_extensions))
+        self.md = self._new_markdown()
+
+    def _new_markdown(self) -> markdown.Markdown:
+        allow_raw_html, extra_extensions = self._options
+        md = markdown.Markdown(extensions=[
             "attr_list", "tables", "sane_lists", "fenced_code", "footnotes",
             ChineseMarkdown(), SentenceExtension(),
             TocExtension(slugify=slugify, toc_depth="2-4", permalink=False),
             PhotoExtension(),
             *extra_extensions,
         ], output_format="html")
-        self.md.allow_raw_html = allow_raw_html
+        md.allow_raw_html = allow_raw_html
+        return md
 
     def render(self, body: str) -> RenderedBody:
+        """Raises MarkdownTooComplex (with a line) for input past the limits above."""
+        check_complexity(body)
         md = self.md
         md.reset()
-        html = md.convert(body)
+        try:
+            html = md.convert(body)
+        except RecursionError:
+            self.md = self._new_markdown()    # the parser's state stack is left half-popped
+            raise MarkdownTooComplex(0, "the Markdown is nested too deeply to render "
+                                        "(lists or quotes inside each other hundreds of times)") from None
         toc = tuple(_flatten(md.toc_tokens))
         warnings = [(_line_of(body, b), f"raw HTML left out: `{_short(b)}` "
                      "(set `allow_raw_html: true` in config.yaml to keep it)") for b in md.raw_html]

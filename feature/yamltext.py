@@ -31,12 +31,19 @@ def load_mapping(text: str, first_line: int = 1) -> tuple[dict, dict[str, int]]:
         raise YamlProblem(line, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlProblem(first_line, "invalid YAML: nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as exc:   # e.g. date: 2019-13-45
+        raise YamlProblem(first_line, f"invalid YAML value: {exc}") from None
     if data is None:
         return {}, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise YamlProblem(first_line, "expected a mapping of `key: value` lines")
     lines = {}
     for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
+            raise YamlProblem(first_line + key.start_mark.line,
+                              "each key must be a name such as `headline` (not a number, list or date)")
         lines[str(key.value)] = first_line + key.start_mark.line
         if isinstance(value, yaml.SequenceNode):   # `figures[2]` → its own line
             for i, item in enumerate(value.value):
