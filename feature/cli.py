@@ -86,6 +86,10 @@ def run_build(args) -> int:
     except OutputRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:          # disk full or read-only while writing: say so, no traceback
+        print(f"error: cannot write the output ({exc.strerror or exc}: {exc.filename}); "
+              "free some space or fix the folder's permissions, then build again", file=sys.stderr)
+        return 1
     report_problems(result.warnings)
     if not config.site_origin:
         print(f"note: base_url `{config.base_url}` has no https://host, so canonical and og:url links "

@@ -27,6 +27,10 @@ class OutputRefused(Exception):
     pass
 
 
+class OutputFailed(OutputRefused, OSError):
+    """The disk said no (full, read-only): the previous output is still whole."""
+
+
 def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = ()) -> dict[str, int]:
     """Write `files` as the new content of `out_dir`; return counts of written/linked/removed."""
     out_dir = out_dir.resolve()
@@ -34,7 +38,10 @@ def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = (
     clean_leftovers(out_dir)
     previous = read_manifest(out_dir)
     staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
-    staging.mkdir(parents=True)
+    try:
+        staging.mkdir(parents=True)
+    except OSError as exc:
+        raise OutputFailed(f"cannot create {staging} ({exc.strerror or exc}); {out_dir} was left as it was") from None
     try:
         manifest = {}
         stats = {"written": 0, "linked": 0}
@@ -53,8 +60,12 @@ def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = (
                                                  ensure_ascii=False, sort_keys=True, indent=0))
         stats["removed"] = len(set(previous) - set(manifest))
         _swap_in(staging, out_dir)
+    except OSError as exc:
+        _remove_build(staging)
+        raise OutputFailed(f"cannot write the new output ({exc.strerror or exc}: {exc.filename or staging}); "
+                           f"{out_dir} was left as it was") from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_build(staging)
         raise
     return stats
 
@@ -86,10 +97,26 @@ def clean_leftovers(out_dir: Path) -> None:
     """Staging folders of builds that were killed: ours by name and marker."""
     for p in out_dir.parent.glob(f".{out_dir.name}.staging-*"):
         if (p / MARKER).is_file() or not any(p.iterdir()):
-            shutil.rmtree(p, ignore_errors=True)
+            _remove_build(p)
     for p in out_dir.parent.glob(f".{out_dir.name}.old-*"):
         if (p / MARKER).is_file():
-            shutil.rmtree(p, ignore_errors=True)
+            _remove_build(p)
+
+
+def _remove_build(folder: Path) -> None:
+    """Delete a build folder with its marker last: a build killed halfway through
+    this leaves a folder the next build still recognises as ours and removes."""
+    try:
+        children = [c for c in folder.iterdir() if c.name != MARKER]
+    except OSError:
+        return
+    for child in children:
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+    (folder / MARKER).unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _inside(root: Path, rel: str) -> Path:
@@ -112,12 +139,12 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         os.rename(staging, out_dir)
         return
     if _exchange(staging, out_dir):
-        shutil.rmtree(staging)          # now holds the previous build
+        _remove_build(staging)          # now holds the previous build
         return
     old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
     os.rename(out_dir, old)
     os.rename(staging, out_dir)
-    shutil.rmtree(old)
+    _remove_build(old)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -1,0 +1,206 @@
+"""Interrupted builds and a disk that says no: the last good dist/ survives.
+
+Kills: `python build.py` runs in a subprocess against a 60-article edition
+whose title (on every page) names the build's version, so every rebuild
+changes more pages than the incremental builder writes in place (it stages
+and swaps above 64; see docs/hardening.md for the in-place case), and
+it is SIGKILLed after a
+seeded random delay, mostly while it writes (the test waits for the staging
+folder to appear, and a slowed disk, 15 ms a file, makes writing last ~1 s),
+sometimes before. After each kill dist/ must be either byte-identical to the
+last good build or a complete new one (every file as its manifest says, every
+page of one version). The next build must succeed and remove the leftovers.
+
+Full or read-only disk: root ignores chmod and there is no small tmpfs here,
+so the OSError is injected: Path.write_bytes / write_text / mkdir raise
+ENOSPC or EROFS at chosen points, in-process.
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from feature.cli import main
+from feature.write import MARKER
+from tests.conftest import ROOT, article, write_edition
+
+ARTICLES = 60
+BODY = "".join(f"第{k}段：周口市投入资金{k}.5亿元，带动{k}万户增收。这句话让页面有些分量。\n\n" for k in range(25))
+SLOW_DISK = """
+import pathlib, sys, time
+_write = pathlib.Path.write_bytes
+def slow(self, data):
+    time.sleep(0.015)
+    return _write(self, data)
+pathlib.Path.write_bytes = slow
+sys.path.insert(0, {root!r})
+from feature.cli import main
+sys.exit(main(["build", "--config", {config!r}]))
+"""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def set_version(root: Path, version: int) -> None:
+    config = root / "config.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    lines[0] = f"title: 测试专题第{version}版"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def complete_version(files: dict[str, bytes]) -> int:
+    """The one version a whole build shows, after checking it against its manifest."""
+    manifest = json.loads(files[MARKER])["files"]
+    assert set(files) - {MARKER} == set(manifest), "files missing or extra"
+    for rel, digest in manifest.items():
+        assert hashlib.sha1(files[rel]).hexdigest() == digest, f"{rel} is not what the manifest says"
+    versions = {int(p.decode().split("测试专题第", 1)[1].split("版", 1)[0])
+                for rel, p in files.items() if rel.endswith(".html")}
+    assert len(versions) == 1, f"pages of several builds mixed: {versions}"
+    return versions.pop()
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".dist."))
+
+
+@pytest.fixture
+def edition(tmp_path):
+    files = {f"content/{'alpha' if i % 2 else 'beta'}/a{i:03d}.md":
+             article(f"文章{i}", "alpha" if i % 2 else "beta", body=BODY) for i in range(ARTICLES)}
+    root = write_edition(tmp_path / "edition", files)
+    set_version(root, 0)
+    return root
+
+
+def start_build(root: Path) -> subprocess.Popen:
+    script = SLOW_DISK.format(root=str(ROOT), config=str(root / "config.yaml"))
+    return subprocess.Popen([sys.executable, "-c", script], cwd=root, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_killed_builds_never_damage_the_last_good_output(edition):
+    root, dist = edition, edition / "dist"
+    first = start_build(root)
+    assert first.wait(timeout=60) == 0, first.stderr.read().decode()
+    good = snapshot(dist)
+    assert complete_version(good) == 0
+    rng = random.Random(20191001)
+    outcomes = {"kept": 0, "replaced": 0, "left staging": 0, "during writing": 0}
+    for version in range(1, 11):
+        set_version(root, version)
+        proc = start_build(root)
+        writing = rng.random() < 0.8          # most kills aim at the write phase
+        if writing:
+            deadline = time.monotonic() + 30
+            while not leftovers(root) and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.002)
+            outcomes["during writing"] += bool(leftovers(root))
+            time.sleep(rng.uniform(0, 1.3))
+        else:
+            time.sleep(rng.uniform(0, 1.5))
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:           # the build finished first
+            pass
+        proc.wait(timeout=30)
+        now = snapshot(dist)
+        outcomes["left staging"] += bool(leftovers(root))
+        if now == good:
+            outcomes["kept"] += 1
+        else:
+            assert complete_version(now) == version
+            outcomes["replaced"] += 1
+            good = now
+    print(f"\ninterruption: 10 kills, {outcomes}")
+    assert outcomes["kept"] >= 3 and outcomes["during writing"] >= 3, outcomes
+
+    set_version(root, 11)
+    final = start_build(root)
+    assert final.wait(timeout=60) == 0, final.stderr.read().decode()
+    assert complete_version(snapshot(dist)) == 11
+    assert leftovers(root) == []
+
+
+def _failing(after: int, code: int):
+    """A replacement for Path.write_bytes that fails once `after` files were written
+    (after=None: only when the final manifest, the file naming every page, is written)."""
+    real = Path.write_bytes
+    count = {"n": 0}
+
+    def write_bytes(self, data):
+        count["n"] += 1
+        last = MARKER in self.name and b'"index.html"' in data
+        if (count["n"] > after) if after is not None else last:
+            raise OSError(code, os.strerror(code), str(self))
+        return real(self, data)
+    return write_bytes
+
+
+@pytest.mark.parametrize("after, code", [(0, errno.ENOSPC), (30, errno.ENOSPC), (None, errno.ENOSPC),
+                                         (5, errno.EROFS)])
+def test_full_or_read_only_disk_keeps_dist_and_says_so(edition, monkeypatch, capsys, after, code):
+    config = str(edition / "config.yaml")
+    assert main(["build", "--config", config]) == 0
+    before = snapshot(edition / "dist")
+    set_version(edition, 1)
+    monkeypatch.setattr(Path, "write_bytes", _failing(after, code))
+    real_text = Path.write_text
+    monkeypatch.setattr(Path, "write_text", lambda self, data, *a, **k: (   # write_site's manifest
+        _raise(code, self) if after is None and self.name == MARKER and "index.html" in data
+        else real_text(self, data, *a, **k)))
+    capsys.readouterr()
+    assert main(["build", "--config", config]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot ") and f"({os.strerror(code)}" in err, err
+    assert "Traceback" not in err
+    assert snapshot(edition / "dist") == before
+    assert leftovers(edition) == []
+    monkeypatch.undo()
+    assert main(["build", "--config", config]) == 0
+    assert complete_version(snapshot(edition / "dist")) == 1
+
+
+def _raise(code, path):
+    raise OSError(code, os.strerror(code), str(path))
+
+
+def test_staging_folder_cannot_be_made(edition, monkeypatch, capsys):
+    config = str(edition / "config.yaml")
+    assert main(["build", "--config", config]) == 0
+    before = snapshot(edition / "dist")
+    set_version(edition, 1)
+    real_mkdir = Path.mkdir
+    monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: (
+        _raise(errno.EROFS, self) if ".staging-" in self.name else real_mkdir(self, *a, **k)))
+    capsys.readouterr()
+    assert main(["build", "--config", config]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot ") and "(Read-only file system" in err and "Traceback" not in err
+    assert snapshot(edition / "dist") == before
+
+
+def test_kill_while_removing_the_previous_build_is_cleaned_up(tmp_path):
+    """Killed mid-`_remove_build`: the marker goes last, so the half-deleted folder is still ours."""
+    from feature.write import clean_leftovers, write_site
+    out = tmp_path / "dist"
+    write_site({"index.html": b"v1", "a/index.html": b"a"}, out)
+    half = tmp_path / ".dist.staging-4242"            # the previous build, half removed
+    (half / "a").mkdir(parents=True)
+    (half / "a/index.html").write_bytes(b"a")
+    (half / MARKER).write_text("{}")
+    clean_leftovers(out)
+    assert leftovers(tmp_path) == []
