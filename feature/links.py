@@ -42,6 +42,29 @@ def check_links(files: dict[str, bytes], sources: dict[str, str], problems: Diag
     return checked
 
 
+def page_facts(path: str, text: str, site_path: str = "/") -> tuple[frozenset[str], frozenset[tuple[str, str]], int]:
+    """What `check_links` needs from one page: its ids, the distinct (file, anchor)
+    targets of its internal links, and how many links it has. The incremental
+    build keeps these per page content, so unchanged pages are never re-scanned."""
+    ids = frozenset(html.unescape(i) for i in _ID.findall(text))
+    targets = [t for t in (_resolve(path, html.unescape(raw), site_path) for raw in _REF.findall(text))
+               if t is not None]
+    return ids, frozenset(targets), len(targets)
+
+
+def facts_hold(facts: dict[str, tuple], files) -> bool:
+    """True when every link in `facts` ({page: page_facts(...)}) resolves within `files`.
+    Same verdict as `check_links`, which gives the messages when it is False."""
+    for _, targets, _ in facts.values():
+        for file, anchor in targets:
+            if file not in files or (anchor and anchor not in facts.get(file, _NO_FACTS)[0]):
+                return False
+    return True
+
+
+_NO_FACTS = (frozenset(), frozenset(), 0)
+
+
 def _resolve(page: str, url: str, site_path: str) -> tuple[str, str] | None:
     """(output file, anchor) a link points at, or None for external links."""
     parts = urlsplit(url)

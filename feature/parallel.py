@@ -1,0 +1,134 @@
+"""Work split across processes for large builds: parse + enrich, and page rendering.
+
+Workers are forked after the parent has everything they read (config, the
+edition, the Jinja environment), so nothing big is pickled on the way in;
+what comes back is small: enriched articles, or for pages only
+(path, digest, link facts): a worker writes its pages straight into the
+staging folder, so the parent never holds 10,000 rendered pages. With
+jobs == 1 (small rebuilds) the same functions run in this process.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import BuildError, Diagnostics
+from .enrich import enrich_article
+from .links import page_facts
+from .load import parse_article
+from .markup import MarkdownRenderer
+from .photos import relink_media
+from .render import context_for, render_page
+
+PARSE_CHUNK = 64
+RENDER_CHUNK = 64
+_job: tuple = ()                    # what forked workers read; set just before forking
+_renderers: dict[bool, MarkdownRenderer] = {}
+
+
+@dataclass
+class Entry:
+    """One source, loaded and enriched (or why not)."""
+    article: object                 # the enriched Article; the parsed one if enrich raised; None
+    parse_items: list
+    enrich_items: list
+    error: BaseException | None = None
+
+
+def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], config, jobs: int):
+    """[(key, (path, raw))] → yields (key, Entry); raw None means read the file."""
+    global _job
+    _job = (config, missing)
+    tasks = [range(i, min(i + PARSE_CHUNK, len(missing))) for i in range(0, len(missing), PARSE_CHUNK)]
+    for chunk in _map(_parse_chunk, tasks, jobs):
+        yield from chunk
+    _job = ()
+
+
+def _parse_chunk(indices: range) -> list:
+    config, missing = _job
+    renderer = _renderers.get(config.allow_raw_html)
+    if renderer is None:
+        renderer = _renderers[config.allow_raw_html] = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
+    out = []
+    for i in indices:
+        key, (path, raw) = missing[i]
+        out.append((key, load_entry(path, raw, config, renderer)))
+    return out
+
+
+def load_entry(path: Path | str, raw: bytes | None, config, renderer) -> Entry:
+    path = Path(path)
+    raw = path.read_bytes() if raw is None else raw
+    rel = path.relative_to(config.content_dir)
+    parsed = Diagnostics()
+    article = parse_article(raw, rel, f"content/{rel.as_posix()}", parsed)
+    if article is None:
+        return Entry(None, parsed.items, [])
+    enriched = Diagnostics()
+    try:
+        # Enriched even if validation will fail: validation never looks at the body.
+        done = enrich_article(article, renderer, enriched, config.sidebar_figures)
+    except Exception as exc:        # raised later, only where the clean build would get that far
+        return Entry(article, parsed.items, [], exc)
+    return Entry(done, parsed.items, enriched.items)
+
+
+def render_pages(env, edition, config, assets, pages: list, staging: Path | None, jobs: int) -> list:
+    """Render `pages` → [(path, digest, bytes or None if written to staging, link facts)]."""
+    global _job
+    _job = (env, edition, config, assets, pages, staging)
+    # Edition-wide pages first: they are the longest single tasks.
+    big = [i for i, p in enumerate(pages) if p.article is None]
+    small = [i for i, p in enumerate(pages) if p.article is not None]
+    tasks = [[i] for i in big] + [small[i:i + RENDER_CHUNK] for i in range(0, len(small), RENDER_CHUNK)]
+    out = []
+    try:
+        for chunk in _map(_render_chunk, tasks, jobs):
+            if isinstance(chunk, BuildError):
+                raise chunk
+            out.extend(chunk)
+    finally:
+        _job = ()
+    return out
+
+
+def _render_chunk(indices: list[int]):
+    env, edition, config, assets, pages, staging = _job
+    out = []
+    for i in indices:
+        page = pages[i]
+        try:
+            data = render_page(env, page, context_for(page, edition, config, assets))
+        except BuildError as exc:
+            return _Failed(exc.diagnostics)
+        rel = page.output_path
+        data = relink_media({rel: data})[rel]
+        fact = page_facts(rel, data.decode("utf-8"), config.site_path) if rel.endswith(".html") else None
+        d = hashlib.sha1(data).hexdigest()
+        if staging is not None:
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            data = None
+        out.append((rel, d, data, fact))
+    return out
+
+
+class _Failed(BuildError):
+    """A BuildError that survives pickling back from a worker."""
+
+    def __reduce__(self):
+        return (_Failed, (self.diagnostics,))
+
+
+def _map(fn, tasks: list, jobs: int):
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield fn(t)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(min(jobs, len(tasks))) as pool:
+        yield from pool.imap_unordered(fn, tasks)
