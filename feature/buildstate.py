@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import shutil
 import time
 import zlib
 from collections import defaultdict
@@ -19,20 +18,19 @@ from pathlib import Path
 from .assets import collect_assets
 from .config import Config
 from .diagnostics import BuildError, Diagnostics
-from .enrich import _link_to, check_figure_consistency, enrich_article, reading_order
+from .enrich import _link_to, check_figure_consistency, reading_order
 from .links import check_links, facts_hold, page_facts
-from .load import find_sources, is_content_file, parse_article
+from .load import find_sources, is_content_file
 from .model import Edition, Section
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
-from .photos import place_photos, relink_media
+from .photos import place_photos
 from . import postprocess, search
 from .postprocess import STEPS
-from .render import context_for, make_environment, pages_of, render_page
+from .render import make_environment, pages_of
 from .validate import validate_edition
 from . import parallel, urls
 from . import write as w
 
-INPLACE_MAX = 64          # more changed files than this: staging folder + swap
 PARALLEL_MIN = 48         # fewer misses than this: not worth starting workers
 
 
@@ -302,9 +300,11 @@ class Run:
         for rel, data in (*self.assets.files.items(), *media.items()):
             manifest[rel] = digest_of(data)
             new[rel] = data
-        staged = len(todo) > INPLACE_MAX or not previous
-        staging = self._open_staging() if staged else None
-        try:
+        protected = [self.config.content_dir, self.config.templates_dir, self.config.static_dir,
+                     self.config.root / "config.yaml"]
+        # Always staged and swapped, however small the change: a build killed or
+        # refused by the disk halfway leaves the previous output exactly as it was.
+        with w.staged_output(self.out_dir, protected) as staging:
             rendered = parallel.render_pages(env, edition, config, self.assets, todo, staging,
                                              self.jobs if len(todo) >= PARALLEL_MIN else 1)
             self._lap("render_pages")
@@ -325,10 +325,6 @@ class Run:
             checked = self._check_links(pages, manifest, facts, new, staging)
             self._lap("links")
             written = self._write(manifest, previous, new, staging)
-        except BaseException:
-            if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
-            raise
         self._lap("write")
         state.small["pages"] = {page_keys[rel]: manifest[rel] for rel in page_keys}
         state.prints.keep_only(edition.articles)
@@ -415,47 +411,15 @@ class Run:
         return (self.out_dir / rel).read_bytes()
 
     # ---- write ------------------------------------------------------------
-    def _open_staging(self) -> Path:
-        protected = [self.config.content_dir, self.config.templates_dir, self.config.static_dir,
-                     self.config.root / "config.yaml"]
-        w.check_output_dir(self.out_dir, protected)
-        w.clean_leftovers(self.out_dir)
-        staging = self.out_dir.parent / f".{self.out_dir.name}.staging-{os.getpid()}"
-        staging.mkdir(parents=True)
-        (staging / w.MARKER).write_text("{}")   # claims the folder before anything else
-        return staging
-
     def _write(self, manifest, previous, new, staging) -> dict[str, int]:
+        changed = sum(previous.get(rel) != d for rel, d in manifest.items())
         removed = len(set(previous) - set(manifest))
-        if staging is not None:
-            stats = {"written": 0, "linked": 0, "removed": removed}
-            for rel, d in sorted(manifest.items()):
-                target = staging / rel
-                if target.exists():                      # written there by a render worker
-                    stats["written"] += 1
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if previous.get(rel) == d and w._link(self.out_dir / rel, target):
-                    stats["linked"] += 1
-                else:
-                    target.write_bytes(new[rel] if rel in new else (self.out_dir / rel).read_bytes())
-                    stats["written"] += 1
-            _write_manifest(staging, manifest)
-            w._swap_in(staging, self.out_dir)
-            return stats
-        changed = {rel: d for rel, d in manifest.items() if previous.get(rel) != d}
-        stats = {"written": len(changed), "linked": len(manifest) - len(changed), "removed": removed}
-        if not changed and not removed:
-            return stats                                 # the output is already this build
-        protected = [self.config.content_dir, self.config.templates_dir, self.config.static_dir]
-        w.check_output_dir(self.out_dir, protected)
-        # Empty manifest first: a build killed half-way is then rewritten in full next time.
-        _write_manifest(self.out_dir, {})
-        for rel in sorted(changed):
-            _atomic_write(w._inside(self.out_dir, rel), new[rel])
-        for rel in sorted(set(previous) - set(manifest)):
-            _remove(self.out_dir, rel)
-        _write_manifest(self.out_dir, manifest)
+        if not changed and not removed and (self.out_dir / w.MARKER).is_file():
+            # The output already is this build: touch nothing (staging is discarded).
+            return {"written": 0, "linked": len(manifest), "removed": 0}
+        stats = w.fill_staging(staging, self.out_dir, manifest, previous,
+                               lambda rel: new[rel] if rel in new else (self.out_dir / rel).read_bytes())
+        w.swap_in(staging, self.out_dir)
         return stats
 
 
@@ -463,15 +427,7 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def digest_of(data: bytes) -> str:
-    import hashlib
-    return hashlib.sha1(data).hexdigest()          # as write.py's manifest
-
-
-def _write_manifest(folder: Path, manifest: dict) -> None:
-    import json
-    text = json.dumps({"generator": "feature", "files": manifest}, ensure_ascii=False, sort_keys=True, indent=0)
-    _atomic_write(folder / w.MARKER, text.encode("utf-8"))
+digest_of = w.digest_of
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -479,15 +435,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-
-
-def _remove(root: Path, rel: str) -> None:
-    target = w._inside(root, rel)
-    target.unlink(missing_ok=True)
-    parent = target.parent
-    while parent != root and parent.is_relative_to(root) and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent
 
 
 class OutputFiles:

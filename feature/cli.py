@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     printing.add_argument("--pdf", action="store_true", help="also render dist/print/edition.pdf with WeasyPrint")
     printing.set_defaults(run=run_print)
 
+    figures = sub.add_parser("figures", help="list an article's candidate key figures with labels and positions")
+    figures.add_argument("article", type=Path, nargs="+", help="article source, e.g. content/fupin/zongshu.md")
+    figures.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: config.yaml)")
+    figures.set_defaults(run=run_figures)
+
     imp = sub.add_parser("import", help="turn raw print text into draft Markdown articles and a cleaning report")
     imp.add_argument("raw", type=Path, help="raw text extracted from the print pages")
     imp.add_argument("--out", type=Path, required=True, help="folder for the drafts and import-report.md")
@@ -141,6 +146,36 @@ def run_print(args) -> int:
 def run_serve(args) -> int:
     from .serve import serve
     return serve(args.config, args.out, args.base_url, args.host, args.port)
+
+
+def run_figures(args) -> int:
+    """Candidates for an editor to curate: ★ marks what the sidebar shows now."""
+    from .diagnostics import Diagnostics
+    from .enrich import body_figures, render_body, sidebar_figures
+    from .figures import format_for_cli
+    from .load import load_article
+    from .markup import MarkdownRenderer
+    config = load_site_config(args)
+    renderer = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
+    problems = Diagnostics()
+    for path in args.article:
+        path = path.resolve()
+        if not path.is_relative_to(config.content_dir):
+            problems.error(str(path), 0, f"not an article under {config.content_dir}")
+            continue
+        article = load_article(path, config.content_dir, problems)
+        if article is None:
+            continue
+        body = render_body(article, renderer, problems)
+        if body is None:
+            continue
+        figures, text = body_figures(body)
+        picks = sidebar_figures(article, figures, text, config.sidebar_figures, problems)
+        how = "curated in front matter" if article.curated_figures else "ranked automatically"
+        print(f"# {article.headline} — {len(figures)} figures, ★ = sidebar ({how})")
+        print(format_for_cli(figures, picks))
+    report_problems(problems.items)
+    return 1 if problems else 0
 
 
 def run_import(args) -> int:

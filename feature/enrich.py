@@ -19,19 +19,27 @@ from . import urls
 def enrich_article(article: Article, renderer: MarkdownRenderer, problems: Diagnostics,
                    sidebar_size: int = 8) -> Article:
     """One article's body rendered; depends on nothing but the article itself."""
-    shown = f"content/{article.source.as_posix()}"
-    try:
-        body = renderer.render(article.body_markdown)
-    except MarkdownTooComplex as exc:
-        problems.error(shown, article.source_line + exc.line, exc.message)
+    body = render_body(article, renderer, problems)
+    if body is None:
         return article
-    for offset, message in body.warnings:
-        problems.warning(shown, article.source_line + offset, message)
     path = urls.article_path(article.section, article.slug)
     figures, text = body_figures(body)
     return replace(article, body_html=body.html, toc=body.toc, plain_text=text,
                    key_figures=tuple(sidebar_figures(article, figures, text, sidebar_size, problems)),
                    output_path=path, url=urls.pretty_url(path))
+
+
+def render_body(article: Article, renderer: MarkdownRenderer, problems: Diagnostics) -> RenderedBody | None:
+    """The article's Markdown as HTML; its warnings and errors carry file and line."""
+    shown = f"content/{article.source.as_posix()}"
+    try:
+        body = renderer.render(article.body_markdown)
+    except MarkdownTooComplex as exc:
+        problems.error(shown, article.source_line + exc.line, exc.message)
+        return None
+    for offset, message in body.warnings:
+        problems.warning(shown, article.source_line + offset, message)
+    return body
 
 
 def body_figures(body: RenderedBody) -> tuple[list[KeyFigure], str]:

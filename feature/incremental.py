@@ -27,8 +27,8 @@ import os
 import time
 from pathlib import Path
 
-from .config import Config, load_config
-from .diagnostics import BuildError, Diagnostics
+from .config import load_config
+from .diagnostics import Diagnostics
 from .pipeline import BuildResult
 from . import buildstate as bs
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
 import markdown

@@ -43,15 +43,9 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinj
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True, undefined=jinja2.StrictUndefined, bytecode_cache=cache,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["number"] = plain_number
+    env.filters["number"] = format_number     # 2199000000.0 → '2199000000'
     env.filters["for_print"] = for_print      # print.html: links and ids made for paper
     return env
-
-
-def plain_number(value: float) -> str:
-    """2199000000.0 → '2199000000', 87.21 → '87.21': machine-readable, no exponent."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
 
 
 def pages_of(edition: Edition, config: Config) -> list[Page]:

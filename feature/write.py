@@ -17,7 +17,9 @@ import hashlib
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 MARKER = ".feature-build.json"
 _RENAME_EXCHANGE = 2
@@ -34,32 +36,33 @@ class OutputFailed(OutputRefused, OSError):
 def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = ()) -> dict[str, int]:
     """Write `files` as the new content of `out_dir`; return counts of written/linked/removed."""
     out_dir = out_dir.resolve()
+    previous = read_manifest(out_dir)
+    with staged_output(out_dir, protected) as staging:
+        manifest = {rel: digest_of(data) for rel, data in sorted(files.items())}
+        stats = fill_staging(staging, out_dir, manifest, previous, files.__getitem__)
+        swap_in(staging, out_dir)
+    return stats
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+@contextmanager
+def staged_output(out_dir: Path, protected=()):
+    """A fresh staging folder beside `out_dir`, removed again if anything fails;
+    disk errors become OutputFailed, saying the previous output is whole."""
     check_output_dir(out_dir, protected)
     clean_leftovers(out_dir)
-    previous = read_manifest(out_dir)
     staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
     try:
         staging.mkdir(parents=True)
+        (staging / MARKER).write_text("{}")   # claims the folder before anything else
     except OSError as exc:
+        _remove_build(staging)
         raise OutputFailed(f"cannot create {staging} ({exc.strerror or exc}); {out_dir} was left as it was") from None
     try:
-        manifest = {}
-        stats = {"written": 0, "linked": 0}
-        (staging / MARKER).write_text("{}")   # claims the folder before anything else
-        for rel, data in sorted(files.items()):
-            digest = hashlib.sha1(data).hexdigest()
-            manifest[rel] = digest
-            target = _inside(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if previous.get(rel) == digest and _link(out_dir / rel, target):
-                stats["linked"] += 1
-            else:
-                target.write_bytes(data)
-                stats["written"] += 1
-        (staging / MARKER).write_text(json.dumps({"generator": "feature", "files": manifest},
-                                                 ensure_ascii=False, sort_keys=True, indent=0))
-        stats["removed"] = len(set(previous) - set(manifest))
-        _swap_in(staging, out_dir)
+        yield staging
     except OSError as exc:
         _remove_build(staging)
         raise OutputFailed(f"cannot write the new output ({exc.strerror or exc}: {exc.filename or staging}); "
@@ -67,6 +70,29 @@ def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = (
     except BaseException:
         _remove_build(staging)
         raise
+    if staging.exists() and staging != out_dir:
+        _remove_build(staging)           # not swapped in: the output already was this build
+
+
+def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previous: dict[str, str],
+                 data_of: Callable[[str], bytes]) -> dict[str, int]:
+    """Put every file of `manifest` (path → digest) into `staging`: files a
+    render worker already wrote there stay, unchanged ones are hard-linked
+    from the previous build, the rest are written from `data_of(path)`."""
+    stats = {"written": 0, "linked": 0, "removed": len(set(previous) - set(manifest))}
+    for rel, digest in sorted(manifest.items()):
+        target = _inside(staging, rel)
+        if target.exists():
+            stats["written"] += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if previous.get(rel) == digest and _link(out_dir / rel, target):
+            stats["linked"] += 1
+        else:
+            target.write_bytes(data_of(rel))
+            stats["written"] += 1
+    (staging / MARKER).write_text(json.dumps({"generator": "feature", "files": manifest},
+                                             ensure_ascii=False, sort_keys=True, indent=0))
     return stats
 
 
@@ -134,7 +160,8 @@ def _link(source: Path, target: Path) -> bool:
         return False
 
 
-def _swap_in(staging: Path, out_dir: Path) -> None:
+def swap_in(staging: Path, out_dir: Path) -> None:
+    """The staged build becomes `out_dir` in one step; the previous one is removed."""
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return

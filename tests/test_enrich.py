@@ -1,9 +1,7 @@
 """Enrich: key figures verified against the text, ranked, consistent across articles."""
-import pytest
 
 from feature.cli import main
 from feature.config import load_config
-from feature.diagnostics import BuildError
 from feature.pipeline import build
 from tests.conftest import article
 
@@ -73,3 +71,9 @@ def test_figures_page_links_every_figure_to_its_sentence(make_edition, tmp_path)
         assert a.data.get_text() in story.find(id=anchor).get_text()
     bars = page.select("svg.figure-chart rect")     # the two sums in 元 compared
     assert len(bars) == 2 and "21.99亿元" in page.select_one("svg.figure-chart")["aria-label"]
+
+
+def test_figures_command_reports_a_broken_article_instead_of_crashing(make_edition, capsys):
+    root = make_edition({"content/alpha/a.md": article("甲", "alpha", body="<" * 2100 + "\n")})
+    assert main(["figures", str(root / "content/alpha/a.md"), "--config", str(root / "config.yaml")]) == 1
+    assert "content/alpha/a.md:5: error: more than 2000 `<`" in capsys.readouterr().err

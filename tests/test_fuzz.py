@@ -11,7 +11,6 @@ and the bugs these tests found are in docs/hardening.md.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import signal
 import time
 from pathlib import Path

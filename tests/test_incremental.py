@@ -106,9 +106,9 @@ STEPS = st.lists(st.tuples(OPS, st.integers(0, 20), st.text("数字一二三报�
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=STEPS, inplace=st.booleans(), jobs=st.sampled_from([1, 2]))
-def test_incremental_equals_clean_build(steps, inplace, jobs):
-    with tempfile.TemporaryDirectory() as tmp, _limits(inplace, jobs):
+@given(steps=STEPS, jobs=st.sampled_from([1, 2]))
+def test_incremental_equals_clean_build(steps, jobs):
+    with tempfile.TemporaryDirectory() as tmp, _limits(jobs):
         tmp = Path(tmp)
         edition = Edition(tmp / "edition")
         out = tmp / "out"
@@ -143,10 +143,10 @@ def _compare(builder, edition, out, ref_out, changed):
 
 
 class _limits:
-    """Force the in-place or the staging writer, and workers even for tiny builds."""
+    """Force render workers even for tiny builds (or none)."""
 
-    def __init__(self, inplace: bool, jobs: int):
-        self.values = {"INPLACE_MAX": 10_000 if inplace else 0, "PARALLEL_MIN": 1 if jobs > 1 else 10_000}
+    def __init__(self, jobs: int):
+        self.values = {"PARALLEL_MIN": 1 if jobs > 1 else 10_000}
 
     def __enter__(self):
         self.saved = {k: getattr(buildstate, k) for k in self.values}
@@ -186,25 +186,27 @@ def test_one_edit_renders_only_what_shows_it(tmp_path):
     assert result.written["removed"] == 0
 
 
-def test_killed_inplace_write_is_rewritten_next_time(tmp_path, monkeypatch):
-    """An in-place update empties the manifest first; if it dies half-way the
-    next build trusts nothing in the output folder and rewrites it."""
+def test_small_edit_killed_while_writing_leaves_previous_output(tmp_path, monkeypatch):
+    """However small the change, the new build is staged and swapped: dying
+    half-way leaves the previous output byte for byte, and the next build
+    finishes the job."""
+    from feature import write
     edition = Edition(tmp_path / "edition")
     out = tmp_path / "out"
     IncrementalBuilder(edition.root / "config.yaml", out).build()
+    before = tree(out)
     edition.apply("body", 1, "改")
-    real = buildstate._atomic_write
-    calls = []
+    real = write.fill_staging
 
-    def dies(path, data):
-        calls.append(path)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        real(path, data)
-    monkeypatch.setattr(buildstate, "_atomic_write", dies)
+    def dies(staging, *args):
+        (staging / "half-written.html").write_text("x")
+        raise KeyboardInterrupt
+    monkeypatch.setattr(write, "fill_staging", dies)
     with pytest.raises(KeyboardInterrupt):
-        IncrementalBuilder(edition.root / "config.yaml", out, cache=False).build()
-    monkeypatch.setattr(buildstate, "_atomic_write", real)
+        IncrementalBuilder(edition.root / "config.yaml", out).build()
+    assert tree(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+    monkeypatch.setattr(write, "fill_staging", real)
     IncrementalBuilder(edition.root / "config.yaml", out).build()
     expected, _ = clean_build(edition.root, tmp_path / "ref")
     assert tree(out) == expected
@@ -214,7 +216,7 @@ def test_parallel_cold_build_matches_clean_build(tmp_path):
     edition = Edition(tmp_path / "edition")
     for _ in range(8):
         edition.apply("add", 3, "再加")
-    with _limits(False, 2):
+    with _limits(2):
         IncrementalBuilder(edition.root / "config.yaml", tmp_path / "out", jobs=2).build()
     expected, _ = clean_build(edition.root, tmp_path / "ref")
     assert tree(tmp_path / "out") == expected

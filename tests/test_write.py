@@ -1,5 +1,4 @@
 """Atomic output: staging + swap, the marker, and never deleting what is not ours."""
-import os
 
 import pytest
 
