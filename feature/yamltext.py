@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import yaml
 
+# libyaml when it is there: ~10× faster than the pure-Python loader. Only a
+# document it accepts takes that path; any error is re-parsed by the pure-Python
+# loader, whose messages and marks are the ones users (and the tests) see.
+_FAST = getattr(yaml, "CSafeLoader", None)
+
 
 class YamlProblem(Exception):
     def __init__(self, line: int, message: str):
@@ -22,9 +27,17 @@ def load_mapping(text: str, first_line: int = 1) -> tuple[dict, dict[str, int]]:
     `first_line` is the file line where `text` starts, so reported lines are
     lines of the file, not of the fragment.
     """
+    node = data = None
+    parsed = False
+    if _FAST is not None:
+        try:
+            node, data = _compose_and_construct(_FAST, text)
+            parsed = True
+        except Exception:           # the slow path below reports it exactly
+            pass
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        if not parsed:
+            node, data = _compose_and_construct(yaml.SafeLoader, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -49,3 +62,14 @@ def load_mapping(text: str, first_line: int = 1) -> tuple[dict, dict[str, int]]:
             for i, item in enumerate(value.value):
                 lines[f"{key.value}[{i}]"] = first_line + item.start_mark.line
     return data, lines
+
+
+def _compose_and_construct(loader_class, text: str):
+    """The node tree (for line numbers) and the data built from it: one parse."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
