@@ -8,6 +8,7 @@ WeasyPrint; `run` is `python build.py print [--pdf]`.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -55,13 +56,46 @@ def for_print(html: str, article, edition, site) -> Markup:
     """
     html = str(html)
     by_path = _articles_by_path(edition)
-    out = _for_print_fast(html, article, by_path, site.site_path)
+    # The result is a function of the block, this article's place and the
+    # paths → positions map: an edit re-renders the print page, but only the
+    # changed article's block is rewritten again (see _Memo).
+    key = (hashlib.sha1(html.encode("utf-8")).digest(), article.position, article.output_path,
+           site.site_path, _by_path[2])
+    out = _memo.get(key)
     if out is None:
-        out = _for_print_soup(html, article, by_path, site.site_path)
+        out = _for_print_fast(html, article, by_path, site.site_path)
+        if out is None:
+            out = _for_print_soup(html, article, by_path, site.site_path)
+        _memo.put(key, out)
     return Markup(out)
 
 
-_by_path: tuple = ((), {})
+class _Memo:
+    """Rewritten blocks of the last two print pages rendered in this process
+    (the preview server's warm builder); older ones are dropped, so it holds
+    at most about two print pages' worth of text."""
+
+    def __init__(self):
+        self.current: dict = {}
+        self.previous: dict = {}
+
+    def get(self, key):
+        hit = self.current.get(key)
+        if hit is None:
+            hit = self.previous.get(key)
+            if hit is not None:
+                self.current[key] = hit
+        return hit
+
+    def put(self, key, value) -> None:
+        self.current[key] = value
+
+    def next_generation(self) -> None:
+        self.previous, self.current = self.current, {}
+
+
+_memo = _Memo()
+_by_path: tuple = ((), {}, "")
 
 
 def _articles_by_path(edition) -> dict:
@@ -69,7 +103,10 @@ def _articles_by_path(edition) -> dict:
     global _by_path
     articles = edition.articles
     if _by_path[0] is not articles:
-        _by_path = (articles, {a.output_path: a for a in articles})
+        positions = hashlib.sha1("\n".join(f"{a.output_path}\0{a.position}" for a in articles)
+                                 .encode("utf-8")).hexdigest()
+        _by_path = (articles, {a.output_path: a for a in articles}, positions)
+        _memo.next_generation()
     return _by_path[1]
 
 
