@@ -337,20 +337,34 @@ class Run:
             k = digest(self.global_key, step.__module__, step.__qualname__, keys.whole(True))
             hit = known.get(k)
             if hit is None or any(previous.get(rel) != d for rel, d in hit.items()):
-                files = (self._search_index(edition, keys) if step is postprocess.search_index
-                         else step(edition, self.config))
-                hit = {rel: digest_of(data) for rel, data in files.items()}
+                if step is postprocess.search_index:
+                    # Only new shards come back as bytes; the others are in the output already.
+                    files, hit = self._search_index(edition, keys)
+                    hit = self._shards_on_disk(edition, files, hit, previous)
+                else:
+                    files = step(edition, self.config)
+                    hit = {rel: digest_of(data) for rel, data in files.items()}
                 new.update(files)
             now[k] = hit
             out.update(hit)
         self.state.small["steps"] = now
         return out
 
-    def _search_index(self, edition: Edition, keys: PageKeys) -> dict[str, bytes]:
-        """postprocess.search_index, from per-article entries kept between builds
-        (it is one JSON list with an entry per article). Checked against the real
-        step on a two-article edition each build: if search.py changes its format,
-        this falls back to the step itself."""
+    def _shards_on_disk(self, edition, files, digests, previous) -> dict[str, str]:
+        """A shard not rebuilt must be in the output with that digest, else rebuild them all."""
+        if all(rel in files or previous.get(rel) == d for rel, d in digests.items()):
+            return digests
+        self.state.small["search_shards"] = {}
+        files.clear()
+        files.update(postprocess.search_index(edition, self.config))
+        return {rel: digest_of(data) for rel, data in files.items()}
+
+    def _search_index(self, edition: Edition, keys: PageKeys) -> tuple[dict[str, bytes], dict[str, str]]:
+        """postprocess.search_index, from per-article entries kept between builds:
+        (files to write, digest of every index file). A shard whose entries are
+        unchanged is neither joined nor hashed again, nor rewritten. Checked
+        against the real step on a two-article edition each build: if search.py
+        changes its format, this falls back to the step itself."""
         cache, prints, live, parts = self.state.search, self.state.prints, set(), []
         titles = {s.key: s.title for s in edition.sections}
         for a in edition.articles:
@@ -359,18 +373,34 @@ class Run:
             entry = cache.get(k)
             if entry is None:
                 entry = cache[k] = _json(search._doc(a, titles[a.section]))
-            parts.append(entry)
+            parts.append((a.section, k, entry))
         cache.keep_only(live)
-        frame = _json(search.build_search_index(replace(edition, articles=())))
-        if not frame.endswith('"docs":[]}'):
-            return postprocess.search_index(edition, self.config)
-        head = frame[:-2]
         sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
-        docs = ",".join(_json(search._doc(a, titles[a.section])) for a in sample)
         expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
-        if expected != {urls.SEARCH_INDEX: (head + docs + "]}").encode("utf-8")}:
-            return postprocess.search_index(edition, self.config)
-        return {urls.SEARCH_INDEX: (head + ",".join(parts) + "]}").encode("utf-8")}
+        mine = search.join_index([(a.section, _json(search._doc(a, titles[a.section]))) for a in sample])
+        if expected != mine:
+            files = postprocess.search_index(edition, self.config)
+            return files, {rel: digest_of(data) for rel, data in files.items()}
+        plan = search.shard_plan([section for section, _, _ in parts])
+        if not plan:
+            files = search.join_index([(section, entry) for section, _, entry in parts])
+            return files, {rel: digest_of(data) for rel, data in files.items()}
+        folder = urls.SEARCH_INDEX.rsplit("/", 1)[0]
+        known, now, files, digests = self.state.small.get("search_shards") or {}, {}, {}, {}
+        head = search.join_index([(section, "") for section, _, _ in parts])[urls.SEARCH_INDEX]
+        files[urls.SEARCH_INDEX], digests[urls.SEARCH_INDEX] = head, digest_of(head)
+        for name, first, end in plan:
+            rel = f"{folder}/{name}"
+            shard_key = digest(rel, *(k for _, k, _ in parts[first:end]))
+            d = known.get(shard_key)
+            if d is None:
+                data = search.shard_bytes([entry for _, _, entry in parts[first:end]])
+                d = digest_of(data)
+                files[rel] = data
+            now[shard_key] = d
+            digests[rel] = d
+        self.state.small["search_shards"] = now
+        return files, digests
 
     def _check_links(self, pages, manifest, facts, new, staging) -> int:
         site_path, cache = self.config.site_path, self.state.facts

@@ -5,13 +5,12 @@ no plugin bus. They run in memory, before the output folder is touched.
 """
 from __future__ import annotations
 
-import json
 import uuid
 from xml.sax.saxutils import escape
 
 from .config import Config
 from .model import Edition
-from .search import build_search_index
+from .search import index_files
 from . import urls
 
 
@@ -67,8 +66,8 @@ def atom_feed(edition: Edition, config: Config) -> dict[str, bytes]:
 
 
 def search_index(edition: Edition, config: Config) -> dict[str, bytes]:
-    index = build_search_index(edition)
-    return {urls.SEARCH_INDEX: json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")}
+    """search/index.json, and its shards for a large edition (search.py)."""
+    return index_files(edition)
 
 
 def _iso(date: str) -> str:

@@ -9,16 +9,27 @@ measures recall and precision on 200 sampled phrases in Chromium.
 Index (search/index.json, fetched only when a reader uses the search box):
     {"version": 2, "docs": [{"url", "headline", "section", "heads": {anchor: subhead},
       "blocks": [[text, subhead anchor, [[offset, sentence id], ...]], ...]}]}
+An edition of more than SHARD_SIZE articles gets a small manifest instead,
+    {"version": 2, "shards": ["yaowen-0.json", ...]}   (names relative to index.json)
+and each shard `search/<section>-<n>.json` is {"docs": [...]} for a run of at
+most SHARD_SIZE articles of one section, in edition order: an edit rewrites
+one shard, not an 80 MB file, and a reader's browser keeps the unchanged ones.
+search.js fetches the shards together on first use and searches them all
+(every article is still searched: recall does not depend on sharding).
 A result links to the sentence holding the match (its `<span class="sentence"
 id>`), else to the subhead above it, else to the article.
 """
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 
 from .model import Article, Edition
+from .urls import SEARCH_INDEX
+
+SHARD_SIZE = 500            # articles per shard; an edition this small has one file
 
 _BLOCK = re.compile(r"<(p|h[2-4]|li|blockquote|figcaption)\b([^>]*)>(.*?)</\1>", re.S)
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -34,6 +45,46 @@ def normalise(text: str) -> str:
 
 def build_search_index(edition: Edition) -> dict:
     return {"version": 2, "docs": [_doc(a, edition.section(a.section).title) for a in edition.articles]}
+
+
+def index_files(edition: Edition) -> dict[str, bytes]:
+    """The index as files: search/index.json, plus its shards for a large edition."""
+    titles = {s.key: s.title for s in edition.sections}
+    return join_index([(a.section, to_json(_doc(a, titles[a.section]))) for a in edition.articles])
+
+
+def to_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def shard_plan(sections: list[str]) -> list[tuple[str, int, int]]:
+    """(shard file name, first, end) over the docs' section keys, in edition order:
+    a new shard at each change of section and every SHARD_SIZE docs; [] for one file."""
+    if len(sections) <= SHARD_SIZE:
+        return []
+    plan, runs, first = [], {}, 0
+    for i in range(1, len(sections) + 1):
+        if i == len(sections) or sections[i] != sections[first] or i - first == SHARD_SIZE:
+            n = runs[sections[first]] = runs.get(sections[first], -1) + 1
+            plan.append((f"{sections[first]}-{n}.json", first, i))
+            first = i
+    return plan
+
+
+def join_index(docs: list[tuple[str, str]]) -> dict[str, bytes]:
+    """[(section key, one doc as JSON)] in edition order → {path: bytes}."""
+    plan = shard_plan([section for section, _ in docs])
+    if not plan:
+        return {SEARCH_INDEX: ('{"version":2,"docs":[' + ",".join(d for _, d in docs) + "]}").encode("utf-8")}
+    folder = SEARCH_INDEX.rsplit("/", 1)[0]
+    files = {SEARCH_INDEX: to_json({"version": 2, "shards": [name for name, _, _ in plan]}).encode("utf-8")}
+    for name, first, end in plan:
+        files[f"{folder}/{name}"] = shard_bytes([d for _, d in docs[first:end]])
+    return files
+
+
+def shard_bytes(docs: list[str]) -> bytes:
+    return ('{"docs":[' + ",".join(docs) + "]}").encode("utf-8")
 
 
 def _doc(a: Article, section: str) -> dict:

@@ -1,5 +1,5 @@
 /* Edition search: substring matching over the static index (feature/search.py),
-   fetched on first use. Chinese needs no word segmentation this way: every
+   fetched on first use (one file, or a manifest and its shards for a large edition). Chinese needs no word segmentation this way: every
    phrase and figure (绿水青山, 21.99亿元) finds its paragraph. `norm` must match
    feature/search.py `normalise`: NFKC, no whitespace, lower case. */
 (function () {
@@ -32,9 +32,16 @@
 
   function load() {
     if (!loading) {
-      loading = fetch(form.getAttribute("data-index")).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
+      var at = new URL(form.getAttribute("data-index"), location.href);
+      loading = getJson(at).then(function (data) {
+        if (!data.shards) return data;
+        /* A large edition: the manifest names its shards; fetch them together
+           and search every one, in edition order (ties rank by that order). */
+        return Promise.all(data.shards.map(function (name) {
+          return getJson(new URL(name, at));
+        })).then(function (parts) {
+          return { docs: [].concat.apply([], parts.map(function (p) { return p.docs; })) };
+        });
       }).then(function (data) {
         data.docs.forEach(function (d) {
           d.head = normMap(d.headline);
@@ -45,6 +52,13 @@
       loading.catch(function () { loading = null; });
     }
     return loading;
+  }
+
+  function getJson(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    });
   }
 
   function count(hay, term) {

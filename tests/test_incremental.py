@@ -251,3 +251,22 @@ def test_help_is_quick_to_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parent.parent, env={**os.environ})
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_sharded_search_index_edit_rewrites_one_shard_and_equals_clean_build(tmp_path, monkeypatch):
+    from feature import search
+    monkeypatch.setattr(search, "SHARD_SIZE", 1)
+    edition = Edition(tmp_path / "edition")
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=1)
+    builder.build()
+    before = {rel: data for rel, data in tree(out).items() if rel.startswith("search/")}
+    assert len(before) == 1 + 4                                    # the manifest and one shard per article
+    changed = edition.apply("body", 0, "新增一句")
+    builder.build(changed)
+    after = {rel: data for rel, data in tree(out).items() if rel.startswith("search/")}
+    assert sum(before[rel] != after.get(rel) for rel in before) == 1
+    expected, _ = clean_build(edition.root, ref)
+    assert tree(out) == expected
+    fresh = IncrementalBuilder(edition.root / "config.yaml", out, jobs=1)   # a new process: digests from disk
+    assert fresh.build().written["written"] == 0

@@ -137,3 +137,33 @@ def test_figures_and_phrases_find_exactly_their_articles(browser, searchable, qu
         results, = run_queries(page, [query])
     assert {urlsplit(r["href"]).path.lstrip("/") for r in results} == expected
     assert all(normalise(r["mark"]) in terms for r in results)
+
+
+SHARDED = {f"content/{s}/a{i}.md": article(headline=f"第{i}篇", section=s, order=i,
+                                           body=f"独有短语{s}{i}号在此。共同的句子。\n")
+           for s, count in (("alpha", 5), ("beta", 2)) for i in range(count)}
+
+
+def test_large_index_is_a_manifest_and_shards_per_section(make_edition, monkeypatch):
+    import feature.search as search
+    monkeypatch.setattr(search, "SHARD_SIZE", 2)
+    result = build(load_config(make_edition(files=SHARDED) / "config.yaml"), make_edition.args[0] / "dist")
+    manifest = json.loads(result.files["search/index.json"])
+    assert manifest == {"version": 2, "shards": ["alpha-0.json", "alpha-1.json", "alpha-2.json", "beta-0.json"]}
+    docs = [d for name in manifest["shards"] for d in json.loads(result.files[f"search/{name}"])["docs"]]
+    assert docs == search.build_search_index(result.edition)["docs"]       # every article, in edition order
+
+
+def test_sharded_index_finds_every_article_in_the_browser(browser, make_edition, serve_folder, monkeypatch):
+    import feature.search as search
+    monkeypatch.setattr(search, "SHARD_SIZE", 2)
+    root = make_edition(files=SHARDED)
+    result = build(load_config(root / "config.yaml"), root / "dist")
+    site = serve_folder(root / "dist")
+    queries = [f"独有短语{a.section}{a.source.stem[1:]}号" for a in result.edition.articles] + ["共同的句子"]
+    with open_page(browser, 390) as page:
+        page.goto(site + "index.html")
+        answers = run_queries(page, queries)
+    for a, results in zip(result.edition.articles, answers):
+        assert [urlsplit(r["href"]).path.lstrip("/") for r in results] == [a.output_path]
+    assert len(answers[-1]) == len(result.edition.articles)
