@@ -7,7 +7,7 @@ the same; it only skips work whose inputs are unchanged.
 from __future__ import annotations
 
 import json
-import os
+import contextlib
 import pickle
 import time
 import zlib
@@ -146,8 +146,10 @@ class Outcome:
 
 
 class Run:
-    def __init__(self, state: State, config: Config, out_dir: Path, jobs: int, problems: Diagnostics):
+    def __init__(self, state: State, config: Config, out_dir: Path, jobs: int, problems: Diagnostics,
+                 in_place: bool = False):
         self.state, self.config, self.out_dir, self.jobs, self.problems = state, config, out_dir, jobs, problems
+        self.in_place = in_place
         self.timings: dict[str, float] = {}
         self._t = time.perf_counter()
         self.assets = collect_assets(config.static_dir)
@@ -302,9 +304,13 @@ class Run:
             new[rel] = data
         protected = [self.config.content_dir, self.config.templates_dir, self.config.static_dir,
                      self.config.root / "config.yaml"]
-        # Always staged and swapped, however small the change: a build killed or
-        # refused by the disk halfway leaves the previous output exactly as it was.
-        with w.staged_output(self.out_dir, protected) as staging:
+        # `build` always stages and swaps, however small the change: a build killed
+        # or refused by the disk halfway leaves the previous output exactly as it
+        # was. The preview server may replace changed files in place (see write.py).
+        in_place = self.in_place and bool(previous)
+        if in_place:
+            w.check_output_dir(self.out_dir, protected)
+        with (contextlib.nullcontext() if in_place else w.staged_output(self.out_dir, protected)) as staging:
             rendered = parallel.render_pages(env, edition, config, self.assets, todo, staging,
                                              self.jobs if len(todo) >= PARALLEL_MIN else 1)
             self._lap("render_pages")
@@ -447,8 +453,10 @@ class Run:
         if not changed and not removed and (self.out_dir / w.MARKER).is_file():
             # The output already is this build: touch nothing (staging is discarded).
             return {"written": 0, "linked": len(manifest), "removed": 0}
-        stats = w.fill_staging(staging, self.out_dir, manifest, previous,
-                               lambda rel: new[rel] if rel in new else (self.out_dir / rel).read_bytes())
+        data_of = lambda rel: new[rel] if rel in new else (self.out_dir / rel).read_bytes()  # noqa: E731
+        if staging is None:
+            return w.replace_in_place(self.out_dir, manifest, previous, data_of)
+        stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of)
         w.swap_in(staging, self.out_dir)
         return stats
 
@@ -460,11 +468,7 @@ def _json(value) -> str:
 digest_of = w.digest_of
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+_atomic_write = w._replace_file
 
 
 class OutputFiles:

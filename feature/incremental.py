@@ -14,10 +14,11 @@ rewrites one shard), so a fresh process's no-change rebuild is fast too.
 
 Large cold builds parse, enrich and render in worker processes (fork, chunks;
 `jobs`), which write their pages straight into the staging folder. Writing:
-- many changes: write.py's staging folder + atomic swap (unchanged files hard-linked);
-- a few changes to an output folder we wrote: each file replaced atomically
-  in place (the manifest is emptied first, so a killed build is detected and
-  the next one rewrites everything);
+- `build`: always write.py's staging folder + atomic swap (unchanged files
+  hard-linked), so a killed build leaves the previous output as it was;
+- the preview server (`in_place=True`): only the changed files, each replaced
+  atomically in place (the manifest is emptied first, so a killed preview is
+  detected and the next build rewrites everything);
 - nothing changed: nothing is touched.
 A build with errors raises BuildError before anything in the output changes.
 """
@@ -35,12 +36,13 @@ from . import buildstate as bs
 
 class IncrementalBuilder:
     def __init__(self, config_path: Path, out_dir: Path | None = None, base_url: str | None = None,
-                 jobs: int | None = None, cache: bool = True):
+                 jobs: int | None = None, cache: bool = True, in_place: bool = False):
         self.config_path = Path(config_path)
         self.out_dir = out_dir
         self.base_url = base_url
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.cache = cache
+        self.in_place = in_place     # the preview server's O(changes) writer (write.replace_in_place)
         self._state: bs.State | None = None
 
     def build(self, changed: set[Path] | None = None) -> BuildResult:
@@ -56,7 +58,7 @@ class IncrementalBuilder:
             self._state = bs.State(config.root, cache_dir)
         state = self._state
         problems = Diagnostics()
-        run = bs.Run(state, config, out_dir, self.jobs, problems)
+        run = bs.Run(state, config, out_dir, self.jobs, problems, self.in_place)
         edition = run.prepare(changed)
         prepared = time.perf_counter()
         outcome = run.render_and_write(edition)

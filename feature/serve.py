@@ -56,7 +56,9 @@ class PreviewServer:
         self.out_override = Path(out_dir).resolve() if out_dir else None
         self.base_url = base_url
         self.host, self.port, self.log = host, port, log
-        self.builder = IncrementalBuilder(self.config_path, self.out_override, base_url)
+        # In place: each save rewrites only the files it changed (each by an atomic
+        # rename); `build` keeps staging whole folders.
+        self.builder = IncrementalBuilder(self.config_path, self.out_override, base_url, in_place=True)
         root = self.config_path.parent
         self.watcher = SourceWatcher(self.config_path, [root / "content", root / "templates", root / "static"],
                                      **({"window": window} if window is not None else {}))

@@ -91,9 +91,51 @@ def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previou
         else:
             target.write_bytes(data_of(rel))
             stats["written"] += 1
-    (staging / MARKER).write_text(json.dumps({"generator": "feature", "files": manifest},
-                                             ensure_ascii=False, sort_keys=True, indent=0))
+    write_manifest(staging, manifest)
     return stats
+
+
+def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: dict[str, str],
+                     data_of: Callable[[str], bytes]) -> dict[str, int]:
+    """The preview server's writer, in time proportional to what changed.
+
+    Each file is replaced by a rename, so a reader gets the old page or the
+    new one, never half of one. A preview killed halfway could leave old and
+    new pages side by side, so the manifest is emptied first: the next build
+    then trusts nothing in the folder and stages everything afresh. `build`
+    never uses this; it always stages and swaps.
+    """
+    changed = sorted(rel for rel, d in manifest.items() if previous.get(rel) != d)
+    stale = sorted(set(previous) - set(manifest))
+    write_manifest(out_dir, {})
+    for rel in changed:
+        _replace_file(_inside(out_dir, rel), data_of(rel))
+    for rel in stale:
+        _remove_file(out_dir, rel)
+    write_manifest(out_dir, manifest)
+    return {"written": len(changed), "linked": len(manifest) - len(changed), "removed": len(stale)}
+
+
+def write_manifest(folder: Path, manifest: dict[str, str]) -> None:
+    text = json.dumps({"generator": "feature", "files": manifest}, ensure_ascii=False, sort_keys=True, indent=0)
+    _replace_file(folder / MARKER, text.encode("utf-8"))
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _remove_file(root: Path, rel: str) -> None:
+    """Remove one stale file, and folders it leaves empty (never `root` itself)."""
+    target = _inside(root, rel)
+    target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != root and parent.is_relative_to(root) and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
 
 
 def check_output_dir(out_dir: Path, protected=()) -> None:

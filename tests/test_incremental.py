@@ -106,17 +106,17 @@ STEPS = st.lists(st.tuples(OPS, st.integers(0, 20), st.text("数字一二三报�
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=STEPS, jobs=st.sampled_from([1, 2]))
-def test_incremental_equals_clean_build(steps, jobs):
+@given(steps=STEPS, jobs=st.sampled_from([1, 2]), in_place=st.booleans())
+def test_incremental_equals_clean_build(steps, jobs, in_place):
     with tempfile.TemporaryDirectory() as tmp, _limits(jobs):
         tmp = Path(tmp)
         edition = Edition(tmp / "edition")
         out = tmp / "out"
-        builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=jobs)
+        builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=jobs, in_place=in_place)
         _compare(builder, edition, out, tmp / "ref", None)
         for op, pick, text, hinted in steps:
             if op == "restart":         # a new process: only the disk cache survives
-                builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=jobs)
+                builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=jobs, in_place=in_place)
                 changed = None
             else:
                 changed = edition.apply(op, pick, text)
@@ -209,6 +209,40 @@ def test_small_edit_killed_while_writing_leaves_previous_output(tmp_path, monkey
     monkeypatch.setattr(write, "fill_staging", real)
     IncrementalBuilder(edition.root / "config.yaml", out).build()
     expected, _ = clean_build(edition.root, tmp_path / "ref")
+    assert tree(out) == expected
+
+
+def test_preview_writes_in_place_and_a_killed_preview_is_repaired(tmp_path, monkeypatch):
+    """The preview server's writer replaces only changed files; if it dies
+    halfway, the emptied manifest makes the next build rewrite everything."""
+    from feature import write
+    edition = Edition(tmp_path / "edition")
+    out = tmp_path / "out"
+    preview = IncrementalBuilder(edition.root / "config.yaml", out, in_place=True)
+    preview.build()
+    untouched = (out / "index.html").stat().st_ino
+    edition.apply("body", 1, "改")
+    result = preview.build()
+    assert 1 <= result.written["written"] <= 4
+    assert (out / "index.html").stat().st_ino == untouched      # not restaged
+    expected, _ = clean_build(edition.root, tmp_path / "ref")
+    assert tree(out) == expected
+
+    edition.apply("body", 1, "再改")
+    real, calls = write._replace_file, []
+
+    def dies(path, data):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(path, data)
+    monkeypatch.setattr(write, "_replace_file", dies)
+    with pytest.raises(KeyboardInterrupt):
+        IncrementalBuilder(edition.root / "config.yaml", out, in_place=True).build()
+    monkeypatch.setattr(write, "_replace_file", real)
+    assert write.read_manifest(out) == {}                       # marked untrustworthy
+    IncrementalBuilder(edition.root / "config.yaml", out).build()
+    expected, _ = clean_build(edition.root, tmp_path / "ref2")
     assert tree(out) == expected
 
 
