@@ -44,8 +44,17 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinj
         autoescape=True, undefined=jinja2.StrictUndefined, bytecode_cache=cache,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = format_number     # 2199000000.0 → '2199000000'
+    env.filters["chinese_date"] = chinese_date
     env.filters["for_print"] = for_print      # print.html: links and ids made for paper
     return env
+
+
+def chinese_date(iso: str) -> str:
+    """'2019-08-01' → '2019年8月1日', '2019-08' → '2019年8月'; anything else as written."""
+    parts = str(iso).split("-")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+        return str(iso)
+    return "".join(f"{int(p)}{unit}" for p, unit in zip(parts, "年月日"))
 
 
 def pages_of(edition: Edition, config: Config) -> list[Page]:

@@ -95,3 +95,14 @@ def test_front_matter_is_escaped_everywhere(make_edition, tmp_path):
             assert "</script" not in script.get_text().lower()
     story = soup(tmp_path / "out/alpha/x/index.html")
     assert story.h1.get_text() == '<script>alert("h")</script>'     # shown as text, intact
+
+
+def test_dates_read_the_chinese_way(make_edition, tmp_path):
+    from feature.render import chinese_date
+    assert chinese_date("2019-08-01") == "2019年8月1日"
+    assert chinese_date("2019-08") == "2019年8月"
+    assert chinese_date("2019年夏") == "2019年夏"
+    root = fixture_edition(make_edition)
+    build(load_config(root / "config.yaml"), tmp_path / "out")
+    time = soup(tmp_path / "out/index.html").select_one(".cover-date time")
+    assert time.get_text() == "2020年1月2日" and time["datetime"] == "2020-01-02"

@@ -223,7 +223,7 @@ def test_pdf_pages_title_contents_and_one_new_page_per_article(printed):
     chars = sum(len(a.plain_text) for a in articles)
     # title + contents + each article; ~1,100 characters of 10.5pt text fill an A4 page
     assert 2 + len(articles) <= len(pages) <= 2 + len(articles) + chars // 700
-    assert "测试日报" in pages[0] and "测试专题决胜小康" in pages[0] and "2019-08" in pages[0]
+    assert "测试日报" in pages[0] and "测试专题决胜小康" in pages[0] and "2019年8月" in pages[0]
     assert "第1页" not in pages[0]                              # no footer on the title page
     starts = []
     for a in articles:
