@@ -11,22 +11,21 @@ import contextlib
 import pickle
 import time
 import zlib
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .assets import collect_assets
 from .config import Config
 from .diagnostics import BuildError, Diagnostics
-from .enrich import _link_to, check_figure_consistency, reading_order
+from .enrich import check_figure_consistency, group_into_sections, neighbours, reading_order
 from .links import check_links, facts_hold, page_facts
 from .load import find_sources, is_content_file
-from .model import Edition, Section
+from .model import Edition
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
 from .photos import place_photos
 from . import postprocess, search
 from .postprocess import STEPS
-from .render import make_environment, pages_of
+from .render import make_environment, page_sources, pages_of
 from .validate import validate_edition
 from . import parallel, urls
 from . import write as w
@@ -257,8 +256,7 @@ class Run:
         ordered = reading_order(articles, self.config)
         before, now, linked = self.state.linked, {}, []
         for i, a in enumerate(ordered):
-            previous = _link_to(ordered[i - 1]) if i > 0 else None
-            following = _link_to(ordered[i + 1]) if i + 1 < len(ordered) else None
+            previous, following = neighbours(ordered, i)
             hit = before.get(a.source)
             if (hit is not None and hit[0] is a and hit[1].position == i + 1
                     and hit[1].previous == previous and hit[1].next == following):
@@ -269,15 +267,7 @@ class Run:
             now[a.source] = (a, la)
             linked.append(la)
         self.state.linked = now
-        by_section = defaultdict(list)
-        for a in linked:
-            by_section[a.section].append(a)
-        sections = tuple(
-            Section(key=s.key, title=s.title, description=s.description,
-                    output_path=urls.section_path(s.key), url=urls.pretty_url(urls.section_path(s.key)),
-                    articles=tuple(by_section.get(s.key, ())))
-            for s in self.config.sections)
-        return Edition(sections=sections, articles=tuple(linked))
+        return Edition(sections=group_into_sections(linked, self.config), articles=tuple(linked))
 
     # ---- render → post-process → links → write (pipeline.render_edition) --
     def render_and_write(self, edition: Edition) -> Outcome:
@@ -302,8 +292,7 @@ class Run:
         for rel, data in (*self.assets.files.items(), *media.items()):
             manifest[rel] = digest_of(data)
             new[rel] = data
-        protected = [self.config.content_dir, self.config.templates_dir, self.config.static_dir,
-                     self.config.root / "config.yaml"]
+        protected = self.config.sources
         # `build` always stages and swaps, however small the change: a build killed
         # or refused by the disk halfway leaves the previous output exactly as it
         # was. The preview server may replace changed files in place (see write.py).
@@ -421,8 +410,7 @@ class Run:
                 continue
             fact = cache.get(key)
             if fact is None:
-                data = new[rel] if rel in new else (self.out_dir / rel).read_bytes()
-                fact = page_facts(rel, data.decode("utf-8"), site_path)
+                fact = page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"), site_path)
                 cache[key] = fact
             facts[rel] = fact
         cache.keep_only(live)
@@ -431,15 +419,14 @@ class Run:
         if not held or self.problems:
             # Slow path, for the messages: the reference check over every file's bytes.
             files = {rel: self._bytes(rel, new, staging) for rel in manifest}
-            sources = {p.output_path: (f"content/{p.article.source.as_posix()}" if p.article
-                                       else f"templates/{p.template}") for p in pages}
-            check_links(files, sources, self.problems, site_path)
+            check_links(files, page_sources(pages), self.problems, site_path)
             if self.problems:
                 raise BuildError(self.problems.errors)
         self.state.small["links_held"] = verdict
         return sum(f[2] for f in facts.values())
 
     def _bytes(self, rel, new, staging) -> bytes:
+        """A file of this build: rendered in memory, written by a worker, or unchanged."""
         if rel in new:
             return new[rel]
         if staging is not None and (staging / rel).exists():
@@ -453,7 +440,8 @@ class Run:
         if not changed and not removed and (self.out_dir / w.MARKER).is_file():
             # The output already is this build: touch nothing (staging is discarded).
             return {"written": 0, "linked": len(manifest), "removed": 0}
-        data_of = lambda rel: new[rel] if rel in new else (self.out_dir / rel).read_bytes()  # noqa: E731
+        def data_of(rel: str) -> bytes:
+            return self._bytes(rel, new, staging)
         if staging is None:
             return w.replace_in_place(self.out_dir, manifest, previous, data_of)
         stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of)

@@ -55,6 +55,11 @@ class Config:
         return self.root / "static"
 
     @property
+    def sources(self) -> list[Path]:
+        """What the output folder must never be or contain."""
+        return [self.content_dir, self.templates_dir, self.static_dir, self.root / "config.yaml"]
+
+    @property
     def output_dir(self) -> Path:
         return (self.root / self.output).resolve()
 

@@ -5,6 +5,7 @@ linear time, so rendering a page never rescans the edition.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
 
 from .config import Config
@@ -85,19 +86,29 @@ def assemble_edition(articles: list[Article], config: Config) -> Edition:
     ordered = reading_order(articles, config)
     linked = []
     for i, a in enumerate(ordered):
-        previous = _link_to(ordered[i - 1]) if i > 0 else None
-        following = _link_to(ordered[i + 1]) if i + 1 < len(ordered) else None
+        previous, following = neighbours(ordered, i)
         linked.append(replace(a, position=i + 1, previous=previous, next=following))
-    sections = tuple(
+    return Edition(sections=group_into_sections(linked, config), articles=tuple(linked))
+
+
+def neighbours(ordered: list[Article], i: int) -> tuple[ArticleLink | None, ArticleLink | None]:
+    """The previous and next article of the i-th in reading order."""
+    def link(a: Article) -> ArticleLink:
+        return ArticleLink(a.headline, a.output_path)
+    return (link(ordered[i - 1]) if i > 0 else None,
+            link(ordered[i + 1]) if i + 1 < len(ordered) else None)
+
+
+def group_into_sections(linked: list[Article], config: Config) -> tuple[Section, ...]:
+    """The config's sections, each with its articles in reading order (one pass)."""
+    by_section = defaultdict(list)
+    for a in linked:
+        by_section[a.section].append(a)
+    return tuple(
         Section(key=s.key, title=s.title, description=s.description,
                 output_path=urls.section_path(s.key), url=urls.pretty_url(urls.section_path(s.key)),
-                articles=tuple(a for a in linked if a.section == s.key))
+                articles=tuple(by_section.get(s.key, ())))
         for s in config.sections)
-    return Edition(sections=sections, articles=tuple(linked))
-
-
-def _link_to(article: Article) -> ArticleLink:
-    return ArticleLink(article.headline, article.output_path)
 
 
 def reading_order(articles: list[Article], config: Config) -> list[Article]:

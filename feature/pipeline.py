@@ -24,7 +24,7 @@ from .markup import MarkdownRenderer
 from .model import Edition
 from .photos import place_photos, relink_media
 from .postprocess import STEPS
-from .render import make_environment, pages_of, render_site
+from .render import make_environment, page_sources, pages_of, render_site
 from .validate import validate_edition
 from .write import write_site
 
@@ -64,9 +64,7 @@ def render_edition(edition: Edition, config: Config, problems: Diagnostics) -> t
     files.update(relink_media(render_site(env, edition, config, assets)))
     for step in STEPS:
         files.update(step(edition, config))
-    sources = {p.output_path: (f"content/{p.article.source.as_posix()}" if p.article
-                               else f"templates/{p.template}") for p in pages_of(edition, config)}
-    checked = check_links(files, sources, problems, config.site_path)
+    checked = check_links(files, page_sources(pages_of(edition, config)), problems, config.site_path)
     if problems:
         raise BuildError(problems.errors)
     return files, checked
@@ -81,7 +79,6 @@ def build(config: Config, out_dir: Path | None = None) -> BuildResult:
     timings["prepare"] = time.perf_counter() - start
     files, checked = render_edition(edition, config, problems)
     timings["render"] = time.perf_counter() - start - timings["prepare"]
-    protected = [config.content_dir, config.templates_dir, config.static_dir, config.root / "config.yaml"]
-    written = write_site(files, out_dir or config.output_dir, protected)
+    written = write_site(files, out_dir or config.output_dir, config.sources)
     timings["total"] = time.perf_counter() - start
     return BuildResult(edition, files, problems.warnings, checked, timings, written)

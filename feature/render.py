@@ -73,6 +73,12 @@ def pages_of(edition: Edition, config: Config) -> list[Page]:
     return pages
 
 
+def page_sources(pages: list[Page]) -> dict[str, str]:
+    """The file an editor fixes for each page: the article's Markdown, or the template."""
+    return {p.output_path: (f"content/{p.article.source.as_posix()}" if p.article else f"templates/{p.template}")
+            for p in pages}
+
+
 def context_for(page: Page, edition: Edition, config: Config, assets: Assets) -> dict:
     """The only data a template sees."""
     # The 404 page is served at any depth, so its links are absolute from the site root.
