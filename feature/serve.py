@@ -37,7 +37,7 @@ from tornado.netutil import bind_sockets
 
 from .diagnostics import BuildError
 from .incremental import IncrementalBuilder
-from .preview_http import STATUS_PATH, locate, make_app  # noqa: F401  (locate: tests and callers)
+from .preview_http import STATUS_PATH, make_app
 from .watch import Batch, SourceWatcher
 from .write import OutputRefused
 

@@ -20,7 +20,8 @@ from playwright.sync_api import expect
 
 from livereload.handlers import LiveReloadHandler
 
-from feature.serve import PreviewServer, locate
+from feature.preview_http import locate
+from feature.serve import PreviewServer
 from feature.watch import SourceWatcher
 from tests.conftest import article
 
