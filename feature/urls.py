@@ -6,6 +6,7 @@ Absolute URLs (canonical, sitemap, feed) come from `base_url`.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 
 COVER = "index.html"
@@ -32,11 +33,35 @@ def pretty_url(output_path: str) -> str:
     return output_path
 
 
+@functools.lru_cache(maxsize=4096)
 def relative(from_path: str, to_path: str) -> str:
-    """Link from one output file to another: 'fupin/a/index.html' → '../../index.html'."""
+    """Link from one output file to another: 'fupin/a/index.html' → '../../index.html'.
+
+    Pages call this ~40 times each (nav, footer, assets), so it is cached
+    (a pure function of two strings; bounded, so a long preview session
+    cannot grow it) and plain paths skip posixpath.relpath (which asks the
+    OS for the working directory twice per call)."""
     target, _, anchor = to_path.partition("#")
-    rel = posixpath.relpath(target or from_path, posixpath.dirname(from_path) or ".")
+    rel = _relpath(target or from_path, posixpath.dirname(from_path))
     return rel + (f"#{anchor}" if anchor else "")
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath(path, start or "."), without its abspath calls when
+    both are plain relative paths (no empty, '.' or '..' segment)."""
+    path_parts, start_parts = path.split("/"), start.split("/") if start else []
+    if not _plain_parts(path_parts) or not _plain_parts(start_parts):
+        return posixpath.relpath(path, start or ".")
+    common = 0
+    for a, b in zip(path_parts, start_parts):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start_parts) - common) + path_parts[common:]) or "."
+
+
+def _plain_parts(parts: list[str]) -> bool:
+    return all(p and p != "." and p != ".." for p in parts)
 
 
 def absolute(site_origin: str, site_path: str, output_path: str) -> str:
