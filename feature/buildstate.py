@@ -6,8 +6,9 @@ the same; it only skips work whose inputs are unchanged.
 """
 from __future__ import annotations
 
-import json
 import contextlib
+import json
+import os
 import pickle
 import time
 import zlib
@@ -19,7 +20,7 @@ from .config import Config
 from .diagnostics import BuildError, Diagnostics
 from .enrich import check_figure_consistency, group_into_sections, neighbours, reading_order
 from .links import check_links, facts_hold, page_facts
-from .load import find_sources, is_content_file
+from .load import is_content_file, walk_content
 from .model import Edition
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
 from .photos import place_photos
@@ -163,9 +164,12 @@ class Run:
         self._t = now
 
     # ---- load → validate → enrich (pipeline.prepare_edition) -------------
-    def prepare(self, changed) -> Edition:
+    def scan(self, changed) -> dict[str, tuple[Path, bytes | None]]:
         sources = self._scan(changed)
         self._lap("scan")
+        return sources
+
+    def prepare(self, sources) -> Edition:
         missing = {key: item for key, item in sources.items() if self.state.entries.get(key) is None}
         jobs = self.jobs if len(missing) >= PARALLEL_MIN else 1
         for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, jobs):
@@ -205,7 +209,9 @@ class Run:
 
     def _scan(self, changed) -> dict[str, tuple[Path, bytes | None]]:
         """{source key: (path, bytes or None when cached)}, in find_sources order.
-        With `changed` (the preview server's hint) only those files are read."""
+        With `changed` (the preview server's hint) only those files are read;
+        without, a file whose stat is as last seen keeps its key unread (as git's
+        index does), so a fresh process finds 10,000 unchanged sources in ~0.1 s."""
         content = self.config.content_dir
         known = self.state.small["sources"]
         # A hint is trusted for files; a folder (or a vanished path that was not
@@ -214,8 +220,11 @@ class Run:
             Path(p).is_file() or (not Path(p).exists() and (str(Path(p).absolute()) in known
                                                               or Path(p).suffix != ""))
             for p in changed)
+        stats = _StatIndex(self.state.small.get("stat") or {})
         if not hinted:
-            paths = {str(p): None for p in find_sources(content)}
+            sources, others = walk_content(content)
+            paths = {p: stats.key(p) for p in sources}
+            self.others = stats.signature(others)
         else:
             paths = dict(known)
             for p in changed:
@@ -231,6 +240,8 @@ class Run:
             if len(paths) != len(known) or any(p not in known for p in paths):
                 # find_sources' order (Path order: by parts), without 10,000 Path objects
                 paths = dict(sorted(paths.items(), key=lambda kv: kv[0].split("/")))
+            stats.now = {p: stats.before[p] for p, k in paths.items() if k is not None and p in stats.before}
+            self.others = None
         out, keys = {}, {}
         for p, key in paths.items():
             raw = None
@@ -245,10 +256,36 @@ class Run:
                     self.state.entries[key] = parallel.Entry(None, unreadable.items, [])
                 else:
                     key = digest(self.entry_salt, p, raw)
+                    stats.remember(p, key)
             out[key] = (p, raw)
             keys[p] = key
         self.state.small["sources"] = keys
+        self.state.small["stat"] = stats.now
         return out
+
+    def unchanged_since_last(self, sources) -> dict | None:
+        """What the last build reported, if nothing it read has changed since and
+        the output folder is as it left it; else None. Only after a full scan."""
+        if self.others is None:
+            return None
+        last = self.state.small.get("last")
+        if last is None or last["inputs"] != self._inputs(sources):
+            return None
+        if last["marker"] != _marker_digest(self.out_dir):
+            return None
+        return last
+
+    def remember(self, sources, outcome: "Outcome") -> None:
+        """After a build that succeeded from a full scan: see unchanged_since_last."""
+        self.state.small["last"] = None if self.others is None else {
+            "inputs": self._inputs(sources), "marker": _marker_digest(self.out_dir),
+            "warnings": list(self.problems.warnings), "checked": outcome.checked,
+            "articles": len(outcome.edition.articles), "manifest": outcome.files.manifest}
+
+    def _inputs(self, sources) -> str:
+        # global_key: code, config (base_url included), templates, static files;
+        # sources: every article's bytes; others: photos and anything else in content/.
+        return digest(self.global_key, self.entry_salt, str(self.out_dir), *sources, *self.others)
 
     def _assemble(self, articles) -> Edition:
         """enrich.assemble_edition, keeping last build's linked article objects when
@@ -447,6 +484,59 @@ class Run:
         stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of)
         w.swap_in(staging, self.out_dir)
         return stats
+
+
+class _StatIndex:
+    """path → (size, mtime, inode, ctime, key): a source whose stat is as recorded is
+    not read again. A file changed within the file system's timestamp granularity
+    of the moment it was recorded could keep its old stat, so a recent one is
+    never trusted ("racy" in git's words): it is read again until it is older."""
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, before: dict):
+        self.before, self.now = before, {}
+        self.started = time.time_ns()
+
+    def _stat(self, path: str):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if st.st_mtime_ns > self.started - self.RACY_NS or st.st_ctime_ns > self.started - self.RACY_NS:
+            return None
+        return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+    def key(self, path: str) -> str | None:
+        """The recorded key if the stat still matches; None: read the file."""
+        sig = self._stat(path)
+        hit = self.before.get(path)
+        if sig is not None and hit is not None and hit[:4] == sig:
+            self.now[path] = hit
+            return hit[4]
+        return None
+
+    def remember(self, path: str, key: str) -> None:
+        sig = self._stat(path)
+        if sig is not None:
+            self.now[path] = (*sig, key)
+
+    def signature(self, paths: list[str]) -> list[str] | None:
+        """Stats of files that are not articles (photos …); None if any is too recent."""
+        out = []
+        for path in paths:
+            sig = self._stat(path)
+            if sig is None:
+                return None
+            out.append(f"{path}\x1f{sig}")
+        return out
+
+
+def _marker_digest(out_dir: Path) -> str | None:
+    try:
+        return digest((out_dir / w.MARKER).read_bytes())
+    except OSError:
+        return None
 
 
 def _json(value) -> str:

@@ -110,7 +110,7 @@ def run_build(args) -> int:
               f"(--base-url https://example.cn/specials/x/)", file=sys.stderr)
     out = args.out or config.output_dir
     w = result.written
-    print(f"built {len(result.edition.articles)} articles, {len(result.files)} files into {out} "
+    print(f"built {result.article_count} articles, {len(result.files)} files into {out} "
           f"in {result.timings['total'] * 1000:.0f} ms ({w['written']} written, {w['linked']} unchanged, "
           f"{result.links_checked} links checked, {len(result.warnings)} warning(s))")
     return 0

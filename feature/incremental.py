@@ -50,6 +50,9 @@ class IncrementalBuilder:
 
         Raises BuildError with every problem; the output folder is then untouched.
         """
+        return self._build(changed, shortcut=True)
+
+    def _build(self, changed: set[Path] | None, shortcut: bool) -> BuildResult:
         start = time.perf_counter()
         config = load_config(self.config_path).with_overrides(base_url=self.base_url)
         out_dir = Path(self.out_dir or config.output_dir).resolve()
@@ -59,13 +62,38 @@ class IncrementalBuilder:
         state = self._state
         problems = Diagnostics()
         run = bs.Run(state, config, out_dir, self.jobs, problems, self.in_place)
-        edition = run.prepare(changed)
+        sources = run.scan(changed)
+        last = run.unchanged_since_last(sources) if shortcut else None
+        if last is not None:
+            # Nothing the last build read has changed and its output is in place:
+            # report what it reported. The edition is assembled only if asked for.
+            end = time.perf_counter()
+            manifest = last["manifest"]
+            return BuildResult(LazyEdition(lambda: self._build(None, shortcut=False).edition),
+                               bs.OutputFiles(out_dir, manifest), list(last["warnings"]), last["checked"],
+                               {"total": end - start, **run.timings},
+                               {"written": 0, "linked": len(manifest), "removed": 0}, last["articles"])
+        edition = run.prepare(sources)
         prepared = time.perf_counter()
         outcome = run.render_and_write(edition)
         end = time.perf_counter()
+        run.remember(sources, outcome)
         state.save()
         timings = {"prepare": prepared - start, "render": end - prepared, "total": end - start,
                    **run.timings}
         return BuildResult(outcome.edition, outcome.files, problems.warnings, outcome.checked,
-                           timings, outcome.written)
+                           timings, outcome.written, len(outcome.edition.articles))
+
+
+class LazyEdition:
+    """The Edition of a build that found nothing changed: assembled on first use
+    (the command line only counts articles, which the last build recorded)."""
+
+    def __init__(self, assemble):
+        self._assemble, self._edition = assemble, None
+
+    def __getattr__(self, name):
+        if self._edition is None:
+            self._edition = self._assemble()
+        return getattr(self._edition, name)
 

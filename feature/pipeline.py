@@ -37,6 +37,7 @@ class BuildResult:
     links_checked: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)
+    article_count: int = 0
 
 
 def prepare_edition(config: Config, problems: Diagnostics) -> Edition:
@@ -81,4 +82,4 @@ def build(config: Config, out_dir: Path | None = None) -> BuildResult:
     timings["render"] = time.perf_counter() - start - timings["prepare"]
     written = write_site(files, out_dir or config.output_dir, config.sources)
     timings["total"] = time.perf_counter() - start
-    return BuildResult(edition, files, problems.warnings, checked, timings, written)
+    return BuildResult(edition, files, problems.warnings, checked, timings, written, len(edition.articles))

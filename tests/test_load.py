@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from feature.diagnostics import Diagnostics
-from feature.load import find_sources, is_content_file, parse_article
+from feature.load import find_sources, is_content_file, parse_article, walk_content
 
 
 def parse(text: str | bytes, name="alpha/story.md"):
@@ -105,3 +105,21 @@ def test_editor_temp_files_never_enter_the_build(tmp_path):
     (tmp_path / ".git" / "c.md").write_text("x")
     assert [p.name for p in find_sources(tmp_path)] == ["a.md"]
     assert is_content_file(Path("x/story.md")) and not is_content_file(Path("x/.story.md.swp"))
+
+
+def test_sources_come_in_path_order_from_one_walk(tmp_path):
+    """walk_content (os.walk, strings) gives exactly rglob's set in Path order:
+    nested folders, names that sort differently as strings than as parts,
+    hidden folders skipped, symlinked folders not entered."""
+    names = ["b.md", "a-b/c.md", "a/z.md", "a/b/c.md", "a.b/x.md", "中文/一.md", "a/b.md", ".h/x.md",
+             "a/.x/y.md", "a/photo.jpg", "a/notes.txt"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
+    expected = sorted(p for p in tmp_path.rglob("*.md")
+                      if not any(part.startswith(".") for part in p.relative_to(tmp_path).parts))
+    assert find_sources(tmp_path) == expected
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in walk_content(tmp_path)[0]] == \
+        ["a/b/c.md", "a/b.md", "a/z.md", "a-b/c.md", "a.b/x.md", "b.md", "中文/一.md"]
+    assert [Path(p).name for p in walk_content(tmp_path)[1]] == ["notes.txt", "photo.jpg"]

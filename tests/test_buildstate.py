@@ -1,0 +1,132 @@
+"""The incremental build's memory: the stat index and the "nothing changed" shortcut.
+
+A fresh `build.py build` over an unchanged edition must not read (or parse)
+the sources again, yet report exactly what the last build reported; anything
+the build reads that changed since must send it down the normal path.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from feature import buildstate
+from feature.incremental import IncrementalBuilder
+
+from conftest import article, write_edition
+
+RAW_HTML = "正文第一段，全市新建泊位12个。\n\n<div>raw</div>\n"     # raw HTML: a warning every build
+
+
+@pytest.fixture
+def edition(tmp_path, monkeypatch):
+    # Tests write files and build within milliseconds; the stat index would
+    # (rightly) distrust such recent files. Trust them here: every change a test
+    # makes below changes a file's size or inode, or its ctime by a full tick.
+    monkeypatch.setattr(buildstate._StatIndex, "RACY_NS", 0)
+    root = write_edition(tmp_path / "e", {
+        "content/alpha/one.md": article("第一篇", body=RAW_HTML),
+        "content/beta/two.md": article("第二篇", section="beta", body="沙颍河两岸绿道长30公里。\n"),
+        "content/beta/photo-notes.txt": "not an article",
+    })
+    return root
+
+
+@pytest.fixture
+def prepares(monkeypatch):
+    """Counts how often a build goes past the shortcut (parses and assembles)."""
+    calls = []
+    real = buildstate.Run.prepare
+
+    def counted(self, sources):
+        calls.append(len(sources))
+        return real(self, sources)
+    monkeypatch.setattr(buildstate.Run, "prepare", counted)
+    return calls
+
+
+def fresh_build(root: Path, **kw):
+    """As a new `build.py build` process: a new builder reading .cache/ from disk."""
+    return IncrementalBuilder(root / "config.yaml", root / "dist", **kw).build()
+
+
+def test_unchanged_edition_reports_the_last_build_without_parsing(edition, prepares):
+    first = fresh_build(edition)
+    assert prepares == [2]
+    again = fresh_build(edition)
+    assert prepares == [2], "an unchanged edition was parsed and assembled again"
+    assert again.written == {"written": 0, "linked": len(first.files), "removed": 0}
+    assert [str(d) for d in again.warnings] == [str(d) for d in first.warnings]
+    assert any("raw HTML" in str(d) for d in again.warnings)
+    assert again.links_checked == first.links_checked > 0
+    assert again.article_count == 2
+    assert sorted(again.files) == sorted(first.files)
+    assert again.files["index.html"] == (edition / "dist" / "index.html").read_bytes()
+    # The edition itself is still there for a caller that wants it (assembled on use).
+    assert [a.headline for a in again.edition.articles] == [a.headline for a in first.edition.articles]
+
+
+def change_same_size_same_mtime(path: Path, old: str, new: str) -> None:
+    """An edit a stat check could miss: same size, mtime put back (only ctime moves)."""
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert len(old.encode()) == len(new.encode()) and old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+@pytest.mark.parametrize("change", ["article", "same-size-article", "other-file", "template",
+                                    "output-edited", "output-removed"])
+def test_any_change_goes_down_the_normal_path(edition, prepares, change):
+    fresh_build(edition)
+    out = edition / "dist"
+    page = out / "alpha" / "one" / "index.html"
+    if change == "article":
+        (edition / "content/alpha/one.md").write_text(article("第一篇改", body=RAW_HTML), encoding="utf-8")
+    elif change == "same-size-article":
+        change_same_size_same_mtime(edition / "content/alpha/one.md", "第一篇", "第二篇")
+    elif change == "other-file":
+        (edition / "content/beta/photo-notes.txt").write_text("changed notes", encoding="utf-8")
+    elif change == "template":
+        footer = edition / "templates/partials/footer.html"
+        footer.write_text(footer.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    elif change == "output-edited":
+        (out / buildstate.w.MARKER).write_text('{"files": {}}')
+    elif change == "output-removed":
+        shutil.rmtree(out)
+    result = fresh_build(edition)
+    assert prepares == [2, 2]
+    if change in ("article", "same-size-article"):
+        assert "<title>第一篇 ·" not in page.read_text(encoding="utf-8")
+        assert result.written["written"] > 0
+    if change == "template":
+        assert "<!-- edited -->" in (out / "index.html").read_text(encoding="utf-8")
+    if change.startswith("output"):
+        assert page.is_file() and result.written["written"] > 0
+
+
+def test_a_different_base_url_is_a_change(edition, prepares):
+    fresh_build(edition)
+    fresh_build(edition, base_url="/specials/x/")
+    assert prepares == [2, 2]
+    assert 'href="/specials/x/' in (edition / "dist" / "404.html").read_text(encoding="utf-8")
+
+
+def test_recent_files_are_read_again(edition, monkeypatch):
+    """Within the timestamp granularity window a stat proves nothing: such a file
+    is read (its bytes decide), and the shortcut is not taken."""
+    monkeypatch.setattr(buildstate._StatIndex, "RACY_NS", 10**18)
+    fresh_build(edition)
+    read = []
+    real = Path.read_bytes
+
+    def spy(self):
+        if self.suffix == ".md":
+            read.append(self.name)
+        return real(self)
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    result = fresh_build(edition)
+    assert sorted(read) == ["one.md", "two.md"]
+    assert result.written["written"] == 0          # same bytes: nothing rewritten all the same
