@@ -23,6 +23,9 @@ class SectionConfig:
 class PrintConfig:
     paper: str = "A4"
     margin: str = "22mm 18mm 24mm"
+    # Editions with more articles than this print as volumes (one section
+    # each, split into parts): see docs/print.md.
+    volume_articles: int = 50
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ def load_config(path: Path) -> Config:
     """Read and check config.yaml; raise BuildError listing every problem."""
     name = path.name
     try:
-        data, lines = load_mapping(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data, lines = load_mapping(text)
     except FileNotFoundError:
         raise BuildError([Diagnostic(name, 0, "config file not found")]) from None
     except UnicodeDecodeError:
@@ -107,15 +111,32 @@ def load_config(path: Path) -> Config:
     order = data.get("reading_order") or []
     if not isinstance(order, list):
         problems.error(name, lines["reading_order"], "`reading_order` must be a list of content paths")
-    printing = data.get("print") or {}
-    if not isinstance(printing, dict) or set(printing) - {"paper", "margin"}:
-        problems.error(name, lines.get("print", 1), "`print` takes `paper` and `margin`")
+    print_config = _print(data.get("print"), name, lines.get("print", 1), text, problems)
     if problems:
         raise BuildError(problems.errors)
     return Config(root=path.parent.resolve(), sections=sections,
                   reading_order=tuple(str(p) for p in order),
-                  print=PrintConfig(**{k: str(v) for k, v in printing.items()}),
-                  **scalars)
+                  print=print_config, **scalars)
+
+
+_PRINT_KEYS = ("paper", "margin", "volume_articles")
+
+
+def _print(raw, name: str, line: int, text: str, problems: Diagnostics) -> PrintConfig:
+    printing = raw or {}
+    if not isinstance(printing, dict) or set(printing) - set(_PRINT_KEYS):
+        problems.error(name, line, "`print` takes `paper`, `margin` and `volume_articles`")
+        return PrintConfig()
+    values = {k: str(v) for k, v in printing.items() if k != "volume_articles"}
+    if "volume_articles" in printing:
+        n = printing["volume_articles"]
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            problems.error(name, _nested_line(text, line, "volume_articles"),
+                           "`print.volume_articles` must be a whole number of at least 1 "
+                           "(articles per printed volume)")
+        else:
+            values["volume_articles"] = n
+    return PrintConfig(**values)
 
 
 def _check_keys(data: dict, lines: dict, name: str, problems: Diagnostics) -> dict:
@@ -159,3 +180,15 @@ def _sections(raw, name: str, line: int, problems: Diagnostics) -> tuple[Section
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         problems.error(name, line, f"section `{key}` declared twice")
     return tuple(out)
+
+
+def _nested_line(text: str, start: int, key: str) -> int:
+    """The line of `key:` inside the block that starts at line `start` (load_mapping
+    records top-level keys only); `start` itself when it is not found."""
+    pattern = re.compile(rf"(?:^|[\s{{,]){re.escape(key)}\s*:")
+    for number, line in enumerate(text.splitlines()[start - 1:], start=start):
+        if number > start and line[:1] not in ("", " ", "\t", "#"):
+            break                       # the next top-level key: the block has ended
+        if pattern.search(line.split("#", 1)[0]):
+            return number
+    return start

@@ -8,11 +8,18 @@ the page can see:
   previous/next links and position are in it) and the sections' headers
   (the nav); plus the whole edition if a template it uses reaches
   `.articles` (then it could show any other article);
-- any other page (cover, section, figures, print, 404): the whole edition.
-  "Whole edition" is the *listing* of every article (headline, deck, byline,
-  lede, figures, paths … everything but the body) unless one of its templates
-  names a body field (`body_html`, `plain_text`, `toc`, `body_markdown`),
-  as print.html does: then the bodies too.
+- a page that names the articles it prints (`Page.articles`: the print
+  edition, or one volume of it): the listing of the whole edition plus
+  those articles in full (bodies too) — none other. That is a contract with
+  its template: print.html shows bodies of `page.articles` only, and of
+  other articles only listing fields (their headline, path, position,
+  section, for contents, page and volume references). So a body edit
+  re-renders the one volume printing that article;
+- any other page (cover, section, figures, the print contents page, 404):
+  the whole edition. "Whole edition" is the *listing* of every article
+  (headline, deck, byline, lede, figures, paths … everything but the body)
+  unless one of its templates names a body field (`body_html`,
+  `plain_text`, `toc`, `body_markdown`): then the bodies too.
 
 Which names a template uses is read from its Jinja AST (attribute names and
 string constants, through extends/include/import), so a new template that
@@ -167,6 +174,9 @@ class PageKeys:
             parts.append(self.prints.full(page.article))
             if self.deps.sees_all(page.template):
                 parts.append(self.whole(self.deps.sees_bodies(page.template)))
+        elif getattr(page, "articles", ()):
+            fp = self.prints.full if self.deps.sees_bodies(page.template) else self.prints.listing
+            parts += [self.whole(False), "printed", *(fp(a) for a in page.articles)]
         else:
             parts.append(self.whole(self.deps.sees_bodies(page.template)))
         return digest(*parts)

@@ -1,10 +1,16 @@
-"""The print edition: the whole feature as one paper document, and its PDF.
+"""The print edition: the feature as paper documents, and their PDFs.
 
-`dist/print/index.html` is rendered by the normal build from
-templates/print.html. Each article's body goes through `for_print` there: the
-web page's links and anchors are made for paper (see its docstring).
-`render_pdf` turns that built HTML into `dist/print/edition.pdf` with
-WeasyPrint; `run` is `python build.py print [--pdf]`.
+An edition of at most `print.volume_articles` articles prints as one
+document, `dist/print/index.html`. A larger one prints as volumes
+(`print_volumes`): each holds the articles of one section, at most
+`volume_articles` of them (a longer section gets parts), at
+`print/<section>/index.html`, `print/<section>/2/index.html` …; then
+`print/index.html` is a contents page linking to them. Volumes and the
+single document are rendered by the normal build from templates/print.html;
+each article's body goes through `for_print` there: the web page's links and
+anchors are made for paper (see its docstring). `render_pdf` turns built
+HTML into `edition.pdf` beside it with WeasyPrint (one per volume); `run` is
+`python build.py print [--pdf]`.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -36,14 +43,53 @@ def article_anchor(article) -> str:
     return f"article-{article.position}"
 
 
+@dataclass(frozen=True)
+class Volume:
+    """One printed volume of a split edition: `part` of `parts` of a section."""
+    section: Any                    # model.Section
+    part: int                       # 1-based
+    parts: int
+    articles: tuple                 # model.Article, reading order
+    output_path: str
+
+    @property
+    def label(self) -> str:
+        """How paper names it: '要闻', or '要闻 第2册' when the section has parts."""
+        return self.section.title if self.parts == 1 else f"{self.section.title} 第{self.part}册"
+
+
+def volume_size(site) -> int | None:
+    """config `print.volume_articles`; None for a bare `site` (unit tests' stand-ins)."""
+    return getattr(getattr(site, "print", None), "volume_articles", None)
+
+
+def print_volumes(edition, config) -> list[Volume]:
+    """The volumes of the print edition, in section order; [] when the whole
+    edition fits in one (at most `volume_articles` articles): one document then."""
+    size = volume_size(config)
+    if size is None or len(edition.articles) <= size:
+        return []
+    out = []
+    for section in edition.sections:
+        articles = section.articles
+        parts = -(-len(articles) // size)
+        for i in range(parts):
+            out.append(Volume(section, i + 1, parts, articles[i * size:(i + 1) * size],
+                              urls.print_volume_path(section.key, i + 1)))
+    return out
+
+
 def for_print(html: str, article, edition, site) -> Markup:
     """One article's rendered block (sidebar, body), rewritten for paper.
 
     On paper a link is only its text, so:
-    - ids get a per-article prefix (`a2-`): the print page holds every article,
+    - ids get a per-article prefix (`a2-`): the print page holds many articles,
       and sentence, heading and footnote ids repeat between articles;
-    - links to an article (or a place in one) point inside this document and
-      get the class `page-ref`, which print.css turns into 见第 N 页;
+    - links to an article (or a place in one) printed in the same document
+      point inside it and get the class `page-ref`, which print.css turns
+      into 见第 N 页;
+    - links to an article printed in another volume (a split edition) become
+      a `volume-ref` span naming that volume and headline (见分册“…”《…》);
     - links to other pages of the site (cover, sections) become plain text;
     - external links keep their address in `data-print-url`, printed after them;
     - footnote back-links (↩) go; headings move one level down (h2 → h3),
@@ -55,17 +101,18 @@ def for_print(html: str, article, edition, site) -> Markup:
     goes through BeautifulSoup instead, with the same rewrites.
     """
     html = str(html)
-    by_path = _articles_by_path(edition)
+    by_path = _articles_by_path(edition, site)
+    volume_of = _by_path.volume_of
     # The result is a function of the block, this article's place and the
-    # paths → positions map: an edit re-renders the print page, but only the
-    # changed article's block is rewritten again (see _Memo).
+    # paths → (position, volume) map: an edit re-renders the print page (or
+    # volume), but only the changed article's block is rewritten again (see _Memo).
     key = (hashlib.sha1(html.encode("utf-8")).digest(), article.position, article.output_path,
-           site.site_path, _by_path[2])
+           site.site_path, _by_path.digest)
     out = _memo.get(key)
     if out is None:
-        out = _for_print_fast(html, article, by_path, site.site_path)
+        out = _for_print_fast(html, article, by_path, site.site_path, volume_of)
         if out is None:
-            out = _for_print_soup(html, article, by_path, site.site_path)
+            out = _for_print_soup(html, article, by_path, site.site_path, volume_of)
         _memo.put(key, out)
     return Markup(out)
 
@@ -95,19 +142,44 @@ class _Memo:
 
 
 _memo = _Memo()
-_by_path: tuple = ((), {}, "")
 
 
-def _articles_by_path(edition) -> dict:
-    """output path → article, built once per edition (not once per article: that was O(N²))."""
+@dataclass
+class _Places:
+    """Where every article is printed, for one edition and volume size."""
+    articles: tuple = ()
+    size: int | None = None
+    by_path: dict = field(default_factory=dict)      # output path → article
+    volume_of: dict = field(default_factory=dict)    # output path → its Volume ({} when not split)
+    digest: str = ""                                 # of paths, positions and volumes
+
+
+_by_path = _Places()
+
+
+def _articles_by_path(edition, site=None) -> dict:
+    """output path → article (and, in `_by_path.volume_of`, the volume that prints
+    it), built once per edition (not once per article or volume: that was O(N²))."""
     global _by_path
-    articles = edition.articles
-    if _by_path[0] is not articles:
-        positions = hashlib.sha1("\n".join(f"{a.output_path}\0{a.position}" for a in articles)
-                                 .encode("utf-8")).hexdigest()
-        _by_path = (articles, {a.output_path: a for a in articles}, positions)
+    articles, size = edition.articles, volume_size(site)
+    if _by_path.articles is not articles or _by_path.size != size:
+        volume_of = {a.output_path: v for v in print_volumes(edition, site) for a in v.articles}
+        where = hashlib.sha1("\n".join(
+            f"{a.output_path}\0{a.position}\0{volume_of[a.output_path].output_path if volume_of else ''}"
+            f"\0{volume_of[a.output_path].label if volume_of else ''}" for a in articles).encode("utf-8"))
+        _by_path = _Places(articles, size, {a.output_path: a for a in articles}, volume_of, where.hexdigest())
         _memo.next_generation()
-    return _by_path[1]
+    return _by_path.by_path
+
+
+def _elsewhere(article, linked, volume_of: dict | None) -> str | None:
+    """What paper says for a link to `linked` when another volume prints it; None if this one does."""
+    if not volume_of:
+        return None
+    there = volume_of.get(linked.output_path)
+    if there is None or there is volume_of.get(article.output_path):
+        return None
+    return f"见分册“{there.label}”《{linked.headline}》"
 
 
 _UNUSUAL = ("<!", "<?", "<script", "<style", "<textarea", "<title")
@@ -128,7 +200,8 @@ class _Declined(Exception):
     """The fast pass met HTML it does not handle: use the parser."""
 
 
-def _for_print_fast(html: str, article, by_path: dict, site_path: str) -> str | None:
+def _for_print_fast(html: str, article, by_path: dict, site_path: str,
+                    volume_of: dict | None = None) -> str | None:
     """The rewrite as a few linear regex passes over our own generated HTML;
     None when the block holds anything it is not sure of."""
     from bisect import bisect_left
@@ -181,6 +254,9 @@ def _for_print_fast(html: str, article, by_path: dict, site_path: str) -> str | 
         linked = by_path.get(path)
         if linked is None:
             return inner            # cover, section pages, files: nothing to point at on paper
+        elsewhere = _elsewhere(article, linked, volume_of)
+        if elsewhere is not None:
+            return f'<span class="volume-ref" data-print-ref="{_attr(elsewhere)}">{inner}</span>'
         values["href"] = f"#a{linked.position}-{anchor}" if anchor else f"#{article_anchor(linked)}"
         if not in_box(m.start()) and "footnote-ref" not in classes:
             values["class"] = " ".join([*classes, "page-ref"])
@@ -199,7 +275,8 @@ def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _for_print_soup(html: str, article, by_path: dict, site_path: str) -> str:
+def _for_print_soup(html: str, article, by_path: dict, site_path: str,
+                    volume_of: dict | None = None) -> str:
     """The same rewrite on a parse tree: for blocks the fast pass declines."""
     from bs4 import BeautifulSoup
     from .links import _resolve
@@ -224,6 +301,10 @@ def _for_print_soup(html: str, article, by_path: dict, site_path: str) -> str:
         linked = by_path.get(path)
         if linked is None:
             a.unwrap()          # cover, section pages, files: nothing to point at on paper
+            continue
+        elsewhere = _elsewhere(article, linked, volume_of)
+        if elsewhere is not None:
+            a.name, a.attrs = "span", {"class": ["volume-ref"], "data-print-ref": elsewhere}
             continue
         a["href"] = f"#a{linked.position}-{anchor}" if anchor else f"#{article_anchor(linked)}"
         inside_box = a.find_parent("aside") is not None
@@ -289,16 +370,42 @@ class _WarningLog(logging.Handler):
 
 
 def run(args) -> int:
-    """`python build.py print [--pdf]`: the normal build, then the PDF from its print page."""
+    """`python build.py print [--pdf]`: the normal build, then a PDF beside each
+    printed document: print/edition.pdf, or one per volume of a split edition."""
     from .cli import load_site_config, run_build
     status = run_build(args)
     if status or not args.pdf:
         return status
     out = args.out.resolve() if args.out else load_site_config(args).output_dir
-    html_path = out / urls.PRINT
-    result = render_pdf(html_path, html_path.parent / PDF_NAME)
-    for message in result.warnings:
-        print(f"warning: {urls.PRINT}: {message}", file=sys.stderr)
-    print(f"printed {result.path} ({result.pages} pages, {result.size / 1024:.0f} KiB) "
-          f"in {result.seconds:.1f} s")
+    documents = built_volumes(out) or [urls.PRINT]
+    pages = size = 0
+    start = time.perf_counter()
+    for rel in documents:
+        html_path = out / rel
+        result = render_pdf(html_path, html_path.parent / PDF_NAME)
+        for message in result.warnings:
+            print(f"warning: {rel}: {message}", file=sys.stderr)
+        print(f"printed {result.path} ({result.pages} pages, {result.size / 1024:.0f} KiB) "
+              f"in {result.seconds:.1f} s")
+        pages, size = pages + result.pages, size + result.size
+    if len(documents) > 1:
+        print(f"printed {len(documents)} volumes, one PDF each beside its HTML under {out / 'print'} "
+              f"({pages} pages, {size / 1024 / 1024:.1f} MiB) in {time.perf_counter() - start:.1f} s")
     return 0
+
+
+_VOLUME_LINK = re.compile(r'<a class="volume-link" href="([^"]+)"')
+
+
+def built_volumes(out: Path) -> list[str]:
+    """Output paths of the volumes a built split edition lists on print/index.html, in
+    its order; [] when the print edition is one document."""
+    import html
+    import posixpath
+    try:
+        contents = (out / urls.PRINT).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    folder = posixpath.dirname(urls.PRINT)
+    return [posixpath.normpath(posixpath.join(folder, html.unescape(href)))
+            for href in _VOLUME_LINK.findall(contents)]

@@ -18,7 +18,7 @@ from .diagnostics import BuildError, Diagnostic
 from .charts import charts_for
 from .figures import format_number
 from .model import Article, Edition, Section
-from .printing import for_print
+from .printing import Volume, for_print, print_volumes
 from .structured import structured_data_for
 from . import urls
 
@@ -29,10 +29,16 @@ class Page:
     output_path: str
     template: str
     title: str
-    kind: str                       # cover, section, article, figures, print, not_found
+    kind: str                       # cover, section, article, figures, print, print_contents, not_found
     article: Article | None = None
     section: Section | None = None
     description: str = ""
+    # A print page: the articles it prints (their bodies are all it shows:
+    # pagecache keys it by them); a print volume: which one; the contents page
+    # of a split print edition: the volumes it lists.
+    articles: tuple[Article, ...] = ()
+    volume: Volume | None = None
+    volumes: tuple[Volume, ...] = ()
 
 
 def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinja2.Environment:
@@ -68,9 +74,21 @@ def pages_of(edition: Edition, config: Config) -> list[Page]:
         pages.append(Page(a.output_path, "article.html", a.headline, "article", article=a,
                           section=edition.section(a.section), description=a.lede or a.deck))
     pages.append(Page(urls.FIGURES, "figures.html", "数说", "figures"))
-    pages.append(Page(urls.PRINT, "print.html", f"{config.title}（印刷版）", "print"))
+    pages.extend(print_pages(edition, config))
     pages.append(Page(urls.NOT_FOUND, "404.html", "页面不存在", "not_found"))
     return pages
+
+
+def print_pages(edition: Edition, config: Config) -> list[Page]:
+    """The print edition: one document, or (more than `print.volume_articles`
+    articles) a contents page and the volumes it lists (printing.print_volumes)."""
+    title = f"{config.title}（印刷版）"
+    volumes = tuple(print_volumes(edition, config))
+    if not volumes:
+        return [Page(urls.PRINT, "print.html", title, "print", articles=edition.articles)]
+    return [Page(urls.PRINT, "print_volumes.html", title, "print_contents", volumes=volumes),
+            *(Page(v.output_path, "print.html", f"{config.title}（印刷版 · {v.label}）", "print",
+                   section=v.section, articles=v.articles, volume=v) for v in volumes)]
 
 
 def page_sources(pages: list[Page]) -> dict[str, str]:

@@ -24,6 +24,12 @@ def article_path(section: str, slug: str) -> str:
     return f"{section}/{slug}/index.html"
 
 
+def print_volume_path(section: str, part: int = 1) -> str:
+    """A volume of a split print edition: 'print/yaowen/index.html', then 'print/yaowen/2/index.html'."""
+    folder = PRINT.rsplit("/", 1)[0]
+    return f"{folder}/{section}/index.html" if part == 1 else f"{folder}/{section}/{part}/index.html"
+
+
 def pretty_url(output_path: str) -> str:
     """'fupin/zongshu/index.html' → 'fupin/zongshu/' (what readers share)."""
     if output_path == "index.html":

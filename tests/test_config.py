@@ -25,6 +25,13 @@ def test_fields_and_defaults(tmp_path):
     assert config.sections[0].title == "甲"
     assert config.output_dir == (tmp_path / "dist").resolve()
     assert config.print.paper == "A4" and config.base_url == "/"
+    assert config.print.volume_articles == 50
+
+
+def test_print_volume_articles(tmp_path):
+    config = load_config(write(tmp_path, "title: t\nsections: [{key: a, title: b}]\n"
+                                         "print:\n  margin: 20mm\n  volume_articles: 2\n"))
+    assert (config.print.volume_articles, config.print.margin, config.print.paper) == (2, "20mm", "A4")
 
 
 @pytest.mark.parametrize("base_url, path, origin", [
@@ -46,6 +53,16 @@ def test_base_url_gives_site_path_and_origin(tmp_path, base_url, path, origin):
     ("title: x\nsections: [{key: a, title: b}, {key: a, title: c}]\n", 2, "declared twice"),
     ("title: x\nsections: [{key: a, title: b}]\nallow_raw_html: maybe\n", 3, "must be true or false"),
     ("title: [x\n", 2, "invalid YAML"),
+    ("title: x\nsections: [{key: a, title: b}]\nprint:\n  paper: A4\n  volume_articles: 0\n", 5,
+     "`print.volume_articles` must be a whole number of at least 1"),
+    ("title: x\nprint:\n  volume_articles: many  # per volume\nsections: [{key: a, title: b}]\n", 3,
+     "`print.volume_articles` must be a whole number"),
+    ("title: x\nsections: [{key: a, title: b}]\nprint: {paper: A5, volume_articles: 2.5}\n", 3,
+     "`print.volume_articles` must be a whole number"),
+    ("title: x\nsections: [{key: a, title: b}]\nprint:\n  volume_articles: true\n", 4,
+     "`print.volume_articles` must be a whole number"),
+    ("title: x\nsections: [{key: a, title: b}]\nprint:\n  volumes: 3\n", 3,
+     "`print` takes `paper`, `margin` and `volume_articles`"),
 ])
 def test_bad_config_names_the_line(tmp_path, text, line, fragment):
     with pytest.raises(BuildError) as exc:

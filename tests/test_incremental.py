@@ -21,7 +21,7 @@ from feature.diagnostics import BuildError
 from feature.incremental import IncrementalBuilder
 from feature.pipeline import build
 
-from conftest import article, write_edition
+from conftest import FIXTURE_CONFIG, article, write_edition
 
 BODIES = [
     "周口港今年完成吞吐量2100万吨，同比增长21.99%。\n\n## 港口建设\n\n新建泊位12个，总投资3.6亿元。\n",
@@ -48,13 +48,13 @@ def clean_build(root: Path, out: Path):
 class Edition:
     """A fixture edition on disk plus the edits a newsroom makes to it."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, config: str = FIXTURE_CONFIG):
         self.root = root
         self.count = 0
         files = {}
         for i in range(4):
             files[self._path(i)] = self._text(i, BODIES[i % len(BODIES)])
-        write_edition(root, files)
+        write_edition(root, files, config)
         self.count = 4
 
     def _path(self, i: int) -> str:
@@ -108,9 +108,24 @@ STEPS = st.lists(st.tuples(OPS, st.integers(0, 20), st.text("数字一二三报�
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=STEPS, jobs=st.sampled_from([1, 2]), in_place=st.booleans())
 def test_incremental_equals_clean_build(steps, jobs, in_place):
+    _edit_and_compare(steps, jobs, in_place, FIXTURE_CONFIG)
+
+
+# At most two articles per printed volume: the four-article edition prints as
+# volumes (print/alpha/…, parts as adds, deletes and order edits move articles).
+VOLUMES_CONFIG = FIXTURE_CONFIG + "print:\n  volume_articles: 2\n"
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=STEPS, jobs=st.sampled_from([1, 2]), in_place=st.booleans())
+def test_incremental_equals_clean_build_with_print_volumes(steps, jobs, in_place):
+    _edit_and_compare(steps, jobs, in_place, VOLUMES_CONFIG)
+
+
+def _edit_and_compare(steps, jobs, in_place, config):
     with tempfile.TemporaryDirectory() as tmp, _limits(jobs):
         tmp = Path(tmp)
-        edition = Edition(tmp / "edition")
+        edition = Edition(tmp / "edition", config)
         out = tmp / "out"
         builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=jobs, in_place=in_place)
         _compare(builder, edition, out, tmp / "ref", None)

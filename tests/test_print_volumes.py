@@ -1,0 +1,248 @@
+"""A large print edition split into volumes (config `print.volume_articles`).
+
+The fixture edition has five articles in two sections and volume_articles 2:
+脱贫攻坚 (alpha, three articles) prints as two parts, 百城提质 (beta, two) as
+one volume. One `python build.py print --pdf` per session renders the three
+volume PDFs.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from bs4 import BeautifulSoup
+
+from feature import urls
+from feature.diagnostics import Diagnostics
+from feature.links import check_links
+from feature.printing import PDF_NAME
+
+from conftest import article, write_edition
+
+CONFIG = """\
+title: 分册测试专题
+newspaper: 测试日报
+date: "2019-08"
+language: zh-CN
+base_url: /specials/test/
+sections:
+  - key: alpha
+    title: 脱贫攻坚
+  - key: beta
+    title: 百城提质
+print:
+  paper: A4
+  volume_articles: 2
+"""
+
+FILES = {
+    "content/alpha/one.md": article(
+        "第一篇报道", "alpha", order=1, deck="——综述", byline="记者 李凤霞",
+        body="全市脱贫人口达到12.5万人。\n\n## 责任体系\n\n"
+             "同册另见[第二篇](../two/index.html)，他册另见[港口建设](../../beta/gang/index.html#港口建设)"
+             "与[第三篇](../three/index.html)，回到[封面](../../index.html)。\n"),
+    "content/alpha/two.md": article(
+        "第二篇报道", "alpha", order=2, byline="记者 王五",
+        body="沙颍河两岸绿道长30公里。回看[第一篇的责任体系](../one/index.html#责任体系)。\n"),
+    "content/alpha/three.md": article(
+        "第三篇报道", "alpha", order=3, byline="记者 张三",
+        body="城区水面面积增加到1.7万亩。见[第一篇](../one/index.html)。\n"),
+    "content/beta/gang.md": article(
+        "港口建设提速", "beta", order=1, byline="记者 赵六",
+        body="周口港今年完成吞吐量2100万吨。\n\n## 港口建设\n\n新建泊位12个。\n"),
+    "content/beta/lu.md": article(
+        "老街的早晨", "beta", order=2, byline="记者 钱七",
+        body="这是一段写老街早晨的报道。另见[港口建设提速](../gang/index.html)。\n"),
+}
+
+VOLUMES = [  # (output path, section title, part, parts, headlines)
+    ("print/alpha/index.html", "脱贫攻坚", 1, 2, ["第一篇报道", "第二篇报道"]),
+    ("print/alpha/2/index.html", "脱贫攻坚", 2, 2, ["第三篇报道"]),
+    ("print/beta/index.html", "百城提质", 1, 1, ["港口建设提速", "老街的早晨"]),
+]
+
+
+def _run(*cmd: str) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def split(tmp_path_factory):
+    """The fixture edition through `python build.py print --pdf`, and what it printed."""
+    import contextlib
+    import io
+    from feature.cli import main
+    root = write_edition(tmp_path_factory.mktemp("volumes") / "edition", FILES, CONFIG)
+    out = root / "dist"
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        assert main(["print", "--pdf", "--config", str(root / "config.yaml"), "--out", str(out)]) == 0
+    return {"root": root, "out": out, "said": said.getvalue()}
+
+
+def soup_of(split, rel: str) -> BeautifulSoup:
+    return BeautifulSoup((split["out"] / rel).read_text(encoding="utf-8"), "html.parser")
+
+
+def _text(node) -> str:
+    return re.sub(r"\s+", "", node.get_text())
+
+
+def test_volume_paths_come_from_urls():
+    assert urls.print_volume_path("alpha") == "print/alpha/index.html"
+    assert urls.print_volume_path("alpha", 2) == "print/alpha/2/index.html"
+
+
+def test_each_volume_prints_its_articles_of_one_section_in_reading_order(split):
+    printed = []
+    for rel, section, part, parts, headlines in VOLUMES:
+        soup = soup_of(split, rel)
+        stories = soup.select("article.print-article")
+        assert [_text(s.select_one(".headline")) for s in stories] == headlines
+        assert {_text(s.select_one(".print-section")) for s in stories} == {section}
+        title = soup.select_one(".title-page")
+        assert _text(title.select_one(".title-volume")) == section
+        part_line = title.select_one(".title-part")
+        assert (_text(part_line) == f"第{part}册/共{parts}册") if parts > 1 else part_line is None
+        contents = [_text(e.select_one(".contents-headline")) for e in soup.select(".contents-entry")]
+        assert contents == headlines
+        for entry in soup.select(".contents-entry a"):
+            assert soup.find(id=entry["href"][1:]) is not None
+        assert len(stories[0].select_one(".story-body").get_text()) > 5
+        printed += headlines
+    assert printed == ["第一篇报道", "第二篇报道", "第三篇报道", "港口建设提速", "老街的早晨"]
+    assert not list((split["out"] / "print").glob("*.pdf"))     # no whole-edition PDF any more
+
+
+def test_contents_page_lists_every_volume_with_its_range(split):
+    soup = soup_of(split, urls.PRINT)
+    assert not soup.select("article.print-article")               # no bodies here
+    entries = soup.select(".volume-entry")
+    assert len(entries) == len(VOLUMES)
+    for entry, (rel, section, part, parts, headlines) in zip(entries, VOLUMES):
+        link = entry.select_one("a.volume-link")
+        assert (split["out"] / "print" / link["href"]).resolve() == (split["out"] / rel).resolve()
+        assert _text(entry.select_one(".volume-section")) == section
+        assert (entry.select_one(".volume-part") is not None) == (parts > 1)
+        if parts > 1:
+            assert f"第{part}册" in _text(entry.select_one(".volume-part"))
+        assert _text(entry.select_one(".volume-count")) == f"{len(headlines)}篇"
+        shown = _text(entry.select_one(".volume-range"))
+        assert shown.startswith(f"《{headlines[0]}》") and shown.endswith(f"《{headlines[-1]}》")
+    assert "5篇" in _text(soup.select_one(".volumes-note")) and "3册" in _text(soup.select_one(".volumes-note"))
+
+
+def test_every_link_on_every_page_resolves(split):
+    out = split["out"]
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    problems = Diagnostics()
+    assert check_links(files, {}, problems, "/specials/test/") > 0
+    assert not problems.items, [str(d) for d in problems.items]
+    for rel, *_ in VOLUMES:                                       # paper links stay in their document
+        soup = soup_of(split, rel)
+        ids = {el["id"] for el in soup.find_all(id=True)}
+        assert len(ids) == len(soup.find_all(id=True))
+        for a in soup.select("main a[href]"):
+            assert a["href"].startswith(("#", "https://")), (rel, a["href"])
+            if a["href"].startswith("#"):
+                assert a["href"][1:] in ids, (rel, a["href"])
+
+
+def test_links_to_another_volume_print_a_reference_not_an_anchor(split):
+    first = soup_of(split, "print/alpha/index.html").select_one("#article-1")
+    same = first.find("a", string="第二篇")
+    assert same["href"] == "#article-2" and "page-ref" in same["class"]
+    other = first.find(string="港口建设").parent
+    assert other.name == "span" and other["class"] == ["volume-ref"]
+    assert other["data-print-ref"] == "见分册“百城提质”《港口建设提速》"
+    part = first.find(string="第三篇").parent
+    assert part["data-print-ref"] == "见分册“脱贫攻坚 第2册”《第三篇报道》"
+    assert first.find("a", string="封面") is None and "封面" in first.get_text()
+    back = soup_of(split, "print/alpha/index.html").select_one("#article-2").find("a", string="第一篇的责任体系")
+    assert back["href"] == "#a1-责任体系"
+    third = soup_of(split, "print/alpha/2/index.html").select_one("#article-3")
+    assert third.find(string="第一篇").parent["data-print-ref"] == "见分册“脱贫攻坚 第1册”《第一篇报道》"
+
+
+def test_one_pdf_per_volume_beside_its_html(split):
+    said = split["said"]
+    assert "printed 3 volumes" in said
+    for rel, section, part, parts, headlines in VOLUMES:
+        pdf = split["out"] / rel.replace("index.html", PDF_NAME)
+        assert str(pdf) in said
+        info = _run("pdfinfo", str(pdf))
+        assert re.search(r"Tagged:\s+yes", info) and re.search(r"\(A4\)", info)
+        label = section if parts == 1 else f"{section} 第{part}册"
+        assert re.search(rf"Title:\s+分册测试专题（印刷版 · {label}）", info)
+        pages = [re.sub(r"\s+", "", p) for p in _run("pdftotext", "-enc", "UTF-8", str(pdf), "-").split("\f")[:-1]]
+        assert section in pages[0] and "分册测试专题" in pages[0]
+        assert (f"第{part}册/共{parts}册" in pages[0]) == (parts > 1)
+        everyone = ["第一篇报道", "第二篇报道", "第三篇报道", "港口建设提速", "老街的早晨"]
+        # each article begins a page: the first headline on it (after the running head) is its own
+        assert [min((h for h in everyone if h in page), key=page.find) for page in pages[2:]] == headlines
+        assert len(pages) == 2 + len(headlines)                      # title, contents, one page each
+    first = re.sub(r"\s+", "", _run("pdftotext", "-enc", "UTF-8",
+                                     str(split["out"] / "print/alpha" / PDF_NAME), "-"))
+    assert "港口建设（见分册“百城提质”《港口建设提速》）" in first
+    assert re.search(r"第二篇（见第(\d+)页）", first).group(1) == "4"
+
+
+def test_an_edition_within_volume_articles_prints_as_one_document_as_before(tmp_path):
+    """At or under the limit nothing changes: the same bytes as without the key."""
+    from feature.config import load_config
+    from feature.pipeline import build
+    within = write_edition(tmp_path / "within", FILES, CONFIG.replace("volume_articles: 2", "volume_articles: 5"))
+    default = write_edition(tmp_path / "default", FILES, CONFIG.replace("  volume_articles: 2\n", ""))
+    one = build(load_config(within / "config.yaml"), tmp_path / "out1").files
+    two = build(load_config(default / "config.yaml"), tmp_path / "out2").files
+    assert one == two
+    assert not [rel for rel in one if rel.startswith("print/") and rel != urls.PRINT]
+    soup = BeautifulSoup(one[urls.PRINT].decode("utf-8"), "html.parser")
+    assert len(soup.select("article.print-article")) == 5 and soup.select_one(".title-sections")
+
+
+def test_a_body_edit_rerenders_only_the_volume_printing_it(tmp_path):
+    from feature.incremental import IncrementalBuilder
+    root = write_edition(tmp_path / "edition", FILES, CONFIG)
+    out = tmp_path / "out"
+    builder = IncrementalBuilder(root / "config.yaml", out, jobs=1)
+    builder.build()
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
+    source = root / "content/alpha/three.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n新增一句。\n", encoding="utf-8")
+    builder.build({source})
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
+    changed = sorted(rel for rel in after if after[rel] != before.get(rel))
+    assert changed == ["alpha/three/index.html", "print/alpha/2/index.html"]
+
+
+def test_volume_keys_cover_own_bodies_and_the_listing_only(tmp_path):
+    from dataclasses import replace
+    from feature.config import load_config
+    from feature.model import Edition
+    from feature.pagecache import Fingerprints, PageKeys, TemplateDeps
+    from feature.pipeline import prepare_edition
+    from feature.render import make_environment, pages_of
+    root = write_edition(tmp_path / "edition", FILES, CONFIG)
+    config = load_config(root / "config.yaml")
+    edition = prepare_edition(config, Diagnostics())
+    deps = TemplateDeps(make_environment(config.templates_dir))
+
+    def keys(ed):
+        return {p.output_path: PageKeys("g", ed, Fingerprints(), deps).key(p) for p in pages_of(ed, config)}
+
+    def edited(ed, index, **changes):
+        articles = list(ed.articles)
+        articles[index] = replace(articles[index], **changes)
+        sections = tuple(replace(s, articles=tuple(a for a in articles if a.section == s.key))
+                         for s in ed.sections)
+        return Edition(sections, tuple(articles))
+
+    base = keys(edition)
+    body = keys(edited(edition, 2, body_html=edition.articles[2].body_html + "<p>新</p>"))
+    assert sorted(rel for rel in base if base[rel] != body[rel]) == ["alpha/three/index.html",
+                                                                    "print/alpha/2/index.html"]
+    headline = keys(edited(edition, 2, headline="改过的标题"))
+    assert {rel for rel in base if base[rel] != headline[rel]} >= {
+        urls.PRINT, "print/alpha/index.html", "print/alpha/2/index.html", "print/beta/index.html"}
