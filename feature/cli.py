@@ -38,9 +38,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1; 0.0.0.0 opens it to the local network)")
     serve.set_defaults(run=run_serve)
 
-    printing = sub.add_parser("print", help="build, then the print edition (dist/print/index.html; --pdf: edition.pdf)")
+    printing = sub.add_parser("print", help="build, then the print edition (dist/print/index.html; --pdf: edition.pdf)",
+                              description="Build, then the print edition: dist/print/index.html, or for an edition "
+                                          "of more than `print.volume_articles` articles a contents page there and "
+                                          "one volume per section part at dist/print/<section>/[<part>/]index.html.")
     _site_options(printing)
-    printing.add_argument("--pdf", action="store_true", help="also render dist/print/edition.pdf with WeasyPrint")
+    printing.add_argument("--pdf", action="store_true",
+                          help="also render edition.pdf beside each printed document with WeasyPrint "
+                               "(dist/print/edition.pdf, or one per volume)")
     printing.set_defaults(run=run_print)
 
     figures = sub.add_parser("figures", help="list an article's candidate key figures with labels and positions")

@@ -103,24 +103,31 @@ def for_print(html: str, article, edition, site) -> Markup:
     html = str(html)
     by_path = _articles_by_path(edition, site)
     volume_of = _by_path.volume_of
-    # The result is a function of the block, this article's place and the
-    # paths → (position, volume) map: an edit re-renders the print page (or
-    # volume), but only the changed article's block is rewritten again (see _Memo).
+    # The result is a function of the block, this article's place, the
+    # paths → (position, volume) map and the headlines of the articles it
+    # refers to in other volumes (checked on a hit): an edit re-renders the print
+    # page (or volume), but only the changed article's block is rewritten again (see _Memo).
     key = (hashlib.sha1(html.encode("utf-8")).digest(), article.position, article.output_path,
            site.site_path, _by_path.digest)
-    out = _memo.get(key)
+    hit = _memo.get(key)
+    if hit is not None and all(_elsewhere(article, by_path[path], volume_of) == said
+                               for path, said in hit[1]):
+        return Markup(hit[0])
+    refs: list = []
+    out = _for_print_fast(html, article, by_path, site.site_path, volume_of, refs)
     if out is None:
-        out = _for_print_fast(html, article, by_path, site.site_path, volume_of)
-        if out is None:
-            out = _for_print_soup(html, article, by_path, site.site_path, volume_of)
-        _memo.put(key, out)
+        refs.clear()
+        out = _for_print_soup(html, article, by_path, site.site_path, volume_of, refs)
+    _memo.put(key, (out, tuple(refs)))
     return Markup(out)
 
 
 class _Memo:
-    """Rewritten blocks of the last two print pages rendered in this process
-    (the preview server's warm builder); older ones are dropped, so it holds
-    at most about two print pages' worth of text."""
+    """Rewritten blocks of the print pages (the document, or the volumes)
+    rendered in this process for the last two editions (the preview server's
+    warm builder); older ones are dropped, so it holds at most about two print
+    editions' worth of text. A generation starts with each new edition
+    (`_articles_by_path`)."""
 
     def __init__(self):
         self.current: dict = {}
@@ -152,6 +159,7 @@ class _Places:
     by_path: dict = field(default_factory=dict)      # output path → article
     volume_of: dict = field(default_factory=dict)    # output path → its Volume ({} when not split)
     digest: str = ""                                 # of paths, positions and volumes
+    sections: Any = None                             # the edition's (their titles name volumes)
 
 
 _by_path = _Places()
@@ -162,24 +170,30 @@ def _articles_by_path(edition, site=None) -> dict:
     it), built once per edition (not once per article or volume: that was O(N²))."""
     global _by_path
     articles, size = edition.articles, volume_size(site)
-    if _by_path.articles is not articles or _by_path.size != size:
+    sections = getattr(edition, "sections", None)
+    if _by_path.articles is not articles or _by_path.size != size or _by_path.sections is not sections:
         volume_of = {a.output_path: v for v in print_volumes(edition, site) for a in v.articles}
         where = hashlib.sha1("\n".join(
             f"{a.output_path}\0{a.position}\0{volume_of[a.output_path].output_path if volume_of else ''}"
             f"\0{volume_of[a.output_path].label if volume_of else ''}" for a in articles).encode("utf-8"))
-        _by_path = _Places(articles, size, {a.output_path: a for a in articles}, volume_of, where.hexdigest())
+        _by_path = _Places(articles, size, {a.output_path: a for a in articles}, volume_of, where.hexdigest(),
+                           sections)
         _memo.next_generation()
     return _by_path.by_path
 
 
-def _elsewhere(article, linked, volume_of: dict | None) -> str | None:
-    """What paper says for a link to `linked` when another volume prints it; None if this one does."""
+def _elsewhere(article, linked, volume_of: dict | None, refs: list | None = None) -> str | None:
+    """What paper says for a link to `linked` when another volume prints it; None if this
+    one does. `refs` collects (path, what was said), to check a remembered block against."""
     if not volume_of:
         return None
     there = volume_of.get(linked.output_path)
     if there is None or there is volume_of.get(article.output_path):
         return None
-    return f"见分册“{there.label}”《{linked.headline}》"
+    said = f"见分册“{there.label}”《{linked.headline}》"
+    if refs is not None:
+        refs.append((linked.output_path, said))
+    return said
 
 
 _UNUSUAL = ("<!", "<?", "<script", "<style", "<textarea", "<title")
@@ -201,7 +215,7 @@ class _Declined(Exception):
 
 
 def _for_print_fast(html: str, article, by_path: dict, site_path: str,
-                    volume_of: dict | None = None) -> str | None:
+                    volume_of: dict | None = None, refs: list | None = None) -> str | None:
     """The rewrite as a few linear regex passes over our own generated HTML;
     None when the block holds anything it is not sure of."""
     from bisect import bisect_left
@@ -254,7 +268,7 @@ def _for_print_fast(html: str, article, by_path: dict, site_path: str,
         linked = by_path.get(path)
         if linked is None:
             return inner            # cover, section pages, files: nothing to point at on paper
-        elsewhere = _elsewhere(article, linked, volume_of)
+        elsewhere = _elsewhere(article, linked, volume_of, refs)
         if elsewhere is not None:
             return f'<span class="volume-ref" data-print-ref="{_attr(elsewhere)}">{inner}</span>'
         values["href"] = f"#a{linked.position}-{anchor}" if anchor else f"#{article_anchor(linked)}"
@@ -276,7 +290,7 @@ def _attr(value: str) -> str:
 
 
 def _for_print_soup(html: str, article, by_path: dict, site_path: str,
-                    volume_of: dict | None = None) -> str:
+                    volume_of: dict | None = None, refs: list | None = None) -> str:
     """The same rewrite on a parse tree: for blocks the fast pass declines."""
     from bs4 import BeautifulSoup
     from .links import _resolve
@@ -302,7 +316,7 @@ def _for_print_soup(html: str, article, by_path: dict, site_path: str,
         if linked is None:
             a.unwrap()          # cover, section pages, files: nothing to point at on paper
             continue
-        elsewhere = _elsewhere(article, linked, volume_of)
+        elsewhere = _elsewhere(article, linked, volume_of, refs)
         if elsewhere is not None:
             a.name, a.attrs = "span", {"class": ["volume-ref"], "data-print-ref": elsewhere}
             continue

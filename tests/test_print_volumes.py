@@ -246,3 +246,33 @@ def test_volume_keys_cover_own_bodies_and_the_listing_only(tmp_path):
     headline = keys(edited(edition, 2, headline="改过的标题"))
     assert {rel for rel in base if base[rel] != headline[rel]} >= {
         urls.PRINT, "print/alpha/index.html", "print/alpha/2/index.html", "print/beta/index.html"}
+
+
+def test_remembered_block_follows_a_headline_edit_in_another_volume():
+    """for_print remembers rewritten blocks between builds (the preview server):
+    a block naming an article of another volume must follow that headline."""
+    from types import SimpleNamespace as NS
+    from feature.printing import for_print, print_volumes
+
+    def edition_with(headline):
+        one = NS(position=1, output_path="a/x/index.html", headline="甲篇", section="a")
+        two = NS(position=2, output_path="a/y/index.html", headline="乙篇", section="a")
+        three = NS(position=3, output_path="b/z/index.html", headline=headline, section="b")
+        sections = (NS(key="a", title="脱贫攻坚", articles=(one, two)), NS(key="b", title="百城提质", articles=(three,)))
+        return NS(articles=(one, two, three), sections=sections), one
+    site = NS(site_path="/", print=NS(volume_articles=2))
+    html = '<p><a href="../../b/z/index.html">他册</a><a href="../y/index.html#s">同册</a></p>'
+    edition, one = edition_with("旧标题")
+    assert [v.output_path for v in print_volumes(edition, site)] == ["print/a/index.html", "print/b/index.html"]
+    before = BeautifulSoup(str(for_print(html, one, edition, site)), "html.parser")
+    assert before.span["data-print-ref"] == "见分册“百城提质”《旧标题》"
+    assert before.a["href"] == "#a2-s" and before.a["class"] == ["page-ref"]
+    edition, one = edition_with("新标题")
+    after = BeautifulSoup(str(for_print(html, one, edition, site)), "html.parser")
+    assert after.span["data-print-ref"] == "见分册“百城提质”《新标题》"
+    from feature import printing
+    fast = printing._for_print_fast(html, one, printing._articles_by_path(edition, site), "/",
+                                    printing._by_path.volume_of)
+    slow = printing._for_print_soup(html, one, printing._articles_by_path(edition, site), "/",
+                                    printing._by_path.volume_of)
+    assert str(BeautifulSoup(fast, "html.parser")) == slow
