@@ -11,7 +11,6 @@ from dataclasses import replace
 from .config import Config
 from .diagnostics import Diagnostics
 from .markup import MarkdownRenderer, MarkdownTooComplex, RenderedBody
-from .figure_markup import attach_sentence_ids
 from .figures import curated_problem, extract_figures, find_curated, rank_figures
 from .model import Article, ArticleLink, Edition, KeyFigure, Section
 from . import urls
@@ -45,7 +44,8 @@ def render_body(article: Article, renderer: MarkdownRenderer, problems: Diagnost
 
 def body_figures(body: RenderedBody) -> tuple[list[KeyFigure], str]:
     """Every figure of a rendered body, anchored to its sentence; and the body's text."""
-    figures = attach_sentence_ids(extract_figures(body.paragraphs), body.sentences)
+    ids = {(s.paragraph, s.index): s.sentence_id for s in body.sentences}
+    figures = extract_figures(body.paragraphs, ids)
     return figures, "\n".join(p for _, p in body.paragraphs)
 
 

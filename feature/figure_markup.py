@@ -35,7 +35,8 @@ Inline children (strong, em, a …)
 What the pipeline reads after `md.convert()`
     `md.paragraphs`: [(subhead, plain text)], exactly `extract_figures`' input;
     `md.sentences`: [SentenceRef(sentence_id, text, paragraph, subhead, index)].
-    `attach_sentence_ids(figures, md.sentences)` fills `KeyFigure.sentence_id`.
+    `attach_sentence_ids(figures, md.sentences)` fills `KeyFigure.sentence_id`
+    (enrich passes the same ids straight to `extract_figures`).
     Both lists are replaced on every conversion and emptied by `md.reset()`.
 """
 from __future__ import annotations
@@ -51,7 +52,7 @@ from typing import NamedTuple, Sequence
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from feature.figures import find_figures, format_number, normalise_digits, sentence_spans
+from feature.figures import DIGIT, find_figures, format_number, normalise_digits, sentence_spans
 from feature.model import KeyFigure
 
 # After inline patterns (20), prettify (10) and the project's CJK soft-break
@@ -65,6 +66,7 @@ _BLOCKS = {"p", "ul", "ol", "div", "blockquote", "table", "pre", "dl", "hr",
 _STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _ESCAPE = re.compile("\x02(\\d+)\x03")
 _PLACEHOLDER = re.compile("\x02[^\x02\x03]*\x03")
+_SPACES = re.compile(r"\s+")
 
 
 class SentenceRef(NamedTuple):
@@ -78,7 +80,7 @@ class SentenceRef(NamedTuple):
 
 def sentence_id_base(sentence: str) -> str:
     """The id a sentence gets when it is the first with its hash."""
-    normal = re.sub(r"\s+", "", normalise_digits(sentence))
+    normal = _SPACES.sub("", normalise_digits(sentence))
     return "s-" + hashlib.sha1(normal.encode("utf-8")).hexdigest()[:6]
 
 
@@ -153,6 +155,8 @@ class SentenceTreeprocessor(Treeprocessor):
         Entities outside code are stashed, so a literal &lt; here comes from
         inline code (escaped by Markdown) and is unescaped first.
         """
+        if "&" not in text and "\x02" not in text:   # the usual case: nothing to resolve
+            return text
         for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")):
             text = text.replace(entity, char)
         text = _STASH.sub(self._stashed_text, text)
@@ -196,6 +200,8 @@ def _raw_text(el: etree.Element) -> str:
 
 def _mask(text: str) -> str:
     """Placeholders blanked out (same length) so no digit or 。 inside counts."""
+    if "\x02" not in text:
+        return text
     return _PLACEHOLDER.sub(lambda m: "\x01" * len(m.group()), text)
 
 
@@ -312,6 +318,8 @@ def _wrap_figures(el: etree.Element) -> None:
 
 def _figure_nodes(text: str) -> tuple[str, list[etree.Element]]:
     """Text split into a lead string and <data> elements carrying the rest as tails."""
+    if not DIGIT.search(text):         # most text runs: no digit, no figure, no masking
+        return text, []
     matches = find_figures(_mask(text))
     if not matches:
         return text, []

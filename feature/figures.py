@@ -45,7 +45,7 @@ import re
 import unicodedata
 from dataclasses import replace
 from decimal import Decimal
-from typing import NamedTuple, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from feature.model import CuratedFigure, KeyFigure
 
@@ -90,7 +90,7 @@ class FigureMatch(NamedTuple):
 
 
 _WIDE_CHARS = re.compile("[\uff10-\uff19％．]")
-_DIGIT = re.compile("[0-9\uff10-\uff19]")
+DIGIT = re.compile("[0-9\uff10-\uff19]")
 
 
 def normalise_digits(text: str) -> str:
@@ -118,14 +118,22 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def find_figures(text: str) -> list[FigureMatch]:
     """Every figure in `text`, in order, with offsets into `text`."""
+    if not DIGIT.search(text):         # no digit, no figure: skip the slow scan
+        return []
+    return list(_figures_in(text))
+
+
+# The body's treeprocessor scans each sentence's text run, then extract_figures
+# scans the same sentence of the plain text: the second scan is a cache hit.
+# Bounded (a pure function of the text), so a long preview session cannot grow it.
+@functools.lru_cache(maxsize=1024)
+def _figures_in(text: str) -> tuple[FigureMatch, ...]:
     found = []
-    if not _DIGIT.search(text):         # no digit, no figure: skip the slow scan
-        return found
     for m in _FIGURE.finditer(normalise_digits(text)):
         parsed = _parse_match(m)
         if parsed:
             found.append(FigureMatch(m.start(), m.end(), *parsed))
-    return found
+    return tuple(found)
 
 
 def _parse_match(m: re.Match) -> tuple[float, str, bool, float | None] | None:
@@ -155,17 +163,25 @@ def parse_figure(text: str) -> tuple[float, str, bool, float | None]:
     return parsed
 
 
-def extract_figures(paragraphs: Sequence[tuple[str, str]]) -> list[KeyFigure]:
-    """Every figure of an article; `paragraphs` are (subhead, plain text)."""
+def extract_figures(paragraphs: Sequence[tuple[str, str]],
+                    sentence_ids: Mapping[tuple[int, int], str] | None = None) -> list[KeyFigure]:
+    """Every figure of an article; `paragraphs` are (subhead, plain text).
+
+    `sentence_ids` ({(paragraph, sentence index): id}) fills `sentence_id`
+    as the figures are made (as figure_markup.attach_sentence_ids would)."""
+    ids = sentence_ids or {}
     figures = []
     for p_index, (subhead, text) in enumerate(paragraphs):
+        if not DIGIT.search(text):     # most paragraphs hold no figure at all
+            continue
         for s_index, sentence in enumerate(split_sentences(text)):
             for m in find_figures(sentence):
                 figures.append(KeyFigure(
                     text=sentence[m.start:m.end], value=m.value, unit=m.unit,
                     label=make_label(sentence, m.start, m.end), sentence=sentence,
                     paragraph=p_index, sentence_index=s_index, subhead=subhead,
-                    approximate=m.approximate, value_max=m.value_max))
+                    approximate=m.approximate, value_max=m.value_max,
+                    sentence_id=ids.get((p_index, s_index), "")))
     return figures
 
 
@@ -210,6 +226,8 @@ def _both_have_digits(sentence: str, edges: list[int], k: int) -> bool:
 
 def _strip_label(text: str) -> str:
     text = text.strip().strip("，,；;：:、（）()。！？ ")
+    if not text.startswith(_FILLERS):   # one C-level test for the usual case
+        return text
     for filler in _FILLERS:
         if text.startswith(filler) and len(text) > len(filler):
             return text[len(filler):].lstrip("，,")

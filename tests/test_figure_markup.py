@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from bs4 import BeautifulSoup
 
 from feature.figure_markup import SentenceExtension, attach_sentence_ids, sentence_id_base
-from feature.figures import extract_figures, split_sentences
+from feature.figures import extract_figures, find_figures, split_sentences
 
 FINANCE = ("金融扶贫助力。2018年累计发放扶贫小额信贷21.99亿元，带动贫困户7.74万户；“政融保”产业扶贫"
            "融资项目41个，授信扶贫资金14.2亿元，发放扶贫贷款7.7亿元，带动贫困户1.17万户，为贫困地区和"
@@ -177,3 +177,15 @@ def test_wrapping_never_changes_the_text_and_every_sentence_has_one_anchor(sourc
     ids = [t["id"] for t in soup.select("span[id]")]
     assert sorted(ids) == sorted(s.sentence_id for s in ours.sentences)
     assert not soup.select("p pre, span pre, pre span, code span, code data")
+
+
+def test_extract_figures_with_sentence_ids_is_attach_sentence_ids(md):
+    convert(md, ARTICLE)
+    ids = {(s.paragraph, s.index): s.sentence_id for s in md.sentences}
+    assert extract_figures(md.paragraphs, ids) == attach_sentence_ids(extract_figures(md.paragraphs), md.sentences)
+
+
+def test_find_figures_results_are_not_shared_between_calls():
+    first = find_figures("贷款21.99亿元。")
+    first.clear()                               # the cache behind it must not see this
+    assert [m.unit for m in find_figures("贷款21.99亿元。")] == ["元"]
