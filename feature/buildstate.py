@@ -19,6 +19,7 @@ from .assets import collect_assets
 from .config import Config
 from .diagnostics import BuildError, Diagnostics
 from .enrich import check_figure_consistency, group_into_sections, neighbours, reading_order
+from .linkindex import LinkIndex
 from .links import check_links, facts_hold, page_facts
 from .load import is_content_file, walk_content
 from .model import Edition
@@ -61,6 +62,12 @@ class Shards:
         self.parts[i][key] = value
         self.dirty.add(i)
 
+    def discard(self, key: str) -> None:
+        self._ensure()
+        i = self._part(key)
+        if self.parts[i].pop(key, None) is not None:
+            self.dirty.add(i)
+
     def keep_only(self, live: set[str]) -> None:
         self._ensure()
         for i, part in enumerate(self.parts):
@@ -96,6 +103,8 @@ class State:
         self.search = Shards(cache_dir, "search")           # article fingerprint → its search-index entry
         self.small = {"sources": None, "pages": {}, "steps": {}}
         self.linked: dict = {}                              # source → (enriched, linked) of the last build
+        self.page_keys: dict = {}                           # output path → (inputs, key) of article pages
+        self.links: LinkIndex | None = None                 # the last build's links, known to hold
         self.prints = Fingerprints()
         self.env = self.deps = None
         self.env_key = ""
@@ -184,7 +193,15 @@ class Run:
             problems.items.extend(entry.parse_items)
             if entry.article is not None:
                 loaded.append(entry.article)
-        validate_edition(loaded, self.config, problems)
+        # Validation and reading order read the listing (headline, slug, section,
+        # order …) and config, never a body: a body edit reuses both.
+        listing = self._listing(loaded)
+        validated = self.state.small.get("validated")
+        if validated is None or validated[0] != listing:
+            found = Diagnostics()
+            validate_edition(loaded, self.config, found)
+            validated = self.state.small["validated"] = (listing, found.items)
+        problems.items.extend(validated[1])
         if problems:
             raise BuildError(problems.errors)
         for entry in entries:
@@ -195,7 +212,7 @@ class Run:
         if problems:
             raise BuildError(problems.errors)
         self.state.entries.keep_only(set(sources))
-        edition = self._assemble(loaded)
+        edition = self._assemble(loaded, listing)
         # Warnings about figures that differ between articles: a function of the listing.
         listing = digest(*(self.state.prints.listing(a) for a in edition.articles))
         cached = self.state.small.get("figure_warnings")
@@ -287,24 +304,55 @@ class Run:
         # sources: every article's bytes; others: photos and anything else in content/.
         return digest(self.global_key, self.entry_salt, str(self.out_dir), *sources, *self.others)
 
-    def _assemble(self, articles) -> Edition:
+    def _listing(self, articles) -> str:
+        """One digest of every article's listing fields (all but the body) and the
+        config: what validation, reading order and neighbours depend on. An
+        article's listing fingerprint is kept by its source key, so only new or
+        edited sources are hashed."""
+        known, now, prints = self.state.small.get("listings") or {}, {}, self.state.prints
+        for a in articles:
+            key = self.key_of[id(a)]
+            fp = known.get(key)
+            if fp is None:
+                fp = prints.listing(a)
+            now[key] = fp
+        self.state.small["listings"] = now
+        return digest(self.global_key, *now.values())
+
+    def _assemble(self, articles, listing: str) -> Edition:
         """enrich.assemble_edition, keeping last build's linked article objects when
         nothing about them changed (fingerprints are cached per object)."""
-        ordered = reading_order(articles, self.config)
         before, now, linked = self.state.linked, {}, []
-        for i, a in enumerate(ordered):
-            previous, following = neighbours(ordered, i)
-            hit = before.get(a.source)
-            if (hit is not None and hit[0] is a and hit[1].position == i + 1
-                    and hit[1].previous == previous and hit[1].next == following):
-                la = hit[1]
-            else:
-                la = replace(a, position=i + 1, previous=previous, next=following)
-                self.state.prints.seed(la, digest(self.key_of[id(a)], str(i + 1), repr(previous), repr(following)))
-            now[a.source] = (a, la)
-            linked.append(la)
+        if self.state.small.get("assembled") == listing and len(before) == len(articles):
+            # Same listing as the last build in this process: same order, positions
+            # and neighbours; only articles with new bodies get new linked objects.
+            by_source = {a.source: a for a in articles}
+            for source, (old, la) in before.items():
+                a = by_source[source]
+                if a is not old:
+                    la = self._link(a, la.position, la.previous, la.next)
+                now[source] = (a, la)
+                linked.append(la)
+        else:
+            ordered = reading_order(articles, self.config)
+            for i, a in enumerate(ordered):
+                previous, following = neighbours(ordered, i)
+                hit = before.get(a.source)
+                if (hit is not None and hit[0] is a and hit[1].position == i + 1
+                        and hit[1].previous == previous and hit[1].next == following):
+                    la = hit[1]
+                else:
+                    la = self._link(a, i + 1, previous, following)
+                now[a.source] = (a, la)
+                linked.append(la)
         self.state.linked = now
+        self.state.small["assembled"] = listing
         return Edition(sections=group_into_sections(linked, self.config), articles=tuple(linked))
+
+    def _link(self, a, position, previous, following):
+        la = replace(a, position=position, previous=previous, next=following)
+        self.state.prints.seed(la, digest(self.key_of[id(a)], str(position), repr(previous), repr(following)))
+        return la
 
     # ---- render → post-process → links → write (pipeline.render_edition) --
     def render_and_write(self, edition: Edition) -> Outcome:
@@ -317,7 +365,7 @@ class Run:
         known = state.small["pages"]
         page_keys, manifest, todo = {}, {}, []
         for page in pages:
-            k = keys.key(page)
+            k = self._page_key(keys, deps, page)
             page_keys[page.output_path] = k
             d = known.get(k)
             if d is not None and previous.get(page.output_path) == d:
@@ -359,14 +407,30 @@ class Run:
             written = self._write(manifest, previous, new, staging)
         self._lap("write")
         state.small["pages"] = {page_keys[rel]: manifest[rel] for rel in page_keys}
+        if len(state.page_keys) > len(page_keys):
+            state.page_keys = {rel: v for rel, v in state.page_keys.items() if rel in page_keys}
         state.prints.keep_only(edition.articles)
         return Outcome(edition, OutputFiles(self.out_dir, manifest), checked, written)
+
+    def _page_key(self, keys: PageKeys, deps, page) -> str:
+        """keys.key(page), remembered for article pages that see only their own
+        article: the same article (fingerprint), page fields, nav and globals
+        give the same key, so an edit hashes one page key, not 10,000."""
+        if page.article is None or deps.sees_all(page.template):
+            return keys.key(page)
+        inputs = (self.global_key, keys.header, self.state.prints.full(page.article), page.kind,
+                  page.template, page.title, page.description, page.section.key if page.section else "")
+        hit = self.state.page_keys.get(page.output_path)
+        if hit is None or hit[0] != inputs:
+            hit = self.state.page_keys[page.output_path] = (inputs, keys.key(page))
+        return hit[1]
 
     def _steps(self, edition, keys: PageKeys, previous, new) -> dict[str, str]:
         """Post-process steps, re-run only when the edition (or code, config…) changed."""
         known, now, out = self.state.small["steps"], {}, {}
         for step in STEPS:
-            k = digest(self.global_key, step.__module__, step.__qualname__, keys.whole(True))
+            k = digest(self.global_key, step.__module__, step.__qualname__,
+                       keys.whole(step in postprocess.BODY_STEPS))
             hit = known.get(k)
             if hit is None or any(previous.get(rel) != d for rel, d in hit.items()):
                 if step is postprocess.search_index:
@@ -435,6 +499,29 @@ class Run:
         return files, digests
 
     def _check_links(self, pages, manifest, facts, new, staging) -> int:
+        known = self.state.links
+        self.state.links = None             # until this build's links are known to hold
+        if known is not None and not self.problems:
+            for rel, fact in facts.items():         # kept for a fresh process, as the full check does
+                self.state.facts.discard(f"{rel}\0{known.manifest.get(rel)}")
+                self.state.facts[f"{rel}\0{manifest[rel]}"] = fact
+            checked = known.update(manifest, facts, lambda rel: self._facts_of(rel, manifest[rel], new, staging))
+            if checked is not None:
+                self.state.links = known
+                return checked
+        checked, facts = self._check_all_links(pages, manifest, facts, new, staging)
+        self.state.links = LinkIndex(manifest, facts, checked)
+        return checked
+
+    def _facts_of(self, rel, d, new, staging):
+        key = f"{rel}\0{d}"
+        fact = self.state.facts.get(key)
+        if fact is None:
+            fact = self.state.facts[key] = page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"),
+                                                      self.config.site_path)
+        return fact
+
+    def _check_all_links(self, pages, manifest, facts, new, staging) -> tuple[int, dict]:
         site_path, cache = self.config.site_path, self.state.facts
         live = set()
         for rel, d in manifest.items():
@@ -460,7 +547,7 @@ class Run:
             if self.problems:
                 raise BuildError(self.problems.errors)
         self.state.small["links_held"] = verdict
-        return sum(f[2] for f in facts.values())
+        return sum(f[2] for f in facts.values()), facts
 
     def _bytes(self, rel, new, staging) -> bytes:
         """A file of this build: rendered in memory, written by a worker, or unchanged."""

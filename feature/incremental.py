@@ -50,7 +50,16 @@ class IncrementalBuilder:
 
         Raises BuildError with every problem; the output folder is then untouched.
         """
-        return self._build(changed, shortcut=True)
+        # The preview server (in_place) keeps its edition in memory for the next
+        # edit, so it assembles it even when nothing changed.
+        return self._build(changed, shortcut=not self.in_place)
+
+    def save(self) -> None:
+        """Write the caches to .cache/build. `build` does it itself, except in the
+        preview server (in_place), which calls this after the browsers were told
+        to reload: the caches only spare later work, the page does not wait for them."""
+        if self._state is not None:
+            self._state.save()
 
     def _build(self, changed: set[Path] | None, shortcut: bool) -> BuildResult:
         start = time.perf_counter()
@@ -78,7 +87,8 @@ class IncrementalBuilder:
         outcome = run.render_and_write(edition)
         end = time.perf_counter()
         run.remember(sources, outcome)
-        state.save()
+        if not self.in_place:
+            state.save()
         timings = {"prepare": prepared - start, "render": end - prepared, "total": end - start,
                    **run.timings}
         return BuildResult(outcome.edition, outcome.files, problems.warnings, outcome.checked,

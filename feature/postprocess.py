@@ -90,3 +90,7 @@ def cache_headers(edition: Edition, config: Config) -> dict[str, bytes]:
 
 
 STEPS = (sitemap, robots, atom_feed, search_index, cache_headers)
+# Steps that read article bodies. The others read only the listing (headline,
+# deck, byline, lede, paths …), so the incremental build does not re-run them
+# after an edit inside a body (tests/test_postprocess.py holds them to that).
+BODY_STEPS = frozenset({search_index})

@@ -85,6 +85,7 @@ class PreviewServer:
         _ACTIVE.append(self)
         self.watcher.start()          # before the first build: saves made during it count
         self._publish(*self._build(None))
+        self._save_caches()
         sockets = bind_sockets(self.port, address=self.host)    # OSError here: the CLI says so
         self.port = sockets[0].getsockname()[1]
         LiveReloadHandler.watcher, LiveReloadHandler.live_css = _NoWatcher(), True
@@ -140,6 +141,15 @@ class PreviewServer:
                 return
             outcome = self._build(batch)
             self._loop.add_callback(self._publish, *outcome)
+            self._save_caches()
+
+    def _save_caches(self) -> None:
+        """After the reload is on its way: the caches spare the next `build` work,
+        the page being looked at does not wait for them."""
+        try:
+            self.builder.save()
+        except OSError as exc:          # a full disk must not stop the preview
+            print(f"warning: cannot save the build cache: {exc}", file=self.log, flush=True)
 
     def _build(self, batch: Batch | None) -> tuple:
         changed = None if batch is None or batch.everything else set(batch.paths)

@@ -1,0 +1,89 @@
+"""LinkIndex: after a build whose links held, re-check only what an edit can break.
+
+Its answer must agree with the full check (`links.facts_hold`) whenever it
+gives one: never "holds" when a link is broken.
+"""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from feature.linkindex import LinkIndex
+from feature.links import facts_hold
+
+
+def fact(ids=(), targets=()):
+    return (frozenset(ids), frozenset(targets), len(targets))
+
+
+def site():
+    facts = {
+        "a.html": fact({"s-1", "s-2"}, [("a.html", "s-1"), ("b.html", "")]),
+        "b.html": fact({"h", "u"}, [("a.html", "s-2"), ("style.css", "")]),
+        "figures.html": fact((), [("a.html", "s-2"), ("b.html", "h")]),
+    }
+    manifest = {"a.html": "1", "b.html": "1", "figures.html": "1", "style.css": "1"}
+    assert facts_hold(facts, manifest)
+    return LinkIndex(manifest, facts, sum(f[2] for f in facts.values())), manifest, facts
+
+
+def test_an_edit_that_keeps_every_anchor_holds_and_counts():
+    index, manifest, _ = site()
+    changed = {**manifest, "a.html": "2"}
+    new_a = fact({"s-1", "s-2", "s-3"}, [("a.html", "s-3")])
+    assert index.update(changed, {"a.html": new_a}, lambda rel: None) == 1 + 2 + 2
+
+
+def test_a_new_broken_link_on_the_edited_page_is_caught():
+    index, manifest, _ = site()
+    changed = {**manifest, "b.html": "2"}
+    assert index.update(changed, {"b.html": fact({"h"}, [("a.html", "s-9")])}, lambda rel: None) is None
+
+
+def test_a_lost_anchor_that_another_page_links_to_is_caught():
+    index, manifest, _ = site()
+    changed = {**manifest, "a.html": "2"}          # s-2 gone: b.html and figures.html link to it
+    assert index.update(changed, {"a.html": fact({"s-1"}, [("a.html", "s-1")])}, lambda rel: None) is None
+
+
+def test_a_lost_anchor_nobody_links_to_is_fine():
+    index, manifest, _ = site()
+    changed = {**manifest, "b.html": "2"}
+    assert index.update(changed, {"b.html": fact({"h"}, [("a.html", "s-2")])}, lambda rel: None) == 5
+    # …and the index keeps up: a new link to the lost anchor is broken
+    again = {**changed, "figures.html": "2"}
+    assert index.update(again, {}, lambda rel: fact((), [("b.html", "u")])) is None
+
+
+def test_a_removed_page_sends_back_to_the_full_check():
+    index, manifest, _ = site()
+    assert index.update({k: v for k, v in manifest.items() if k != "b.html"}, {}, lambda rel: None) is None
+
+
+PAGES = ["p0.html", "p1.html", "p2.html", "p3.html"]
+IDS = ["x", "y", "z"]
+page_fact = st.builds(
+    fact,
+    st.sets(st.sampled_from(IDS)),
+    st.lists(st.tuples(st.sampled_from(PAGES + ["gone.html"]), st.sampled_from(IDS + [""])), max_size=4))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.dictionaries(st.sampled_from(PAGES), page_fact, min_size=1), min_size=1, max_size=6))
+def test_agrees_with_the_full_check_over_any_edit_sequence(edits):
+    """Start from a site whose links hold, apply edits (each: new facts for some
+    pages); whenever the index answers, the full check must agree."""
+    facts = {p: fact(IDS, [(q, "x") for q in PAGES]) for p in PAGES}
+    manifest = {p: "0" for p in PAGES}
+    index = LinkIndex(manifest, facts, sum(f[2] for f in facts.values()))
+    for n, edit in enumerate(edits, 1):
+        facts = {**facts, **edit}
+        manifest = {**manifest, **{p: str(n) for p in edit}}
+        answer = index.update(manifest, edit, lambda rel: facts[rel])
+        holds = facts_hold(facts, manifest)
+        if answer is None:
+            if holds:       # the caller runs the full check and starts a new index
+                index = LinkIndex(manifest, facts, sum(f[2] for f in facts.values()))
+                continue
+            return          # broken: the build fails here
+        assert holds, f"index said the links hold after edit {n}, the full check disagrees"
+        assert answer == sum(f[2] for f in facts.values())
