@@ -35,6 +35,7 @@ _BLOCK = re.compile(r"<(p|h[2-4]|li|blockquote|figcaption)\b([^>]*)>(.*?)</\1>",
 _ID = re.compile(r'\sid="([^"]+)"')
 _SENTENCE = re.compile(r'<span\b[^>]*\bclass="sentence"[^>]*\bid="([^"]+)"|<span\b[^>]*\bid="([^"]+)"[^>]*\bclass="sentence"')
 _PARTS = re.compile(r"(<[^>]+>)")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def normalise(text: str) -> str:
@@ -113,6 +114,9 @@ def _doc(a: Article, section: str) -> dict:
 
 def _text_and_sentences(inner: str) -> tuple[str, list[list]]:
     """Plain text of a block and where each sentence span starts in it."""
+    # Offsets are in JavaScript string units (UTF-16): len() unless the block
+    # has a character beyond the BMP (or an entity that may spell one).
+    units = _js_length if "&" in inner or _ASTRAL.search(inner) else len
     pieces, sentences, length = [], [], 0
     for part in _PARTS.split(inner):
         if part.startswith("<"):
@@ -122,8 +126,12 @@ def _text_and_sentences(inner: str) -> tuple[str, list[list]]:
         else:
             text = html.unescape(part)
             pieces.append(text)
-            length += len(text.encode("utf-16-le")) // 2   # offsets in JavaScript string units
+            length += units(text)
     raw = "".join(pieces)
     text = raw.strip()
-    shift = len(raw.encode("utf-16-le")) // 2 - len(raw.lstrip().encode("utf-16-le")) // 2
+    shift = units(raw) - units(raw.lstrip())
     return text, [[max(0, at - shift), sid] for at, sid in sentences]
+
+
+def _js_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

@@ -167,3 +167,20 @@ def test_sharded_index_finds_every_article_in_the_browser(browser, make_edition,
     for a, results in zip(result.edition.articles, answers):
         assert [urlsplit(r["href"]).path.lstrip("/") for r in results] == [a.output_path]
     assert len(answers[-1]) == len(result.edition.articles)
+
+
+@pytest.mark.parametrize("inner, text, offsets", [
+    ('<span class="sentence" id="s-1">一句。</span><span class="sentence" id="s-2">两句。</span>',
+     "一句。两句。", [0, 3]),
+    # offsets count UTF-16 units, as JavaScript strings do: 𠀀 (beyond the BMP) is two
+    ('<span class="sentence" id="s-1">𠀀字。</span><span class="sentence" id="s-2">后。</span>',
+     "𠀀字。后。", [0, 4]),
+    ('<span class="sentence" id="s-1">&#x20000;&amp;。</span> <span class="sentence" id="s-2">后。</span>',
+     "𠀀&。 后。", [0, 5]),
+    (' \n<span class="sentence" id="s-1">前导空白。</span>', "前导空白。", [0]),
+])
+def test_sentence_offsets_are_javascript_string_units(inner, text, offsets):
+    from feature.search import _text_and_sentences
+    got_text, sentences = _text_and_sentences(inner)
+    assert got_text == text
+    assert [at for at, _ in sentences] == offsets
