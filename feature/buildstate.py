@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import pickle
 import time
-import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from .linkindex import LinkIndex
 from .links import check_links, facts_hold, page_facts
 from .load import is_content_file, walk_content
 from .model import Edition
+from .cachestore import Shards, StatIndex
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
 from .photos import place_photos
 from . import postprocess, search
@@ -33,62 +32,6 @@ from . import parallel, urls
 from . import write as w
 
 PARALLEL_MIN = 48         # fewer misses than this: not worth starting workers
-
-
-class Shards:
-    """A dict kept on disk as `count` pickles; save() rewrites only the shards touched."""
-
-    def __init__(self, folder: Path | None, name: str, count: int = 64):
-        self.folder, self.name, self.count = folder, name, count
-        self.parts: list[dict] = [{} for _ in range(count)]
-        self.dirty: set[int] = set()
-        self.loaded = True                  # State._load marks it False when a saved copy exists
-
-    def _ensure(self) -> None:
-        if not self.loaded:
-            self.loaded = True
-            self.load()
-
-    def _part(self, key: str) -> int:
-        return zlib.crc32(key.encode("utf-8")) % self.count
-
-    def get(self, key: str):
-        self._ensure()
-        return self.parts[self._part(key)].get(key)
-
-    def __setitem__(self, key: str, value) -> None:
-        self._ensure()
-        i = self._part(key)
-        self.parts[i][key] = value
-        self.dirty.add(i)
-
-    def discard(self, key: str) -> None:
-        self._ensure()
-        i = self._part(key)
-        if self.parts[i].pop(key, None) is not None:
-            self.dirty.add(i)
-
-    def keep_only(self, live: set[str]) -> None:
-        self._ensure()
-        for i, part in enumerate(self.parts):
-            gone = [k for k in part if k not in live]
-            for k in gone:
-                del part[k]
-            if gone:
-                self.dirty.add(i)
-
-    def load(self) -> None:
-        for i in range(self.count):
-            try:
-                self.parts[i] = pickle.loads((self.folder / f"{self.name}-{i:02d}.pickle").read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                self.parts[i] = {}
-
-    def save(self) -> None:
-        for i in sorted(self.dirty):
-            _atomic_write(self.folder / f"{self.name}-{i:02d}.pickle",
-                          pickle.dumps(self.parts[i], protocol=pickle.HIGHEST_PROTOCOL))
-        self.dirty.clear()
 
 
 class State:
@@ -105,6 +48,7 @@ class State:
         self.linked: dict = {}                              # source → (enriched, linked) of the last build
         self.page_keys: dict = {}                           # output path → (inputs, key) of article pages
         self.links: LinkIndex | None = None                 # the last build's links, known to hold
+        self.search_keys: dict = {}                         # source → (article, section title, entry key)
         self.prints = Fingerprints()
         self.env = self.deps = None
         self.env_key = ""
@@ -213,8 +157,8 @@ class Run:
             raise BuildError(problems.errors)
         self.state.entries.keep_only(set(sources))
         edition = self._assemble(loaded, listing)
-        # Warnings about figures that differ between articles: a function of the listing.
-        listing = digest(*(self.state.prints.listing(a) for a in edition.articles))
+        # Warnings about figures that differ between articles: a function of the
+        # listing (the assembled one follows from `listing` and config).
         cached = self.state.small.get("figure_warnings")
         if cached is None or cached[0] != listing:
             found = Diagnostics()
@@ -237,7 +181,7 @@ class Run:
             Path(p).is_file() or (not Path(p).exists() and (str(Path(p).absolute()) in known
                                                               or Path(p).suffix != ""))
             for p in changed)
-        stats = _StatIndex(self.state.small.get("stat") or {})
+        stats = StatIndex(self.state.small.get("stat") or {})
         if not hinted:
             sources, others = walk_content(content)
             paths = {p: stats.key(p) for p in sources}
@@ -418,12 +362,18 @@ class Run:
         give the same key, so an edit hashes one page key, not 10,000."""
         if page.article is None or deps.sees_all(page.template):
             return keys.key(page)
-        inputs = (self.global_key, keys.header, self.state.prints.full(page.article), page.kind,
-                  page.template, page.title, page.description, page.section.key if page.section else "")
         hit = self.state.page_keys.get(page.output_path)
-        if hit is None or hit[0] != inputs:
-            hit = self.state.page_keys[page.output_path] = (inputs, keys.key(page))
-        return hit[1]
+        same = (self.global_key, keys.header, page.kind, page.template, page.title, page.description,
+                page.section.key if page.section else "")
+        if hit is not None and hit[0] is page.article and hit[1] == same:
+            return hit[3]               # the very article object (fingerprinted) of the last build
+        fp = self.state.prints.full(page.article)
+        if hit is None or hit[2] != fp or hit[1] != same:
+            hit = (page.article, same, fp, keys.key(page))
+        else:
+            hit = (page.article, same, fp, hit[3])
+        self.state.page_keys[page.output_path] = hit
+        return hit[3]
 
     def _steps(self, edition, keys: PageKeys, previous, new) -> dict[str, str]:
         """Post-process steps, re-run only when the edition (or code, config…) changed."""
@@ -463,13 +413,20 @@ class Run:
         changes its format, this falls back to the step itself."""
         cache, prints, live, parts = self.state.search, self.state.prints, set(), []
         titles = {s.key: s.title for s in edition.sections}
+        known_keys, entry_keys = self.state.search_keys, {}
         for a in edition.articles:
-            k = digest(prints.full(a), titles[a.section])
+            hit = known_keys.get(a.source)
+            if hit is not None and hit[0] is a and hit[1] == titles[a.section]:
+                k = hit[2]
+            else:
+                k = digest(prints.full(a), titles[a.section])
+            entry_keys[a.source] = (a, titles[a.section], k)
             live.add(k)
             entry = cache.get(k)
             if entry is None:
                 entry = cache[k] = _json(search._doc(a, titles[a.section]))
             parts.append((a.section, k, entry))
+        self.state.search_keys = entry_keys
         cache.keep_only(live)
         sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
         expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
@@ -571,52 +528,6 @@ class Run:
         stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of)
         w.swap_in(staging, self.out_dir)
         return stats
-
-
-class _StatIndex:
-    """path → (size, mtime, inode, ctime, key): a source whose stat is as recorded is
-    not read again. A file changed within the file system's timestamp granularity
-    of the moment it was recorded could keep its old stat, so a recent one is
-    never trusted ("racy" in git's words): it is read again until it is older."""
-
-    RACY_NS = 2_000_000_000
-
-    def __init__(self, before: dict):
-        self.before, self.now = before, {}
-        self.started = time.time_ns()
-
-    def _stat(self, path: str):
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        if st.st_mtime_ns > self.started - self.RACY_NS or st.st_ctime_ns > self.started - self.RACY_NS:
-            return None
-        return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-
-    def key(self, path: str) -> str | None:
-        """The recorded key if the stat still matches; None: read the file."""
-        sig = self._stat(path)
-        hit = self.before.get(path)
-        if sig is not None and hit is not None and hit[:4] == sig:
-            self.now[path] = hit
-            return hit[4]
-        return None
-
-    def remember(self, path: str, key: str) -> None:
-        sig = self._stat(path)
-        if sig is not None:
-            self.now[path] = (*sig, key)
-
-    def signature(self, paths: list[str]) -> list[str] | None:
-        """Stats of files that are not articles (photos …); None if any is too recent."""
-        out = []
-        for path in paths:
-            sig = self._stat(path)
-            if sig is None:
-                return None
-            out.append(f"{path}\x1f{sig}")
-        return out
 
 
 def _marker_digest(out_dir: Path) -> str | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from feature import buildstate
+from feature import buildstate, cachestore
 from feature.incremental import IncrementalBuilder
 
 from conftest import article, write_edition
@@ -25,7 +25,7 @@ def edition(tmp_path, monkeypatch):
     # Tests write files and build within milliseconds; the stat index would
     # (rightly) distrust such recent files. Trust them here: every change a test
     # makes below changes a file's size or inode, or its ctime by a full tick.
-    monkeypatch.setattr(buildstate._StatIndex, "RACY_NS", 0)
+    monkeypatch.setattr(cachestore.StatIndex, "RACY_NS", 0)
     root = write_edition(tmp_path / "e", {
         "content/alpha/one.md": article("第一篇", body=RAW_HTML),
         "content/beta/two.md": article("第二篇", section="beta", body="沙颍河两岸绿道长30公里。\n"),
@@ -117,7 +117,7 @@ def test_a_different_base_url_is_a_change(edition, prepares):
 def test_recent_files_are_read_again(edition, monkeypatch):
     """Within the timestamp granularity window a stat proves nothing: such a file
     is read (its bytes decide), and the shortcut is not taken."""
-    monkeypatch.setattr(buildstate._StatIndex, "RACY_NS", 10**18)
+    monkeypatch.setattr(cachestore.StatIndex, "RACY_NS", 10**18)
     fresh_build(edition)
     read = []
     real = Path.read_bytes
