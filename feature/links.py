@@ -14,6 +14,10 @@ from .diagnostics import Diagnostics
 
 _REF = re.compile(r'\s(?:href|src)="([^"]*)"')
 _ID = re.compile(r'\sid="([^"]*)"')
+# A link urlsplit would read as a bare path (and #fragment): no scheme (no
+# colon), no query, no //host, nothing it strips (leading controls and
+# spaces, tabs and newlines anywhere).
+_PLAIN = re.compile(r"(?![/]{2})[^\x00-\x20:?][^:?\t\r\n]*\Z")
 
 
 def check_links(files: dict[str, bytes], sources: dict[str, str], problems: Diagnostics,
@@ -67,10 +71,14 @@ _NO_FACTS = (frozenset(), frozenset(), 0)
 
 def _resolve(page: str, url: str, site_path: str) -> tuple[str, str] | None:
     """(output file, anchor) a link points at, or None for external links."""
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or url.startswith(("mailto:", "tel:", "data:")):
-        return None
-    path = unquote(parts.path)
+    if _PLAIN.match(url):           # most links: split as urlsplit would, without its work
+        raw_path, _, fragment = url.partition("#")
+    else:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith(("mailto:", "tel:", "data:")):
+            return None
+        raw_path, fragment = parts.path, parts.fragment
+    path = unquote(raw_path)
     if path.startswith("/"):
         if not path.startswith(site_path):
             return None
@@ -83,4 +91,4 @@ def _resolve(page: str, url: str, site_path: str) -> tuple[str, str] | None:
         target = "index.html"
     elif path.endswith("/"):
         target = target.rstrip("/") + "/index.html"
-    return target, unquote(parts.fragment)
+    return target, unquote(fragment)
