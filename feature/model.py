@@ -115,4 +115,10 @@ class Edition:
     articles: tuple[Article, ...] = field(default=())  # reading order
 
     def section(self, key: str) -> Section:
-        return next(s for s in self.sections if s.key == key)
+        # Asked once per page and per printed article: a dict, made on first use
+        # (the edition is frozen, so it cannot go stale).
+        by_key = self.__dict__.get("_sections_by_key")
+        if by_key is None:
+            by_key = {s.key: s for s in self.sections}
+            object.__setattr__(self, "_sections_by_key", by_key)
+        return by_key[key]
