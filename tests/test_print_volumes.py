@@ -276,3 +276,18 @@ def test_remembered_block_follows_a_headline_edit_in_another_volume():
     slow = printing._for_print_soup(html, one, printing._articles_by_path(edition, site), "/",
                                     printing._by_path.volume_of)
     assert str(BeautifulSoup(fast, "html.parser")) == slow
+
+
+def test_hostile_headline_in_a_cross_volume_reference_stays_text(tmp_path):
+    from feature.config import load_config
+    from feature.pipeline import build
+    evil = '"><script>alert(1)</script>'
+    files = dict(FILES)
+    files["content/beta/gang.md"] = article(evil, "beta", order=1, body="周口港。\n\n## 港口建设\n\n泊位。\n")
+    root = write_edition(tmp_path / "edition", files, CONFIG)
+    out = build(load_config(root / "config.yaml"), tmp_path / "out").files
+    for rel in (urls.PRINT, "print/alpha/index.html"):
+        soup = BeautifulSoup(out[rel].decode("utf-8"), "html.parser")
+        assert soup.find("script") is None, rel
+    ref = BeautifulSoup(out["print/alpha/index.html"].decode("utf-8"), "html.parser").select_one(".volume-ref")
+    assert ref["data-print-ref"] == f"见分册“百城提质”《{evil}》"
