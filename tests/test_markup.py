@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from feature.markup import MarkdownRenderer, join_cjk_lines, slugify
 
@@ -94,3 +95,32 @@ def test_script_urls_are_disarmed(md, url):
 @pytest.mark.parametrize("url", ["https://example.com/a", "../other/index.html", "#anchor", "mailto:a@b.cn", "/x/"])
 def test_ordinary_urls_stay(md, url):
     assert f'href="{url}"' in md.render(f"[链接]({url})").html
+
+
+def _stock_inline_renderer() -> MarkdownRenderer:
+    """The same renderer with Python-Markdown's own inline pass back in place."""
+    from markdown.treeprocessors import InlineProcessor
+    renderer = MarkdownRenderer()
+    renderer.md.treeprocessors.register(InlineProcessor(renderer.md), "inline", 20)
+    return renderer
+
+
+_INLINE_PIECES = st.sampled_from([
+    "周口", "21.99亿元", "。", "，", " ", "  \n", "\n", "\n\n", "*", "**", "_", "__", "`", "``", "\\", "\\*",
+    "[", "]", "(", ")", "![", "[^1]", "[^1]: 注", "<", ">", "<b>", "</b>", "<https://a.cn>", "<a@b.cn>",
+    "&", "&amp;", "&#20013;", "[链接](../a/index.html)", "[ref]", "[ref]: https://a.cn", "## ", "- ", "> ",
+    "{: #x}", "```\n", "    ",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_INLINE_PIECES, max_size=24).map("".join))
+def test_inline_pass_skipping_impossible_patterns_changes_nothing(text):
+    ours, stock = MarkdownRenderer(), _stock_inline_renderer()
+    assert ours.render(text) == stock.render(text)
+
+
+def test_inline_pass_still_applies_every_pattern(md):
+    html = md.render("**粗**、*斜*、`码`、[链](#a)、&amp;、\\*、<https://a.cn>、注[^1]\n\n[^1]: 脚注").html
+    for piece in ("<strong>", "<em>", "<code>", 'href="#a"', "&amp;", "*", 'href="https://a.cn"', "fnref"):
+        assert piece in html
