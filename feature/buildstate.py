@@ -43,12 +43,11 @@ class State:
         self.code = code_version()
         self.entries = Shards(cache_dir, "articles")        # source key → parsed + enriched article
         self.facts = Shards(cache_dir, "links")             # page path + content digest → link facts
-        self.search = Shards(cache_dir, "search")           # article fingerprint → its search-index entry
         self.small = {"sources": None, "pages": {}, "steps": {}}
         self.linked: dict = {}                              # source → (enriched, linked) of the last build
         self.page_keys: dict = {}                           # output path → (inputs, key) of article pages
         self.links: LinkIndex | None = None                 # the last build's links, known to hold
-        self.search_keys: dict = {}                         # source → (article, section title, entry key)
+        self.search_keys: dict = {}                         # source → (article, section title, key, entry)
         self.prints = Fingerprints()
         self.env = self.deps = None
         self.env_key = ""
@@ -63,14 +62,14 @@ class State:
         if small.get("code") != self.code:
             return
         self.small = small
-        for store in (self.entries, self.facts, self.search):
+        for store in (self.entries, self.facts):
             store.loaded = False            # read on first use
 
     def save(self) -> None:
         if self.cache_dir is None:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        for store in (self.entries, self.facts, self.search):
+        for store in (self.entries, self.facts):
             store.save()
         _atomic_write(self.cache_dir / "state.pickle",
                       pickle.dumps({**self.small, "code": self.code}, protocol=pickle.HIGHEST_PROTOCOL))
@@ -133,6 +132,7 @@ class Run:
         # An enriched article is a function of its source key: that key, not a
         # hash of the whole article, fingerprints it (pagecache.Fingerprints.seed).
         self.key_of = {id(e.article): key for key, e in zip(sources, entries) if e.article is not None}
+        self.key_by_source = {e.article.source: key for key, e in zip(sources, entries) if e.article is not None}
         for entry in entries:
             problems.items.extend(entry.parse_items)
             if entry.article is not None:
@@ -411,23 +411,17 @@ class Run:
         unchanged is neither joined nor hashed again, nor rewritten. Checked
         against the real step on a two-article edition each build: if search.py
         changes its format, this falls back to the step itself."""
-        cache, prints, live, parts = self.state.search, self.state.prints, set(), []
+        prints, parts = self.state.prints, []
         titles = {s.key: s.title for s in edition.sections}
-        known_keys, entry_keys = self.state.search_keys, {}
+        known, now = self.state.search_keys, {}
         for a in edition.articles:
-            hit = known_keys.get(a.source)
-            if hit is not None and hit[0] is a and hit[1] == titles[a.section]:
-                k = hit[2]
-            else:
-                k = digest(prints.full(a), titles[a.section])
-            entry_keys[a.source] = (a, titles[a.section], k)
-            live.add(k)
-            entry = cache.get(k)
-            if entry is None:
-                entry = cache[k] = _json(search._doc(a, titles[a.section]))
-            parts.append((a.section, k, entry))
-        self.state.search_keys = entry_keys
-        cache.keep_only(live)
+            title = titles[a.section]
+            hit = known.get(a.source)
+            if hit is None or hit[0] is not a or hit[1] != title:
+                hit = (a, title, digest(prints.full(a), title), self._search_doc(a, title))
+            now[a.source] = hit
+            parts.append((a.section, hit[2], hit[3]))
+        self.state.search_keys = now
         sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
         expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
         mine = search.join_index([(a.section, _json(search._doc(a, titles[a.section]))) for a in sample])
@@ -454,6 +448,16 @@ class Run:
             digests[rel] = d
         self.state.small["search_shards"] = now
         return files, digests
+
+    def _search_doc(self, a, title: str) -> str:
+        """One article's search entry: as its worker made it (parallel.load_entry),
+        unless photos changed its body since or its section's title is not the one
+        the worker saw."""
+        entry = self.state.entries.get(self.key_by_source.get(a.source, ""))
+        if (entry is not None and entry.search_doc is not None and entry.search_title == title
+                and entry.article.body_html is a.body_html and entry.article.output_path == a.output_path):
+            return entry.search_doc
+        return _json(search._doc(a, title))
 
     def _check_links(self, pages, manifest, facts, new, staging) -> int:
         known = self.state.links

@@ -21,6 +21,7 @@ from .load import parse_article
 from .markup import MarkdownRenderer
 from .photos import relink_media
 from .render import context_for, render_page
+from . import search
 
 PARSE_CHUNK = 64
 RENDER_CHUNK = 64
@@ -35,6 +36,8 @@ class Entry:
     parse_items: list
     enrich_items: list
     error: BaseException | None = None
+    search_doc: str | None = None   # its search-index entry (JSON), made here, in parallel
+    search_title: str = ""          # … under this section title
 
 
 def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], config, jobs: int):
@@ -73,7 +76,9 @@ def load_entry(path: Path | str, raw: bytes | None, config, renderer) -> Entry:
         done = enrich_article(article, renderer, enriched, config.sidebar_figures)
     except Exception as exc:        # raised later, only where the clean build would get that far
         return Entry(article, parsed.items, [], exc)
-    return Entry(done, parsed.items, enriched.items)
+    titles = {s.key: s.title for s in config.sections}
+    doc = search.to_json(search._doc(done, titles[done.section])) if done.section in titles else None
+    return Entry(done, parsed.items, enriched.items, None, doc, titles.get(done.section, ""))
 
 
 def render_pages(env, edition, config, assets, pages: list, staging: Path | None, jobs: int) -> list:
