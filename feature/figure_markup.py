@@ -141,8 +141,12 @@ class SentenceTreeprocessor(Treeprocessor):
             text = self._plain(raw[a:b])
             ids.append(self._new_id(text))
             self.sentences.append(SentenceRef(ids[-1], text, p_index, self.subhead, index))
+        if not len(el):                 # nine paragraphs in ten: text only
+            _wrap_plain_paragraph(el, spans, ids)
+            return
         _SentenceWrapper(spans, ids).apply(el)
-        _wrap_figures(el)
+        if DIGIT.search(raw):           # every text run _wrap_figures reads is in raw
+            _wrap_figures(el)
 
     def _new_id(self, text: str) -> str:
         base = sentence_id_base(text)
@@ -300,6 +304,23 @@ def _append(target: etree.Element, payload: str | etree.Element) -> None:
     else:
         payload.tail = None
         target.append(payload)
+
+
+def _wrap_plain_paragraph(el: etree.Element, spans: list[tuple[int, int]], ids: list[str]) -> None:
+    """_SentenceWrapper.apply then _wrap_figures, in one pass, for an element
+    without children: the same tree (a span per sentence, text between them
+    as tails, figures as <data>) without the general case's bookkeeping."""
+    text = el.text or ""
+    ends = [a for a, _ in spans[1:]] + [len(text)]
+    el.text, children = _figure_nodes(text[:spans[0][0]] if spans else text)
+    children = list(children)
+    for (a, b), end, sentence_id in zip(spans, ends, ids):
+        span = etree.Element("span", {"class": "sentence", "id": sentence_id})
+        span.text, inside = _figure_nodes(text[a:b])
+        span.extend(inside)
+        span.tail, after = _figure_nodes(text[b:end])
+        children += [span, *after]
+    el[:] = children
 
 
 def _wrap_figures(el: etree.Element) -> None:

@@ -189,3 +189,20 @@ def test_find_figures_results_are_not_shared_between_calls():
     first = find_figures("贷款21.99亿元。")
     first.clear()                               # the cache behind it must not see this
     assert [m.unit for m in find_figures("贷款21.99亿元。")] == ["元"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["周口", "21.99亿元", "3个", "。", "！”", " ", "\n", "约5万户", "第3个",
+                                 "５０％", "\x02wzxhzdk:0\x03", "，"]), max_size=20).map("".join))
+def test_plain_paragraph_fast_path_builds_the_general_tree(text):
+    import xml.etree.ElementTree as etree
+    from feature import figure_markup as fm
+    from feature.figures import sentence_spans
+    spans = [(a, b) for a, b in sentence_spans(fm._mask(text)) if text[a:b].strip()]
+    ids = [f"s-{k}" for k in range(len(spans))]
+    general, fast = etree.Element("p"), etree.Element("p")
+    general.text = fast.text = text or None
+    fm._SentenceWrapper(spans, ids).apply(general)
+    fm._wrap_figures(general)
+    fm._wrap_plain_paragraph(fast, spans, ids)
+    assert etree.tostring(fast) == etree.tostring(general)
