@@ -23,7 +23,7 @@ from .load import is_content_file, walk_content
 from .model import Edition
 from .cachestore import Shards, StatIndex
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
-from .photos import place_photos
+from .photos import place_photos, with_articles
 from . import postprocess, search
 from .postprocess import STEPS
 from .render import make_environment, page_sources, pages_of
@@ -47,6 +47,8 @@ class State:
         self.linked: dict = {}                              # source → (enriched, linked) of the last build
         self.page_keys: dict = {}                           # output path → (inputs, key) of article pages
         self.links: LinkIndex | None = None                 # the last build's links, known to hold
+        self.written = None                                 # (output folder, marker stat, manifest) last written
+        self.photo_free: dict = {}                          # id → article object known to hold no photo
         self.search_keys: dict = {}                         # source → (article, section title, key, entry)
         self.prints = Fingerprints()
         self.env = self.deps = None
@@ -300,10 +302,10 @@ class Run:
 
     # ---- render → post-process → links → write (pipeline.render_edition) --
     def render_and_write(self, edition: Edition) -> Outcome:
-        config, state, problems = self.config, self.state, self.problems
-        edition, media = place_photos(edition, config, problems)
+        config, state = self.config, self.state
+        edition, media = self._place_photos(edition)
         env, deps = state.environment(config, self.templates_key)
-        previous = w.read_manifest(self.out_dir)
+        previous = self._previous_manifest()
         keys = PageKeys(self.global_key, edition, state.prints, deps)
         pages = pages_of(edition, config)
         known = state.small["pages"]
@@ -521,17 +523,48 @@ class Run:
     # ---- write ------------------------------------------------------------
     def _write(self, manifest, previous, new, staging) -> dict[str, int]:
         changed = sum(previous.get(rel) != d for rel, d in manifest.items())
-        removed = len(set(previous) - set(manifest))
+        removed = len(previous.keys() - manifest.keys())
         if not changed and not removed and (self.out_dir / w.MARKER).is_file():
             # The output already is this build: touch nothing (staging is discarded).
-            return {"written": 0, "linked": len(manifest), "removed": 0}
-        def data_of(rel: str) -> bytes:
-            return self._bytes(rel, new, staging)
-        if staging is None:
-            return w.replace_in_place(self.out_dir, manifest, previous, data_of)
-        stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of)
-        w.swap_in(staging, self.out_dir)
+            stats = {"written": 0, "linked": len(manifest), "removed": 0}
+        else:
+            def data_of(rel: str) -> bytes:
+                return self._bytes(rel, new, staging)
+            if staging is None:
+                stats = w.replace_in_place(self.out_dir, manifest, previous, data_of)
+            else:
+                stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of)
+                w.swap_in(staging, self.out_dir)
+        self.state.written = (str(self.out_dir), _stat(self.out_dir / w.MARKER), dict(manifest))
         return stats
+
+    def _previous_manifest(self) -> dict[str, str]:
+        """The output folder's manifest: as this process last wrote it while the
+        marker file is untouched (same inode, size, times), else read from disk."""
+        known = self.state.written
+        if known is not None and known[0] == str(self.out_dir) and known[1] is not None \
+                and known[1] == _stat(self.out_dir / w.MARKER):
+            return known[2]
+        return w.read_manifest(self.out_dir)
+
+    def _place_photos(self, edition: Edition):
+        """photos.place_photos over the articles that may hold a photo: an article
+        object already seen without one (most of them, most builds) is skipped."""
+        free = self.state.photo_free
+        candidates = tuple(a for a in edition.articles if free.get(id(a)) is not a)
+        placed, media = place_photos(replace(edition, articles=candidates), self.config, self.problems)
+        done = {a.source: p for a, p in zip(candidates, placed.articles) if p is not a}
+        self.state.photo_free = {id(a): a for a in edition.articles
+                                 if free.get(id(a)) is a or (a.source not in done and 'data-photo="' not in a.body_html)}
+        return (with_articles(edition, done) if done else edition), media
+
+
+def _stat(path: Path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 def _marker_digest(out_dir: Path) -> str | None:

@@ -121,10 +121,10 @@ def place_photos(edition: Edition, config: Config, problems: Diagnostics) -> tup
         done[article.source] = replace(article, body_html=_IMG.sub(finish, article.body_html))
     if not done:
         return edition, media
-    return _with_articles(edition, done), media
+    return with_articles(edition, done), media
 
 
-def _with_articles(edition: Edition, done: dict) -> Edition:
+def with_articles(edition: Edition, done: dict) -> Edition:
     def swap(articles):
         return tuple(done.get(a.source, a) for a in articles)
     sections = tuple(replace(s, articles=swap(s.articles)) for s in edition.sections)

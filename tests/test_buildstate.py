@@ -130,3 +130,34 @@ def test_recent_files_are_read_again(edition, monkeypatch):
     result = fresh_build(edition)
     assert sorted(read) == ["one.md", "two.md"]
     assert result.written["written"] == 0          # same bytes: nothing rewritten all the same
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_preview_edits_around_photos_equal_a_clean_build(edition, tmp_path):
+    """The preview skips articles it has seen without a photo; articles with one,
+    and a replaced photo file, are placed again."""
+    from test_photos import jpeg
+    from feature.config import load_config
+    from feature.pipeline import build
+    photo = edition / "content/beta/dock.jpg"
+    photo.write_bytes(jpeg(900, 600))
+    story = edition / "content/beta/two.md"
+    story.write_text(article("第二篇", section="beta", body="![码头](dock.jpg \"码头｜摄影 张三\")\n\n绿道长30公里。\n"),
+                     encoding="utf-8")
+    preview = IncrementalBuilder(edition / "config.yaml", edition / "dist", in_place=True)
+    preview.build()
+    edits = [
+        (edition / "content/alpha/one.md", lambda: (edition / "content/alpha/one.md").write_text(
+            article("第一篇", body=RAW_HTML + "\n补充一句。\n"), encoding="utf-8")),
+        (story, lambda: story.write_text(story.read_text(encoding="utf-8").replace("绿道", "新绿道"), encoding="utf-8")),
+        (photo, lambda: photo.write_bytes(jpeg(900, 600, color=(20, 90, 200)))),
+    ]
+    for changed, edit in edits:
+        edit()
+        preview.build({changed})
+        clean = tmp_path / f"clean-{changed.name}"
+        build(load_config(edition / "config.yaml"), clean)
+        assert tree(edition / "dist") == tree(clean), f"after editing {changed.name}"
