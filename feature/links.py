@@ -50,10 +50,15 @@ def page_facts(path: str, text: str, site_path: str = "/") -> tuple[frozenset[st
     """What `check_links` needs from one page: its ids, the distinct (file, anchor)
     targets of its internal links, and how many links it has. The incremental
     build keeps these per page content, so unchanged pages are never re-scanned."""
-    ids = frozenset(html.unescape(i) for i in _ID.findall(text))
-    targets = [t for t in (_resolve(path, html.unescape(raw), site_path) for raw in _REF.findall(text))
+    ids = frozenset(_unescaped(_ID.findall(text)))
+    targets = [t for t in (_resolve(path, raw, site_path) for raw in _unescaped(_REF.findall(text)))
                if t is not None]
     return ids, frozenset(targets), len(targets)
+
+
+def _unescaped(values: list[str]) -> list[str]:
+    """html.unescape of each value; most pages have no & in any id or link."""
+    return values if "&" not in "".join(values) else [html.unescape(v) for v in values]
 
 
 def facts_hold(facts: dict[str, tuple], files) -> bool:
@@ -84,7 +89,7 @@ def _resolve(page: str, url: str, site_path: str) -> tuple[str, str] | None:
             return None
         target = path[len(site_path):]
     elif path:
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        target = _join(page, path)
     else:
         target = page
     if target in ("", "."):
@@ -92,3 +97,21 @@ def _resolve(page: str, url: str, site_path: str) -> tuple[str, str] | None:
     elif path.endswith("/"):
         target = target.rstrip("/") + "/index.html"
     return target, unquote(fragment)
+
+
+def _join(page: str, path: str) -> str:
+    """normpath(join(dirname(page), path)), with plain links ('../../x/index.html',
+    'a/index.html') done by dropping folders instead of normpath's general walk."""
+    folders = page.split("/")[:-1]
+    parts = path.split("/")
+    up = 0
+    while up < len(parts) and parts[up] == "..":
+        up += 1
+    rest = parts[up:]
+    if up > len(folders) or not _plain(folders) or not _plain(rest):
+        return posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    return "/".join(folders[:len(folders) - up] + rest) or "."
+
+
+def _plain(parts: list[str]) -> bool:
+    return "" not in parts and "." not in parts and ".." not in parts

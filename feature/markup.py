@@ -23,7 +23,7 @@ from markdown import inlinepatterns as ip, util
 from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor, LinkInlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from .figure_markup import SentenceExtension, SentenceRef
 from .model import Heading
@@ -196,6 +196,14 @@ class _InlinePatterns(InlineProcessor):
         return data
 
 
+class _Unescape(UnescapeTreeprocessor):
+    """Python-Markdown's last pass, without a regex substitution for text that
+    holds no escape placeholder (\x02): almost all of it."""
+
+    def unescape(self, text: str) -> str:
+        return super().unescape(text) if "\x02" in text else text
+
+
 class ChineseMarkdown(Extension):
     def extendMarkdown(self, md):
         if "table" in md.parser.blockprocessors:
@@ -211,6 +219,7 @@ class ChineseMarkdown(Extension):
         md.inlinePatterns.register(_RawHtmlInline(HTML_RE, md), "html", 90)
         md.postprocessors.register(_DropRawHtml(md), "drop_raw_html", 35)
         md.treeprocessors.register(_InlinePatterns(md), "inline", 20)
+        md.treeprocessors.register(_Unescape(md), "unescape", 0)
         md.allow_raw_html = False
         self.md = md
         self.reset()

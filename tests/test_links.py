@@ -50,3 +50,21 @@ _PIECES = st.sampled_from(["a", "/", "//", "#", "?", ":", "..", ".", "%20", "%E5
        st.sampled_from(["/", "/x/"]))
 def test_resolve_agrees_with_urlsplit(url, page, site_path):
     assert _resolve(page, url, site_path) == _reference(page, url, site_path)
+
+
+_SEGMENTS = st.lists(st.sampled_from(["a", "b", "..", ".", "", "index.html", "周口"]), min_size=1, max_size=5)
+
+
+@settings(max_examples=2000)
+@given(_SEGMENTS.map("/".join), _SEGMENTS.map("/".join))
+def test_join_is_normpath_of_join(page, path):
+    from feature.links import _join
+    assert _join(page, path) == posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+
+
+def test_page_facts_unescape_ids_and_links():
+    from feature.links import page_facts
+    text = '<p id="a&amp;b"><a href="#a&amp;b">x</a> <a href="../b/index.html">y</a></p>'
+    ids, targets, count = page_facts("fupin/a/index.html", text)
+    assert ids == {"a&b"} and count == 2
+    assert targets == {("fupin/a/index.html", "a&b"), ("fupin/b/index.html", "")}
