@@ -14,7 +14,9 @@ largest single process, parent or worker, from wait4):
   template    templates/partials/footer.html edited, fresh process
   reference   `build.py build --no-cache` (pipeline.build, one process)
 and, inside one long-lived process as the preview server runs it,
-  edit (warm) IncrementalBuilder.build({that file}) after a body edit: build work only.
+  edit (warm) the preview server's builder (IncrementalBuilder(in_place=True)) after a
+              body edit: build({that file}), build work only (the preview saves its
+              caches after the reload is sent; that save is timed apart, as "save").
 --peers times Hugo and Pelican on the same bodies in the same run, each cold
 run alternating with one of ours, and prints the per-pair ratios. Needs a
 writable copy of shared/bench with its .venv set up by `peers/run.sh`.
@@ -114,7 +116,7 @@ def bench_size(n: int, runs: int, jobs: int | None, reference: bool, no_for_prin
         return timed(build)
     rows["template"] = median_of(runs, template)
     probe = json.loads(subprocess.run([PY, str(HERE / "run.py"), "--probe", str(edition), str(target),
-                                       "3" if quick else "5"],
+                                       "5" if quick else "11"],
                                       capture_output=True, text=True, check=True).stdout)
     rows["edit (warm)"] = {"median": probe["median"], "min": probe["min"], "max": probe["max"],
                            "rss": probe["rss"], "stages": probe["stages"]}
@@ -139,15 +141,19 @@ def probe(edition: Path, target: Path, runs: int = 5) -> None:
     """In one process, as the preview server: warm build, then edit + build({target})."""
     import resource
     from feature.incremental import IncrementalBuilder
-    builder = IncrementalBuilder(edition / "config.yaml", edition / "dist")
+    builder = IncrementalBuilder(edition / "config.yaml", edition / "dist", in_place=True)
     builder.build(None)
+    builder.save()
     walls, stages = [], []
     for i in range(runs):
         edit_article(target, 500 + i)
         t0 = time.perf_counter()
         result = builder.build({target})
         walls.append(time.perf_counter() - t0)
-        stages.append({k: round(v * 1000, 1) for k, v in result.timings.items()})
+        t1 = time.perf_counter()
+        builder.save()
+        stages.append({**{k: round(v * 1000, 1) for k, v in result.timings.items()},
+                       "save (after the reload)": round((time.perf_counter() - t1) * 1000, 1)})
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"median": statistics.median(walls), "min": min(walls), "max": max(walls),
                       "rss": rss, "stages": stages[len(stages) // 2]}))
