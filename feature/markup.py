@@ -84,10 +84,10 @@ class _LineBreaks(Treeprocessor):
         for el in root.iter():
             if el.tag in _NO_BREAK_FIX:
                 continue
-            if el.text:
+            if el.text and "\n" in el.text:
                 el.text = join_cjk_lines(el.text)
             for child in el:
-                if child.tail:
+                if child.tail and "\n" in child.tail:     # (no newline: nothing to join)
                     last = (child.text or "")[-1:] or "x"
                     child.tail = join_cjk_lines(last + child.tail)[1:] if child.tail[0] == "\n" \
                         else join_cjk_lines(child.tail)
@@ -160,7 +160,7 @@ def _bounded(scan, window: int, closer: str, failed: tuple):
 
 
 # What each stock inline pattern cannot match without (its regex starts with,
-# or requires, one of these). A pattern whose regex is not in this table
+# or requires, one of these; at most two). A pattern whose regex is not in this table
 # (another extension's) always runs.
 _NEEDS = {
     ip.BACKTICK_RE: ("`",), ip.ESCAPE_RE: ("\\",), ip.LINK_RE: ("[",), ip.IMAGE_LINK_RE: ("[",),
@@ -186,7 +186,7 @@ class _InlinePatterns(InlineProcessor):
             count = len(self.inlinePatterns)
             while patternIndex < count:
                 needs = self.needs[patternIndex]
-                if needs is not None and not any(n in data for n in needs):
+                if needs is not None and needs[0] not in data and needs[-1] not in data:
                     matched, startIndex = False, 0
                 else:
                     data, matched, startIndex = self._InlineProcessor__applyPattern(
@@ -202,6 +202,18 @@ class _Unescape(UnescapeTreeprocessor):
 
     def unescape(self, text: str) -> str:
         return super().unescape(text) if "\x02" in text else text
+
+    def run(self, root) -> None:
+        # The stock loop, testing for the placeholder before calling unescape
+        # (it would return the text unchanged) and before resetting attributes.
+        for elem in root.iter():
+            if elem.text and elem.tag != "code" and "\x02" in elem.text:
+                elem.text = self.unescape(elem.text)
+            if elem.tail and "\x02" in elem.tail:
+                elem.tail = self.unescape(elem.tail)
+            for key, value in elem.items():
+                if value is not None and "\x02" in value:
+                    elem.set(key, self.unescape(value))
 
 
 class ChineseMarkdown(Extension):
