@@ -66,7 +66,6 @@ _BLOCKS = {"p", "ul", "ol", "div", "blockquote", "table", "pre", "dl", "hr",
 _STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _ESCAPE = re.compile("\x02(\\d+)\x03")
 _PLACEHOLDER = re.compile("\x02[^\x02\x03]*\x03")
-_SPACES = re.compile(r"\s+")
 
 
 class SentenceRef(NamedTuple):
@@ -80,7 +79,8 @@ class SentenceRef(NamedTuple):
 
 def sentence_id_base(sentence: str) -> str:
     """The id a sentence gets when it is the first with its hash."""
-    normal = _SPACES.sub("", normalise_digits(sentence))
+    # str.split() drops exactly what \s+ matches (both use Py_UNICODE_ISSPACE), faster.
+    normal = "".join(normalise_digits(sentence).split())
     return "s-" + hashlib.sha1(normal.encode("utf-8")).hexdigest()[:6]
 
 

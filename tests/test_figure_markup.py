@@ -206,3 +206,11 @@ def test_plain_paragraph_fast_path_builds_the_general_tree(text):
     fm._wrap_figures(general)
     fm._wrap_plain_paragraph(fast, spans, ids)
     assert etree.tostring(fast) == etree.tostring(general)
+
+
+@given(st.text(alphabet=st.sampled_from(list("周口２１.9亿元 \t\n\u3000\u00a0\u2028\x1c\x85。")), max_size=30))
+def test_sentence_id_ignores_exactly_the_whitespace_regex_would(sentence):
+    import hashlib
+    from feature.figures import normalise_digits
+    normal = re.sub(r"\s+", "", normalise_digits(sentence))
+    assert sentence_id_base(sentence) == "s-" + hashlib.sha1(normal.encode("utf-8")).hexdigest()[:6]
