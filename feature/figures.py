@@ -66,6 +66,7 @@ _FIGURE = re.compile(
     rf"(?P<mult>{_MULT})?(?P<approx>多|余)?(?P<mult2>{_MULT})?(?P<unit>{_UNIT})?"
     r"(?![A-Za-z])"
 )
+_FIGURE_START = re.compile(r"[约近逾\d]")
 _TERMINATORS = "。！？"
 _CLOSERS = "”’」』）)】》〉"
 _SENTENCE = re.compile(
@@ -129,11 +130,28 @@ def find_figures(text: str) -> list[FigureMatch]:
 @functools.lru_cache(maxsize=1024)
 def _figures_in(text: str) -> tuple[FigureMatch, ...]:
     found = []
-    for m in _FIGURE.finditer(normalise_digits(text)):
+    for m in _figure_matches(normalise_digits(text)):
         parsed = _parse_match(m)
         if parsed:
             found.append(FigureMatch(m.start(), m.end(), *parsed))
     return tuple(found)
+
+
+def _figure_matches(text: str) -> list[re.Match]:
+    """Exactly `_FIGURE.finditer(text)`, twice as fast: a figure starts with
+    约/近/逾 or a digit, so the pattern (whose leading look-behind stops the
+    regex engine's own quick scan) is tried only where one of those stands."""
+    found, pos = [], 0
+    while True:
+        candidate = _FIGURE_START.search(text, pos)
+        if candidate is None:
+            return found
+        m = _FIGURE.match(text, candidate.start())   # look-behinds still see before pos
+        if m:
+            found.append(m)
+            pos = m.end()
+        else:
+            pos = candidate.start() + 1
 
 
 def _parse_match(m: re.Match) -> tuple[float, str, bool, float | None] | None:

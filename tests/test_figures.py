@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from feature.figures import (
     curated_problem, extract_figures, find_curated, format_for_cli, format_number,
@@ -278,3 +279,10 @@ def test_cli_listing_shows_positions_values_labels_and_picks():
     assert loan.startswith("★ ¶2 句2") and "2199000000 元" in loan and loan.endswith("2018年累计发放扶贫小额信贷")
     assert not next(line for line in out if "7.74万户" in line).startswith("★")
     assert len(out) == len(figures) + 2
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet=st.sampled_from(list("约近逾第多余至到~-—.,%0123456789٣２万亿元个户人AaG 。")), max_size=40))
+def test_figure_scan_is_finditer(text):
+    from feature.figures import _FIGURE, _figure_matches
+    assert [m.span() for m in _figure_matches(text)] == [m.span() for m in _FIGURE.finditer(text)]
