@@ -67,7 +67,7 @@ def _relpath(path: str, start: str) -> str:
 
 
 def _plain_parts(parts: list[str]) -> bool:
-    return all(p and p != "." and p != ".." for p in parts)
+    return "" not in parts and "." not in parts and ".." not in parts
 
 
 def absolute(site_origin: str, site_path: str, output_path: str) -> str:
