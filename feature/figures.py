@@ -209,12 +209,14 @@ def make_label(sentence: str, start: int, end: int) -> str:
     i = bisect.bisect_right(starts, start) - 1
     a, b = bounds[i]
     label = _strip_label(sentence[a:start] + sentence[end:b])
+    clause = a, b
     if len(label) < _LABEL_MIN and i > 0:
         a = bounds[i - 1][0]
     # Only the text near the figure can end up in a label (_shorten keeps 24
     # characters): a 100,000-character clause must not be copied per figure.
     a, b = max(a, start - _LABEL_WINDOW), min(b, end + _LABEL_WINDOW)
-    label = _strip_label(sentence[a:start] + sentence[end:b])
+    if (a, b) != clause:            # usually the clause itself: label already made
+        label = _strip_label(sentence[a:start] + sentence[end:b])
     left = len(_strip_label(sentence[a:start] + "|")) - 1
     return _shorten(label, min(left, len(label)))
 
