@@ -25,6 +25,7 @@ import html
 import json
 import re
 import unicodedata
+from itertools import accumulate
 
 from .model import Article, Edition
 from .urls import SEARCH_INDEX
@@ -34,6 +35,7 @@ SHARD_SIZE = 500            # articles per shard; an edition this small has one 
 _BLOCK = re.compile(r"<(p|h[2-4]|li|blockquote|figcaption)\b([^>]*)>(.*?)</\1>", re.S)
 _ID = re.compile(r'\sid="([^"]+)"')
 _SENTENCE = re.compile(r'<span\b[^>]*\bclass="sentence"[^>]*\bid="([^"]+)"|<span\b[^>]*\bid="([^"]+)"[^>]*\bclass="sentence"')
+_OUR_SENTENCE = re.compile(r'<span class="sentence" id="([^"]+)">')
 _PARTS = re.compile(r"(<[^>]+>)")
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
@@ -95,8 +97,10 @@ def _doc(a: Article, section: str) -> dict:
         if extra:
             blocks.append([extra, ""])
     anchor = ""
+    # Entities and characters beyond the BMP are rare: look once per body, not per block.
+    plain = "&" not in a.body_html and not _ASTRAL.search(a.body_html)
     for tag, attrs, inner in _BLOCK.findall(a.body_html):
-        text, sentences = _text_and_sentences(inner)
+        text, sentences = _text_and_sentences(inner, plain)
         if not text:
             continue
         if tag.startswith("h"):
@@ -112,17 +116,36 @@ def _doc(a: Article, section: str) -> dict:
             "heads": heads, "blocks": blocks}
 
 
-def _text_and_sentences(inner: str) -> tuple[str, list[list]]:
-    """Plain text of a block and where each sentence span starts in it."""
+def _text_and_sentences(inner: str, plain: bool | None = None) -> tuple[str, list[list]]:
+    """Plain text of a block and where each sentence span starts in it.
+    `plain`: the block is known to hold no '&' and no character beyond the BMP."""
+    if plain is None:
+        plain = "&" not in inner and not _ASTRAL.search(inner)
+    parts = _PARTS.split(inner)                 # text, tag, text, …, tag, text
+    texts = parts[::2]
+    raw = "".join(texts)
+    if not plain or "<" in raw:
+        return _text_and_sentences_slowly(inner)
+    # The usual block: nothing to unescape, every '<' opens a tag, and offsets
+    # in JavaScript string units (UTF-16) are len(): the loop below in C calls.
+    ends = list(accumulate(map(len, texts)))    # text length up to each tag
+    sentences = [[ends[j], sid] for j, sid in enumerate(map(_sentence_id, parts[1::2])) if sid]
+    text = raw.strip()
+    shift = len(raw) - len(raw.lstrip())
+    return text, [[max(0, at - shift), sid] for at, sid in sentences]
+
+
+def _text_and_sentences_slowly(inner: str) -> tuple[str, list[list]]:
+    """The general case: entities, stray '<', characters beyond the BMP."""
     # Offsets are in JavaScript string units (UTF-16): len() unless the block
     # has a character beyond the BMP (or an entity that may spell one).
     units = _js_length if "&" in inner or _ASTRAL.search(inner) else len
     pieces, sentences, length = [], [], 0
     for part in _PARTS.split(inner):
         if part.startswith("<"):
-            found = _SENTENCE.match(part)
-            if found:
-                sentences.append([length, found.group(1) or found.group(2)])
+            sid = _sentence_id(part)
+            if sid:
+                sentences.append([length, sid])
         else:
             text = html.unescape(part)
             pieces.append(text)
@@ -131,6 +154,16 @@ def _text_and_sentences(inner: str) -> tuple[str, list[list]]:
     text = raw.strip()
     shift = units(raw) - units(raw.lstrip())
     return text, [[max(0, at - shift), sid] for at, sid in sentences]
+
+
+def _sentence_id(tag: str) -> str | None:
+    """The id of a sentence span's opening tag, else None. Our own tags are
+    read by an exact pattern; _SENTENCE's [^>]* backtracks through every tag."""
+    found = _OUR_SENTENCE.match(tag)
+    if found:
+        return found.group(1)
+    found = _SENTENCE.match(tag)
+    return found and (found.group(1) or found.group(2))
 
 
 def _js_length(text: str) -> int:

@@ -6,6 +6,7 @@ import random
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from feature.config import load_config
 from feature.pipeline import build
@@ -184,3 +185,26 @@ def test_sentence_offsets_are_javascript_string_units(inner, text, offsets):
     got_text, sentences = _text_and_sentences(inner)
     assert got_text == text
     assert [at for at, _ in sentences] == offsets
+
+
+_BLOCK_PIECES = st.sampled_from([
+    '<span class="sentence" id="s-1a2b3c">', '<span class="sentence" data-sentence="s-1a2b3c">',
+    '<span id="s-9" class="sentence">', '<span class="sentence" id="">', "</span>", '<data class="figure" value="5">',
+    "</data>", "<strong>", "</strong>", "周口", "21.99亿元", "。", " ", "\n", "&amp;", "&#x20000;", "𠀀", "<", ">",
+    "<>", "<<b>", '"',
+])
+
+
+@settings(max_examples=1000)
+@given(st.lists(_BLOCK_PIECES, max_size=16).map("".join))
+def test_block_text_fast_path_is_the_general_reading(inner):
+    from feature.search import _text_and_sentences, _text_and_sentences_slowly
+    assert _text_and_sentences(inner) == _text_and_sentences_slowly(inner)
+
+
+@settings(max_examples=1000)
+@given(st.lists(_BLOCK_PIECES, max_size=6).map("".join))
+def test_sentence_id_reads_as_the_general_pattern(tag):
+    from feature.search import _SENTENCE, _sentence_id
+    found = _SENTENCE.match(tag)
+    assert _sentence_id(tag) == (found and (found.group(1) or found.group(2)))
