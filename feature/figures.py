@@ -348,7 +348,15 @@ def curated_problem(curated: CuratedFigure, figures: Sequence[KeyFigure],
 
 def format_number(value: float) -> str:
     """A plain decimal without exponent: 2199000000.0 → 2199000000."""
-    return format(Decimal(repr(value)).normalize(), "f")
+    return _plain_decimal(repr(value))
+
+
+# Each figure is formatted three or four times (body, sidebar, 数说 page, print):
+# cached by its repr, which is exactly what the conversion reads (and keeps
+# 0.0 and -0.0 apart, as a float key would not). Bounded: a pure function.
+@functools.lru_cache(maxsize=4096)
+def _plain_decimal(text: str) -> str:
+    return format(Decimal(text).normalize(), "f")
 
 
 def format_for_cli(figures: Sequence[KeyFigure], picks: Sequence[KeyFigure] = ()) -> str:
