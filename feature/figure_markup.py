@@ -133,12 +133,17 @@ class SentenceTreeprocessor(Treeprocessor):
 
     def _paragraph(self, el: etree.Element) -> None:
         raw = _raw_text(el)
-        spans = [(a, b) for a, b in sentence_spans(_mask(raw)) if self._plain(raw[a:b]).strip()]
+        plain = self._plain
+        if "&" not in raw and "\x02" not in raw:
+            # Nothing to resolve (the usual case): plain text is raw, and every
+            # span (whitespace-trimmed, non-empty) holds visible text.
+            plain = str
+        spans = [(a, b) for a, b in sentence_spans(_mask(raw)) if plain(raw[a:b]).strip()]
         p_index = len(self.paragraphs)
-        self.paragraphs.append((self.subhead, self._plain(raw).strip()))
+        self.paragraphs.append((self.subhead, plain(raw).strip()))
         ids = []
         for index, (a, b) in enumerate(spans):
-            text = self._plain(raw[a:b])
+            text = plain(raw[a:b])
             ids.append(self._new_id(text))
             self.sentences.append(SentenceRef(ids[-1], text, p_index, self.subhead, index))
         if not len(el):                 # nine paragraphs in ten: text only

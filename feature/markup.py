@@ -30,6 +30,7 @@ from .model import Heading
 from .photos import PhotoExtension
 
 _NO_BREAK_FIX = {"code", "pre", "script", "style"}
+_PLAIN_ATTRS = {"class", "id", "value", "data-max", "data-sentence"}   # neither on* nor a URL
 _URL_ATTRS = {"href", "src", "action", "formaction", "poster", "cite", "data", "background", "xlink:href"}
 _SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|/|\.|[^:/?#]*([/?#]|$))", re.I)
 # Ambiguous-width punctuation that is full-width in Chinese text (“”‘’…—·).
@@ -101,6 +102,8 @@ class _SafeUrls(Treeprocessor):
     def run(self, root):
         for el in root.iter():
             for attr, value in list(el.attrib.items()):
+                if attr in _PLAIN_ATTRS:        # the sentence spans' and figures' own
+                    continue
                 if attr.lower().startswith("on"):
                     del el.attrib[attr]
                     self.md.problems.append(f"event handler `{attr}` removed")
