@@ -83,7 +83,7 @@ def _resolve(page: str, url: str, site_path: str) -> tuple[str, str] | None:
         if parts.scheme or parts.netloc or url.startswith(("mailto:", "tel:", "data:")):
             return None
         raw_path, fragment = parts.path, parts.fragment
-    path = unquote(raw_path)
+    path = unquote(raw_path) if "%" in raw_path else raw_path      # (unquote's own test, without the call)
     if path.startswith("/"):
         if not path.startswith(site_path):
             return None
@@ -96,7 +96,7 @@ def _resolve(page: str, url: str, site_path: str) -> tuple[str, str] | None:
         target = "index.html"
     elif path.endswith("/"):
         target = target.rstrip("/") + "/index.html"
-    return target, unquote(fragment)
+    return target, unquote(fragment) if "%" in fragment else fragment
 
 
 def _join(page: str, path: str) -> str:
