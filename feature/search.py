@@ -129,7 +129,14 @@ def _text_and_sentences(inner: str, plain: bool | None = None) -> tuple[str, lis
     # The usual block: nothing to unescape, every '<' opens a tag, and offsets
     # in JavaScript string units (UTF-16) are len(): the loop below in C calls.
     ends = list(accumulate(map(len, texts)))    # text length up to each tag
-    sentences = [[ends[j], sid] for j, sid in enumerate(map(_sentence_id, parts[1::2])) if sid]
+    tags, sentences = parts[1::2], []
+    for j, ours in enumerate(map(_OUR_SENTENCE.match, tags)):
+        if ours:
+            sentences.append([ends[j], ours.group(1)])
+        elif tags[j].startswith("<span"):       # only a span can be a sentence
+            sid = _sentence_id(tags[j])
+            if sid:
+                sentences.append([ends[j], sid])
     text = raw.strip()
     shift = len(raw) - len(raw.lstrip())
     return text, [[max(0, at - shift), sid] for at, sid in sentences]
