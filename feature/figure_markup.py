@@ -138,7 +138,9 @@ class SentenceTreeprocessor(Treeprocessor):
             # Nothing to resolve (the usual case): plain text is raw, and every
             # span (whitespace-trimmed, non-empty) holds visible text.
             plain = str
-        spans = [(a, b) for a, b in sentence_spans(_mask(raw)) if plain(raw[a:b]).strip()]
+        spans = sentence_spans(_mask(raw))
+        if plain is not str:            # (a trimmed span of raw text always holds some)
+            spans = [(a, b) for a, b in spans if plain(raw[a:b]).strip()]
         p_index = len(self.paragraphs)
         self.paragraphs.append((self.subhead, plain(raw).strip()))
         ids = []
@@ -323,8 +325,12 @@ def _wrap_plain_paragraph(el: etree.Element, spans: list[tuple[int, int]], ids: 
         span = etree.Element("span", {"class": "sentence", "id": sentence_id})
         span.text, inside = _figure_nodes(text[a:b])
         span.extend(inside)
-        span.tail, after = _figure_nodes(text[b:end])
-        children += [span, *after]
+        children.append(span)
+        if end > b:
+            span.tail, after = _figure_nodes(text[b:end])
+            children += after
+        else:                           # Chinese sentences usually abut: no tail
+            span.tail = ""
     el[:] = children
 
 
