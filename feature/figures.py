@@ -121,12 +121,18 @@ def find_figures(text: str) -> list[FigureMatch]:
     """Every figure in `text`, in order, with offsets into `text`."""
     if not DIGIT.search(text):         # no digit, no figure: skip the slow scan
         return []
+    if len(text) > _CACHED_TEXT:
+        return list(_figures_in.__wrapped__(text))
     return list(_figures_in(text))
 
 
 # The body's treeprocessor scans each sentence's text run, then extract_figures
 # scans the same sentence of the plain text: the second scan is a cache hit.
-# Bounded (a pure function of the text), so a long preview session cannot grow it.
+# Bounded in entries and in their length (a pure function of the text), so a
+# long preview session cannot grow it; a longer text is scanned each time.
+_CACHED_TEXT = 2000
+
+
 @functools.lru_cache(maxsize=1024)
 def _figures_in(text: str) -> tuple[FigureMatch, ...]:
     found = []
