@@ -286,3 +286,12 @@ def test_cli_listing_shows_positions_values_labels_and_picks():
 def test_figure_scan_is_finditer(text):
     from feature.figures import _FIGURE, _figure_matches
     assert [m.span() for m in _figure_matches(text)] == [m.span() for m in _FIGURE.finditer(text)]
+
+
+def test_figure_cache_holds_only_short_texts():
+    from feature.figures import _CACHED_TEXT, _figures_in, find_figures
+    long_text = "增加21.99亿元，" * (_CACHED_TEXT // 5)
+    before = _figures_in.cache_info().currsize
+    assert len(find_figures(long_text)) == long_text.count("亿元")
+    assert _figures_in.cache_info().currsize == before
+    assert _figures_in.cache_info().maxsize is not None
