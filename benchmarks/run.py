@@ -141,7 +141,7 @@ def probe(edition: Path, target: Path, runs: int = 5) -> None:
     """In one process, as the preview server: warm build, then edit + build({target})."""
     import resource
     from feature.incremental import IncrementalBuilder
-    builder = IncrementalBuilder(edition / "config.yaml", edition / "dist", in_place=True)
+    builder = IncrementalBuilder(edition / "config.yaml", edition / "dist", in_place=True, freeze_heap=True)
     builder.build(None)
     builder.save()
     walls, stages = [], []

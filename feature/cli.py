@@ -95,7 +95,8 @@ def run_build(args) -> int:
             result = build(config, out)
         else:   # same bytes as pipeline.build, reusing .cache/build and both cores
             from .incremental import IncrementalBuilder
-            result = IncrementalBuilder(args.config, out, args.base_url, getattr(args, "jobs", None)).build()
+            result = IncrementalBuilder(args.config, out, args.base_url, getattr(args, "jobs", None),
+                                        freeze_heap=True).build()
     except BuildError as exc:
         report_problems(exc.diagnostics)
         errors = sum(d.severity == "error" for d in exc.diagnostics)

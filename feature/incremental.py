@@ -24,6 +24,7 @@ A build with errors raises BuildError before anything in the output changes.
 """
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -36,7 +37,8 @@ from . import buildstate as bs
 
 class IncrementalBuilder:
     def __init__(self, config_path: Path, out_dir: Path | None = None, base_url: str | None = None,
-                 jobs: int | None = None, cache: bool = True, in_place: bool = False):
+                 jobs: int | None = None, cache: bool = True, in_place: bool = False,
+                 freeze_heap: bool = False):
         self.config_path = Path(config_path)
         self.out_dir = out_dir
         self.base_url = base_url
@@ -44,6 +46,10 @@ class IncrementalBuilder:
         self.cache = cache
         self.in_place = in_place     # the preview server's O(changes) writer (write.replace_in_place)
         self._state: bs.State | None = None
+        self._saves = 0
+        # Only for a process that is this builder's own (build.py build, the preview
+        # server): gc.freeze() keeps whatever garbage exists at that moment for good.
+        self.freeze_heap = freeze_heap
 
     def build(self, changed: set[Path] | None = None) -> BuildResult:
         """Rebuild after `changed` files (None: unknown, check everything).
@@ -60,6 +66,11 @@ class IncrementalBuilder:
         to reload: the caches only spare later work, the page does not wait for them."""
         if self._state is not None:
             self._state.save()
+        self._saves += 1
+        if self.freeze_heap and self._saves % 50 == 0:     # now and then, reclaim frozen cycles too
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
 
     def _build(self, changed: set[Path] | None, shortcut: bool) -> BuildResult:
         start = time.perf_counter()
@@ -83,6 +94,12 @@ class IncrementalBuilder:
                                {"total": end - start, **run.timings},
                                {"written": 0, "linked": len(manifest), "removed": 0}, last["articles"])
         edition = run.prepare(sources)
+        if self.freeze_heap:
+            # Everything loaded so far lives until the next build: out of the cyclic
+            # collector's sight, a full collection no longer walks 10,000 articles
+            # (0.3 s pauses in the preview at that size), and forked workers do not
+            # copy the pages it would have touched.
+            gc.freeze()
         prepared = time.perf_counter()
         outcome = run.render_and_write(edition)
         end = time.perf_counter()

@@ -58,7 +58,8 @@ class PreviewServer:
         self.host, self.port, self.log = host, port, log
         # In place: each save rewrites only the files it changed (each by an atomic
         # rename); `build` keeps staging whole folders.
-        self.builder = IncrementalBuilder(self.config_path, self.out_override, base_url, in_place=True)
+        self.builder = IncrementalBuilder(self.config_path, self.out_override, base_url, in_place=True,
+                                          freeze_heap=True)
         root = self.config_path.parent
         self.watcher = SourceWatcher(self.config_path, [root / "content", root / "templates", root / "static"],
                                      **({"window": window} if window is not None else {}))
