@@ -19,7 +19,8 @@ import markdown
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocExtension
-from markdown import inlinepatterns as ip, util
+from markdown import blockprocessors, inlinepatterns as ip, util
+from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor, LinkInlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor
@@ -219,6 +220,40 @@ class _Unescape(UnescapeTreeprocessor):
                     elem.set(key, self.unescape(value))
 
 
+# Stock block processors whose regex cannot match a block lacking all of
+# these: (processor class, the method that searches, what its regex needs).
+_BLOCK_NEEDS = {
+    "hashheader": (blockprocessors.HashHeaderProcessor, "test", ("#",)),
+    "setextheader": (blockprocessors.SetextHeaderProcessor, "test", ("\n=", "\n-")),
+    "hr": (blockprocessors.HRProcessor, "test", ("-", "_", "*")),
+    "quote": (blockprocessors.BlockQuoteProcessor, "test", (">",)),
+    "reference": (blockprocessors.ReferenceProcessor, "run", ("]:",)),
+    "footnote": (FootnoteBlockProcessor, "run", ("[^",)),
+}
+
+
+def _gate_block_processors(md) -> None:
+    """Each block is offered to every processor in turn, and most Chinese
+    paragraphs hold none of `# > - _ * ]: [^`: answer "no" (test False, or run
+    False with the block left where it was, as the stock run does on no match)
+    without the regex search."""
+    for name, (kind, method, needs) in _BLOCK_NEEDS.items():
+        proc = md.parser.blockprocessors[name] if name in md.parser.blockprocessors else None
+        if type(proc) is kind:
+            setattr(proc, method, _gated(getattr(proc, method), method, needs))
+
+
+def _gated(stock, method: str, needs: tuple[str, ...]):
+    if method == "test":
+        def test(parent, block):
+            return any(n in block for n in needs) and stock(parent, block)
+        return test
+
+    def run(parent, blocks):
+        return any(n in blocks[0] for n in needs) and stock(parent, blocks)
+    return run
+
+
 class ChineseMarkdown(Extension):
     def extendMarkdown(self, md):
         if "table" in md.parser.blockprocessors:
@@ -235,6 +270,7 @@ class ChineseMarkdown(Extension):
         md.postprocessors.register(_DropRawHtml(md), "drop_raw_html", 35)
         md.treeprocessors.register(_InlinePatterns(md), "inline", 20)
         md.treeprocessors.register(_Unescape(md), "unescape", 0)
+        _gate_block_processors(md)
         md.allow_raw_html = False
         self.md = md
         self.reset()
