@@ -7,7 +7,6 @@ the same; it only skips work whose inputs are unchanged.
 from __future__ import annotations
 
 import contextlib
-import json
 import pickle
 import time
 from dataclasses import dataclass, replace
@@ -17,18 +16,16 @@ from .assets import collect_assets
 from .config import Config
 from .diagnostics import BuildError, Diagnostics
 from .enrich import check_figure_consistency, group_into_sections, neighbours, reading_order
+from .buildscan import SourceScan
+from .buildsteps import StepsAndLinks
+from .cachestore import Shards
 from .linkindex import LinkIndex
-from .links import check_links, facts_hold, page_facts
-from .load import is_content_file, walk_content
 from .model import Edition
-from .cachestore import Shards, StatIndex
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
 from .photos import place_photos, with_articles
-from . import postprocess, search
-from .postprocess import STEPS
-from .render import make_environment, page_sources, pages_of
+from .render import make_environment, pages_of
 from .validate import validate_edition
-from . import parallel, urls
+from . import parallel
 from . import write as w
 
 PARALLEL_MIN = 48         # fewer misses than this: not worth starting workers
@@ -99,7 +96,10 @@ class Outcome:
     written: dict
 
 
-class Run:
+class Run(SourceScan, StepsAndLinks):
+    """One build. Scanning sources (buildscan.py) and the post-process and link
+    stages (buildsteps.py) are its other two parts."""
+
     def __init__(self, state: State, config: Config, out_dir: Path, jobs: int, problems: Diagnostics,
                  in_place: bool = False):
         self.state, self.config, self.out_dir, self.jobs, self.problems = state, config, out_dir, jobs, problems
@@ -169,86 +169,6 @@ class Run:
         problems.items.extend(cached[1])
         self._lap("assemble")
         return edition
-
-    def _scan(self, changed) -> dict[str, tuple[Path, bytes | None]]:
-        """{source key: (path, bytes or None when cached)}, in find_sources order.
-        With `changed` (the preview server's hint) only those files are read;
-        without, a file whose stat is as last seen keeps its key unread (as git's
-        index does), so a fresh process finds 10,000 unchanged sources in ~0.1 s."""
-        content = self.config.content_dir
-        known = self.state.small["sources"]
-        # A hint is trusted for files; a folder (or a vanished path that was not
-        # an article) may hide many articles: then everything is scanned.
-        hinted = changed is not None and known is not None and all(
-            Path(p).is_file() or (not Path(p).exists() and (str(Path(p).absolute()) in known
-                                                              or Path(p).suffix != ""))
-            for p in changed)
-        stats = StatIndex(self.state.small.get("stat") or {})
-        if not hinted:
-            sources, others = walk_content(content)
-            paths = {p: stats.key(p) for p in sources}
-            self.others = stats.signature(others)
-        else:
-            paths = dict(known)
-            for p in changed:
-                p = Path(p).absolute()
-                if not p.is_relative_to(content):
-                    continue
-                rel = p.relative_to(content)
-                ok = is_content_file(p) and p.is_file() and not any(x.startswith(".") for x in rel.parts)
-                if ok:
-                    paths[str(p)] = None
-                else:
-                    paths.pop(str(p), None)
-            if len(paths) != len(known) or any(p not in known for p in paths):
-                # find_sources' order (Path order: by parts), without 10,000 Path objects
-                paths = dict(sorted(paths.items(), key=lambda kv: kv[0].split("/")))
-            stats.now = {p: stats.before[p] for p, k in paths.items() if k is not None and p in stats.before}
-            self.others = None
-        out, keys = {}, {}
-        for p, key in paths.items():
-            raw = None
-            if key is None:
-                try:
-                    raw = Path(p).read_bytes()
-                except OSError as exc:       # as load.load_article reports it
-                    key = digest(self.entry_salt, p, "unreadable", str(exc))
-                    rel = Path(p).relative_to(content).as_posix()
-                    unreadable = Diagnostics()
-                    unreadable.error(f"content/{rel}", 0, f"cannot read file: {exc.strerror}")
-                    self.state.entries[key] = parallel.Entry(None, unreadable.items, [])
-                else:
-                    key = digest(self.entry_salt, p, raw)
-                    stats.remember(p, key)
-            out[key] = (p, raw)
-            keys[p] = key
-        self.state.small["sources"] = keys
-        self.state.small["stat"] = stats.now
-        return out
-
-    def unchanged_since_last(self, sources) -> dict | None:
-        """What the last build reported, if nothing it read has changed since and
-        the output folder is as it left it; else None. Only after a full scan."""
-        if self.others is None:
-            return None
-        last = self.state.small.get("last")
-        if last is None or last["inputs"] != self._inputs(sources):
-            return None
-        if last["marker"] != _marker_digest(self.out_dir):
-            return None
-        return last
-
-    def remember(self, sources, outcome: "Outcome") -> None:
-        """After a build that succeeded from a full scan: see unchanged_since_last."""
-        self.state.small["last"] = None if self.others is None else {
-            "inputs": self._inputs(sources), "marker": _marker_digest(self.out_dir),
-            "warnings": list(self.problems.warnings), "checked": outcome.checked,
-            "articles": len(outcome.edition.articles), "manifest": outcome.files.manifest}
-
-    def _inputs(self, sources) -> str:
-        # global_key: code, config (base_url included), templates, static files;
-        # sources: every article's bytes; others: photos and anything else in content/.
-        return digest(self.global_key, self.entry_salt, str(self.out_dir), *sources, *self.others)
 
     def _listing(self, articles) -> str:
         """One digest of every article's listing fields (all but the body) and the
@@ -377,141 +297,6 @@ class Run:
         self.state.page_keys[page.output_path] = hit
         return hit[3]
 
-    def _steps(self, edition, keys: PageKeys, previous, new) -> dict[str, str]:
-        """Post-process steps, re-run only when the edition (or code, config…) changed."""
-        known, now, out = self.state.small["steps"], {}, {}
-        for step in STEPS:
-            k = digest(self.global_key, step.__module__, step.__qualname__,
-                       keys.whole(step in postprocess.BODY_STEPS))
-            hit = known.get(k)
-            if hit is None or any(previous.get(rel) != d for rel, d in hit.items()):
-                if step is postprocess.search_index:
-                    # Only new shards come back as bytes; the others are in the output already.
-                    files, hit = self._search_index(edition, keys)
-                    hit = self._shards_on_disk(edition, files, hit, previous)
-                else:
-                    files = step(edition, self.config)
-                    hit = {rel: digest_of(data) for rel, data in files.items()}
-                new.update(files)
-            now[k] = hit
-            out.update(hit)
-        self.state.small["steps"] = now
-        return out
-
-    def _shards_on_disk(self, edition, files, digests, previous) -> dict[str, str]:
-        """A shard not rebuilt must be in the output with that digest, else rebuild them all."""
-        if all(rel in files or previous.get(rel) == d for rel, d in digests.items()):
-            return digests
-        self.state.small["search_shards"] = {}
-        files.clear()
-        files.update(postprocess.search_index(edition, self.config))
-        return {rel: digest_of(data) for rel, data in files.items()}
-
-    def _search_index(self, edition: Edition, keys: PageKeys) -> tuple[dict[str, bytes], dict[str, str]]:
-        """postprocess.search_index, from per-article entries kept between builds:
-        (files to write, digest of every index file). A shard whose entries are
-        unchanged is neither joined nor hashed again, nor rewritten. Checked
-        against the real step on a two-article edition each build: if search.py
-        changes its format, this falls back to the step itself."""
-        prints, parts = self.state.prints, []
-        titles = {s.key: s.title for s in edition.sections}
-        known, now = self.state.search_keys, {}
-        for a in edition.articles:
-            title = titles[a.section]
-            hit = known.get(a.source)
-            if hit is None or hit[0] is not a or hit[1] != title:
-                hit = (a, title, digest(prints.full(a), title), self._search_doc(a, title))
-            now[a.source] = hit
-            parts.append((a.section, hit[2], hit[3]))
-        self.state.search_keys = now
-        sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
-        expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
-        mine = search.join_index([(a.section, _json(search._doc(a, titles[a.section]))) for a in sample])
-        if expected != mine:
-            files = postprocess.search_index(edition, self.config)
-            return files, {rel: digest_of(data) for rel, data in files.items()}
-        plan = search.shard_plan([section for section, _, _ in parts])
-        if not plan:
-            files = search.join_index([(section, entry) for section, _, entry in parts])
-            return files, {rel: digest_of(data) for rel, data in files.items()}
-        folder = urls.SEARCH_INDEX.rsplit("/", 1)[0]
-        known, now, files, digests = self.state.small.get("search_shards") or {}, {}, {}, {}
-        head = search.join_index([(section, "") for section, _, _ in parts])[urls.SEARCH_INDEX]
-        files[urls.SEARCH_INDEX], digests[urls.SEARCH_INDEX] = head, digest_of(head)
-        for name, first, end in plan:
-            rel = f"{folder}/{name}"
-            shard_key = digest(rel, *(k for _, k, _ in parts[first:end]))
-            d = known.get(shard_key)
-            if d is None:
-                data = search.shard_bytes([entry for _, _, entry in parts[first:end]])
-                d = digest_of(data)
-                files[rel] = data
-            now[shard_key] = d
-            digests[rel] = d
-        self.state.small["search_shards"] = now
-        return files, digests
-
-    def _search_doc(self, a, title: str) -> str:
-        """One article's search entry: as its worker made it (parallel.load_entry),
-        unless photos changed its body since or its section's title is not the one
-        the worker saw."""
-        entry = self.state.entries.get(self.key_by_source.get(a.source, ""))
-        if (entry is not None and entry.search_doc is not None and entry.search_title == title
-                and entry.article.body_html is a.body_html and entry.article.output_path == a.output_path):
-            return entry.search_doc
-        return _json(search._doc(a, title))
-
-    def _check_links(self, pages, manifest, facts, new, staging) -> int:
-        known = self.state.links
-        self.state.links = None             # until this build's links are known to hold
-        if known is not None and not self.problems:
-            for rel, fact in facts.items():         # kept for a fresh process, as the full check does
-                self.state.facts.discard(f"{rel}\0{known.manifest.get(rel)}")
-                self.state.facts[f"{rel}\0{manifest[rel]}"] = fact
-            checked = known.update(manifest, facts, lambda rel: self._facts_of(rel, manifest[rel], new, staging))
-            if checked is not None:
-                self.state.links = known
-                return checked
-        checked, facts = self._check_all_links(pages, manifest, facts, new, staging)
-        self.state.links = LinkIndex(manifest, facts, checked)
-        return checked
-
-    def _facts_of(self, rel, d, new, staging):
-        key = f"{rel}\0{d}"
-        fact = self.state.facts.get(key)
-        if fact is None:
-            fact = self.state.facts[key] = page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"),
-                                                      self.config.site_path)
-        return fact
-
-    def _check_all_links(self, pages, manifest, facts, new, staging) -> tuple[int, dict]:
-        site_path, cache = self.config.site_path, self.state.facts
-        live = set()
-        for rel, d in manifest.items():
-            if not rel.endswith(".html"):
-                continue
-            key = f"{rel}\0{d}"
-            live.add(key)
-            if rel in facts:
-                cache[key] = facts[rel]
-                continue
-            fact = cache.get(key)
-            if fact is None:
-                fact = page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"), site_path)
-                cache[key] = fact
-            facts[rel] = fact
-        cache.keep_only(live)
-        verdict = digest(*sorted(f"{rel}\0{d}" for rel, d in manifest.items()))
-        held = self.state.small.get("links_held") == verdict or facts_hold(facts, manifest)
-        if not held or self.problems:
-            # Slow path, for the messages: the reference check over every file's bytes.
-            files = {rel: self._bytes(rel, new, staging) for rel in manifest}
-            check_links(files, page_sources(pages), self.problems, site_path)
-            if self.problems:
-                raise BuildError(self.problems.errors)
-        self.state.small["links_held"] = verdict
-        return sum(f[2] for f in facts.values()), facts
-
     def _bytes(self, rel, new, staging) -> bytes:
         """A file of this build: rendered in memory, written by a worker, or unchanged."""
         if rel in new:
@@ -565,17 +350,6 @@ def _stat(path: Path):
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-
-
-def _marker_digest(out_dir: Path) -> str | None:
-    try:
-        return digest((out_dir / w.MARKER).read_bytes())
-    except OSError:
-        return None
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 digest_of = w.digest_of

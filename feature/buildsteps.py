@@ -1,0 +1,161 @@
+"""Part of buildstate.Run: the post-process steps (search index by shards) and
+the link check, each redone only as far as the edition changed.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from .diagnostics import BuildError
+from .linkindex import LinkIndex
+from .links import check_links, facts_hold, page_facts
+from .model import Edition
+from .pagecache import PageKeys, digest
+from .postprocess import STEPS
+from .render import page_sources
+from . import postprocess, search, urls
+from . import write as w
+
+
+class StepsAndLinks:
+    def _steps(self, edition, keys: PageKeys, previous, new) -> dict[str, str]:
+        """Post-process steps, re-run only when the edition (or code, config…) changed."""
+        known, now, out = self.state.small["steps"], {}, {}
+        for step in STEPS:
+            k = digest(self.global_key, step.__module__, step.__qualname__,
+                       keys.whole(step in postprocess.BODY_STEPS))
+            hit = known.get(k)
+            if hit is None or any(previous.get(rel) != d for rel, d in hit.items()):
+                if step is postprocess.search_index:
+                    # Only new shards come back as bytes; the others are in the output already.
+                    files, hit = self._search_index(edition, keys)
+                    hit = self._shards_on_disk(edition, files, hit, previous)
+                else:
+                    files = step(edition, self.config)
+                    hit = {rel: digest_of(data) for rel, data in files.items()}
+                new.update(files)
+            now[k] = hit
+            out.update(hit)
+        self.state.small["steps"] = now
+        return out
+
+    def _shards_on_disk(self, edition, files, digests, previous) -> dict[str, str]:
+        """A shard not rebuilt must be in the output with that digest, else rebuild them all."""
+        if all(rel in files or previous.get(rel) == d for rel, d in digests.items()):
+            return digests
+        self.state.small["search_shards"] = {}
+        files.clear()
+        files.update(postprocess.search_index(edition, self.config))
+        return {rel: digest_of(data) for rel, data in files.items()}
+
+    def _search_index(self, edition: Edition, keys: PageKeys) -> tuple[dict[str, bytes], dict[str, str]]:
+        """postprocess.search_index, from per-article entries kept between builds:
+        (files to write, digest of every index file). A shard whose entries are
+        unchanged is neither joined nor hashed again, nor rewritten. Checked
+        against the real step on a two-article edition each build: if search.py
+        changes its format, this falls back to the step itself."""
+        prints, parts = self.state.prints, []
+        titles = {s.key: s.title for s in edition.sections}
+        known, now = self.state.search_keys, {}
+        for a in edition.articles:
+            title = titles[a.section]
+            hit = known.get(a.source)
+            if hit is None or hit[0] is not a or hit[1] != title:
+                hit = (a, title, digest(prints.full(a), title), self._search_doc(a, title))
+            now[a.source] = hit
+            parts.append((a.section, hit[2], hit[3]))
+        self.state.search_keys = now
+        sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
+        expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
+        mine = search.join_index([(a.section, _json(search._doc(a, titles[a.section]))) for a in sample])
+        if expected != mine:
+            files = postprocess.search_index(edition, self.config)
+            return files, {rel: digest_of(data) for rel, data in files.items()}
+        plan = search.shard_plan([section for section, _, _ in parts])
+        if not plan:
+            files = search.join_index([(section, entry) for section, _, entry in parts])
+            return files, {rel: digest_of(data) for rel, data in files.items()}
+        folder = urls.SEARCH_INDEX.rsplit("/", 1)[0]
+        known, now, files, digests = self.state.small.get("search_shards") or {}, {}, {}, {}
+        head = search.join_index([(section, "") for section, _, _ in parts])[urls.SEARCH_INDEX]
+        files[urls.SEARCH_INDEX], digests[urls.SEARCH_INDEX] = head, digest_of(head)
+        for name, first, end in plan:
+            rel = f"{folder}/{name}"
+            shard_key = digest(rel, *(k for _, k, _ in parts[first:end]))
+            d = known.get(shard_key)
+            if d is None:
+                data = search.shard_bytes([entry for _, _, entry in parts[first:end]])
+                d = digest_of(data)
+                files[rel] = data
+            now[shard_key] = d
+            digests[rel] = d
+        self.state.small["search_shards"] = now
+        return files, digests
+
+    def _search_doc(self, a, title: str) -> str:
+        """One article's search entry: as its worker made it (parallel.load_entry),
+        unless photos changed its body since or its section's title is not the one
+        the worker saw."""
+        entry = self.state.entries.get(self.key_by_source.get(a.source, ""))
+        if (entry is not None and entry.search_doc is not None and entry.search_title == title
+                and entry.article.body_html is a.body_html and entry.article.output_path == a.output_path):
+            return entry.search_doc
+        return _json(search._doc(a, title))
+
+    def _check_links(self, pages, manifest, facts, new, staging) -> int:
+        known = self.state.links
+        self.state.links = None             # until this build's links are known to hold
+        if known is not None and not self.problems:
+            for rel, fact in facts.items():         # kept for a fresh process, as the full check does
+                self.state.facts.discard(f"{rel}\0{known.manifest.get(rel)}")
+                self.state.facts[f"{rel}\0{manifest[rel]}"] = fact
+            checked = known.update(manifest, facts, lambda rel: self._facts_of(rel, manifest[rel], new, staging))
+            if checked is not None:
+                self.state.links = known
+                return checked
+        checked, facts = self._check_all_links(pages, manifest, facts, new, staging)
+        self.state.links = LinkIndex(manifest, facts, checked)
+        return checked
+
+    def _facts_of(self, rel, d, new, staging):
+        key = f"{rel}\0{d}"
+        fact = self.state.facts.get(key)
+        if fact is None:
+            fact = self.state.facts[key] = page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"),
+                                                      self.config.site_path)
+        return fact
+
+    def _check_all_links(self, pages, manifest, facts, new, staging) -> tuple[int, dict]:
+        site_path, cache = self.config.site_path, self.state.facts
+        live = set()
+        for rel, d in manifest.items():
+            if not rel.endswith(".html"):
+                continue
+            key = f"{rel}\0{d}"
+            live.add(key)
+            if rel in facts:
+                cache[key] = facts[rel]
+                continue
+            fact = cache.get(key)
+            if fact is None:
+                fact = page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"), site_path)
+                cache[key] = fact
+            facts[rel] = fact
+        cache.keep_only(live)
+        verdict = digest(*sorted(f"{rel}\0{d}" for rel, d in manifest.items()))
+        held = self.state.small.get("links_held") == verdict or facts_hold(facts, manifest)
+        if not held or self.problems:
+            # Slow path, for the messages: the reference check over every file's bytes.
+            files = {rel: self._bytes(rel, new, staging) for rel in manifest}
+            check_links(files, page_sources(pages), self.problems, site_path)
+            if self.problems:
+                raise BuildError(self.problems.errors)
+        self.state.small["links_held"] = verdict
+        return sum(f[2] for f in facts.values()), facts
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+digest_of = w.digest_of
