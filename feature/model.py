@@ -7,6 +7,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
+
+
+class TextAsBytes:
+    """Pickles the str fields named in `_text_fields` as UTF-8 bytes.
+
+    pickle writes a str through CPython's cached UTF-8 form, and that copy then
+    stays inside the str for good: +150 % memory for Chinese text once the
+    build cache is saved or an article fingerprinted (240 MB more at 10,000
+    articles). str.encode leaves no such copy."""
+    _text_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        for name in self._text_fields:
+            if isinstance(state.get(name), str):
+                state[name] = state[name].encode("utf-8")
+        return state
+
+    def __setstate__(self, state):
+        for name in self._text_fields:
+            if isinstance(state.get(name), bytes):
+                state[name] = state[name].decode("utf-8")
+        self.__dict__.update(state)
 
 
 @dataclass(frozen=True)
@@ -28,7 +52,7 @@ class Heading:
 
 
 @dataclass(frozen=True)
-class KeyFigure:
+class KeyFigure(TextAsBytes):
     """A number from the story, with the sentence it comes from.
 
     `text` is the figure exactly as printed (21.99亿元); `value` its numeric
@@ -46,6 +70,7 @@ class KeyFigure:
     subhead: str = ""
     approximate: bool = False
     value_max: float | None = None
+    _text_fields: ClassVar[tuple[str, ...]] = ("sentence",)
 
 
 @dataclass(frozen=True)
@@ -64,7 +89,7 @@ class ArticleLink:
 
 
 @dataclass(frozen=True)
-class Article:
+class Article(TextAsBytes):
     """One story: where it came from, what it says, and where it goes."""
     source: Path            # relative to the content folder, e.g. fupin/zongshu.md
     source_line: int        # first line of the Markdown body in the source
@@ -91,6 +116,7 @@ class Article:
     previous: ArticleLink | None = None
     next: ArticleLink | None = None
     position: int = 0       # 1-based place in the edition's reading order
+    _text_fields: ClassVar[tuple[str, ...]] = ("body_markdown", "body_html", "plain_text")
 
     def line_of(self, key: str) -> int:
         """Line in the source where front matter `key` was written (1 if unknown)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from dataclasses import dataclass
+from typing import ClassVar
 from pathlib import Path
 
 from .diagnostics import BuildError, Diagnostics
@@ -19,6 +20,7 @@ from .enrich import enrich_article
 from .links import page_facts
 from .load import parse_article
 from .markup import MarkdownRenderer
+from .model import TextAsBytes
 from .photos import relink_media
 from .render import context_for, render_page
 from . import search
@@ -30,7 +32,7 @@ _renderers: dict[bool, MarkdownRenderer] = {}
 
 
 @dataclass
-class Entry:
+class Entry(TextAsBytes):
     """One source, loaded and enriched (or why not)."""
     article: object                 # the enriched Article; the parsed one if enrich raised; None
     parse_items: list
@@ -38,6 +40,7 @@ class Entry:
     error: BaseException | None = None
     search_doc: str | None = None   # its search-index entry (JSON), made here, in parallel
     search_title: str = ""          # … under this section title
+    _text_fields: ClassVar[tuple[str, ...]] = ("search_doc",)
 
 
 def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], config, jobs: int):
