@@ -7,8 +7,8 @@ import json
 from dataclasses import replace
 
 from .diagnostics import BuildError
-from .linkindex import LinkIndex
-from .links import check_links, facts_hold, page_facts
+from .linkindex import LinkIndex, all_hold, compact
+from .links import check_links, page_facts
 from .model import Edition
 from .pagecache import PageKeys, digest
 from .postprocess import STEPS
@@ -121,8 +121,8 @@ class StepsAndLinks:
         key = f"{rel}\0{d}"
         fact = self.state.facts.get(key)
         if fact is None:
-            fact = self.state.facts[key] = page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"),
-                                                      self.config.site_path)
+            fact = self.state.facts[key] = compact(page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"),
+                                                              self.config.site_path))
         return fact
 
     def _check_all_links(self, pages, manifest, facts, new, staging) -> tuple[int, dict]:
@@ -138,12 +138,12 @@ class StepsAndLinks:
                 continue
             fact = cache.get(key)
             if fact is None:
-                fact = page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"), site_path)
+                fact = compact(page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"), site_path))
                 cache[key] = fact
             facts[rel] = fact
         cache.keep_only(live)
         verdict = digest(*sorted(f"{rel}\0{d}" for rel, d in manifest.items()))
-        held = self.state.small.get("links_held") == verdict or facts_hold(facts, manifest)
+        held = self.state.small.get("links_held") == verdict or all_hold(facts, manifest)
         if not held or self.problems:
             # Slow path, for the messages: the reference check over every file's bytes.
             files = {rel: self._bytes(rel, new, staging) for rel in manifest}

@@ -13,16 +13,82 @@ server) and answers "do they still hold?" from the changed pages alone.
 """
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
-from typing import Callable
+from typing import Callable, NamedTuple
 
 MAX_CHANGED = 500           # more changed files than this: the full check is as quick
+
+
+class PageLinks(NamedTuple):
+    """links.page_facts of one page, kept small: 10,000 pages hold ~1,000,000 ids
+    and 545,000 links, which as sets of str and tuples took ~20 KB a page (200 MB)."""
+    ids: "Ids"
+    targets: str | tuple    # "file\x1fanchor" joined by \x1e (a tuple if a link holds those)
+    count: int
+
+    def links(self) -> list[tuple[str, str]]:
+        if not isinstance(self.targets, str):
+            return list(self.targets)
+        if not self.targets:
+            return []
+        return [(sys.intern(f), a) for f, _, a in (t.partition("\x1f") for t in self.targets.split("\x1e"))]
+
+
+class Ids:
+    """A page's ids as one string: membership by substring, ~10× smaller than a set
+    (a set, should an id hold the separator)."""
+    __slots__ = ("joined",)
+
+    def __init__(self, ids):
+        ids = sorted(ids)
+        if any("\0" in i for i in ids):
+            self.joined = frozenset(ids)
+        else:
+            self.joined = "\0" + "\0".join(ids) + "\0" if ids else ""
+
+    def __contains__(self, anchor: str) -> bool:
+        if isinstance(self.joined, frozenset):
+            return anchor in self.joined
+        return "\0" not in anchor and f"\0{anchor}\0" in self.joined
+
+    def __iter__(self):
+        if isinstance(self.joined, frozenset):
+            return iter(self.joined)
+        return iter(self.joined[1:-1].split("\0") if self.joined else ())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Ids) and self.joined == other.joined
+
+    def __getstate__(self):
+        return self.joined
+
+    def __setstate__(self, state):
+        self.joined = state
+
+
+def compact(fact) -> PageLinks:
+    """links.page_facts(...) → PageLinks."""
+    ids, targets, count = fact
+    targets = sorted(targets)
+    if any("\x1e" in f or "\x1f" in f or "\x1e" in a or "\x1f" in a for f, a in targets):
+        return PageLinks(Ids(ids), tuple(targets), count)
+    return PageLinks(Ids(ids), "\x1e".join(f"{f}\x1f{a}" for f, a in targets), count)
+
+
+def all_hold(facts: dict[str, PageLinks], files) -> bool:
+    """links.facts_hold over PageLinks: every link on every page resolves within `files`."""
+    for fact in facts.values():
+        for file, anchor in fact.links():
+            if file not in files or (anchor and anchor not in facts.get(file, _NONE).ids):
+                return False
+    return True
 
 
 class LinkIndex:
     def __init__(self, manifest: dict[str, str], facts: dict[str, tuple], checked: int):
         self.manifest = dict(manifest)          # every output file → digest, as last verified
-        self.facts = dict(facts)                # html page → links.page_facts(...)
+        self.facts = dict(facts)                # html page → PageLinks
         self.checked = checked                  # links counted over every page
         self._into: dict[str, set[str]] | None = None   # page → pages linking to its anchors
 
@@ -39,18 +105,18 @@ class LinkIndex:
         if len(changed) > MAX_CHANGED:
             return None
         pages = [rel for rel in changed if rel.endswith(".html")]
-        lost: dict[str, frozenset] = {}
+        lost: dict[str, bool] = {}
         for rel in pages:
             fact = rendered.get(rel) or facts_of(rel)
             old = self.facts.get(rel)
             if old is not None:
-                if old[0] - fact[0]:
-                    lost[rel] = old[0] - fact[0]
+                if old.ids != fact.ids and set(old.ids) - set(fact.ids):
+                    lost[rel] = True
                 self._unindex(rel, old)
-                self.checked -= old[2]
+                self.checked -= old.count
             self.facts[rel] = fact
             self._index(rel, fact)
-            self.checked += fact[2]
+            self.checked += fact.count
         self.manifest = dict(manifest)
         for rel in pages:
             if not self._holds(rel, None):
@@ -63,12 +129,12 @@ class LinkIndex:
 
     def _holds(self, rel: str, only: str | None) -> bool:
         """Every link on page `rel` (or only those into page `only`) resolves."""
-        for file, anchor in self.facts[rel][1]:
+        for file, anchor in self.facts[rel].links():
             if only is not None and file != only:
                 continue
             if file not in self.manifest:
                 return False
-            if anchor and anchor not in self.facts.get(file, _NONE)[0]:
+            if anchor and anchor not in self.facts.get(file, _NONE).ids:
                 return False
         return True
 
@@ -81,15 +147,15 @@ class LinkIndex:
 
     def _index(self, rel: str, fact) -> None:
         if self._into is not None:
-            for file, anchor in fact[1]:
+            for file, anchor in fact.links():
                 if anchor and file != rel:
                     self._into[file].add(rel)
 
     def _unindex(self, rel: str, fact) -> None:
         if self._into is not None:
-            for file, anchor in fact[1]:
+            for file, anchor in fact.links():
                 if anchor and file != rel:
                     self._into[file].discard(rel)
 
 
-_NONE = (frozenset(), frozenset(), 0)
+_NONE = PageLinks(Ids(()), "", 0)

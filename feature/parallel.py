@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .diagnostics import BuildError, Diagnostics
 from .enrich import enrich_article
+from .linkindex import compact
 from .links import page_facts
 from .load import parse_article
 from .markup import MarkdownRenderer
@@ -114,7 +115,7 @@ def _render_chunk(indices: list[int]):
             return _Failed(exc.diagnostics)
         rel = page.output_path
         data = relink_media({rel: data})[rel]
-        fact = page_facts(rel, data.decode("utf-8"), config.site_path) if rel.endswith(".html") else None
+        fact = compact(page_facts(rel, data.decode("utf-8"), config.site_path)) if rel.endswith(".html") else None
         d = hashlib.sha1(data).hexdigest()
         if staging is not None:
             target = staging / rel

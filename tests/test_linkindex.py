@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from feature.linkindex import LinkIndex
+from feature.linkindex import Ids, LinkIndex, all_hold, compact
 from feature.links import facts_hold
 
 
-def fact(ids=(), targets=()):
+def raw(ids=(), targets=()):
+    """As links.page_facts gives them."""
     return (frozenset(ids), frozenset(targets), len(targets))
+
+
+def fact(ids=(), targets=()):
+    return compact(raw(ids, targets))
 
 
 def site():
@@ -22,7 +27,7 @@ def site():
         "figures.html": fact((), [("a.html", "s-2"), ("b.html", "h")]),
     }
     manifest = {"a.html": "1", "b.html": "1", "figures.html": "1", "style.css": "1"}
-    assert facts_hold(facts, manifest)
+    assert all_hold(facts, manifest)
     return LinkIndex(manifest, facts, sum(f[2] for f in facts.values())), manifest, facts
 
 
@@ -62,7 +67,7 @@ def test_a_removed_page_sends_back_to_the_full_check():
 PAGES = ["p0.html", "p1.html", "p2.html", "p3.html"]
 IDS = ["x", "y", "z"]
 page_fact = st.builds(
-    fact,
+    raw,
     st.sets(st.sampled_from(IDS)),
     st.lists(st.tuples(st.sampled_from(PAGES + ["gone.html"]), st.sampled_from(IDS + [""])), max_size=4))
 
@@ -72,18 +77,29 @@ page_fact = st.builds(
 def test_agrees_with_the_full_check_over_any_edit_sequence(edits):
     """Start from a site whose links hold, apply edits (each: new facts for some
     pages); whenever the index answers, the full check must agree."""
-    facts = {p: fact(IDS, [(q, "x") for q in PAGES]) for p in PAGES}
+    facts = {p: raw(IDS, [(q, "x") for q in PAGES]) for p in PAGES}
     manifest = {p: "0" for p in PAGES}
-    index = LinkIndex(manifest, facts, sum(f[2] for f in facts.values()))
+    index = LinkIndex(manifest, {p: compact(f) for p, f in facts.items()}, sum(f[2] for f in facts.values()))
     for n, edit in enumerate(edits, 1):
         facts = {**facts, **edit}
         manifest = {**manifest, **{p: str(n) for p in edit}}
-        answer = index.update(manifest, edit, lambda rel: facts[rel])
+        small = {p: compact(f) for p, f in facts.items()}
+        answer = index.update(manifest, {p: compact(f) for p, f in edit.items()}, small.__getitem__)
         holds = facts_hold(facts, manifest)
+        assert all_hold(small, manifest) == holds
         if answer is None:
             if holds:       # the caller runs the full check and starts a new index
-                index = LinkIndex(manifest, facts, sum(f[2] for f in facts.values()))
+                index = LinkIndex(manifest, small, sum(f[2] for f in facts.values()))
                 continue
             return          # broken: the build fails here
         assert holds, f"index said the links hold after edit {n}, the full check disagrees"
         assert answer == sum(f[2] for f in facts.values())
+
+
+@given(st.sets(st.text(min_size=1, max_size=4)), st.text(max_size=5))
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_ids_answer_as_a_set_does(ids, anchor):
+    small = Ids(ids)
+    assert (anchor in small) == (anchor in ids)
+    assert set(small) == ids
+    assert compact(raw(ids, [("a.html", anchor)])).links() == [("a.html", anchor)]
