@@ -261,7 +261,7 @@ class Run(SourceScan, StepsAndLinks):
                     new[rel] = data
                 if fact is not None:
                     facts[rel] = fact
-            step_files = self._steps(edition, keys, previous, new)
+            step_files = self._steps(edition, keys, previous, new, staging)
             manifest.update(step_files)
             self._lap("steps")
             # The clean build's file order (assets, media, pages, steps): its link

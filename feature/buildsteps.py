@@ -18,8 +18,10 @@ from . import write as w
 
 
 class StepsAndLinks:
-    def _steps(self, edition, keys: PageKeys, previous, new) -> dict[str, str]:
-        """Post-process steps, re-run only when the edition (or code, config…) changed."""
+    def _steps(self, edition, keys: PageKeys, previous, new, staging=None) -> dict[str, str]:
+        """Post-process steps, re-run only when the edition (or code, config…) changed.
+        Their files go straight into `staging` when there is one (the search index
+        of 10,000 articles is 80 MB: not kept in memory until the write)."""
         known, now, out = self.state.small["steps"], {}, {}
         for step in STEPS:
             k = digest(self.global_key, step.__module__, step.__qualname__,
@@ -33,7 +35,14 @@ class StepsAndLinks:
                 else:
                     files = step(edition, self.config)
                     hit = {rel: digest_of(data) for rel, data in files.items()}
-                new.update(files)
+                if staging is None:
+                    new.update(files)
+                else:
+                    for rel, data in files.items():
+                        target = staging / rel
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_bytes(data)
+                files.clear()
             now[k] = hit
             out.update(hit)
         self.state.small["steps"] = now
