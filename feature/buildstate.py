@@ -250,7 +250,9 @@ class Run(SourceScan, StepsAndLinks):
         in_place = self.in_place and bool(previous)
         if in_place:
             w.check_output_dir(self.out_dir, protected)
-        with (contextlib.nullcontext() if in_place else w.staged_output(self.out_dir, protected)) as staging:
+        self.in_staging: set[str] = set()      # files this build wrote into the staging folder
+        staged = contextlib.nullcontext() if in_place else w.staged_output(self.out_dir, protected, reuse_spare=True)
+        with staged as staging:
             rendered = parallel.render_pages(env, edition, config, self.assets, todo, staging,
                                              self.jobs if len(todo) >= PARALLEL_MIN else 1)
             self._lap("render_pages")
@@ -259,6 +261,8 @@ class Run(SourceScan, StepsAndLinks):
                 manifest[rel] = d
                 if data is not None:
                     new[rel] = data
+                else:
+                    self.in_staging.add(rel)
                 if fact is not None:
                     facts[rel] = fact
             step_files = self._steps(edition, keys, previous, new, staging)
@@ -301,7 +305,7 @@ class Run(SourceScan, StepsAndLinks):
         """A file of this build: rendered in memory, written by a worker, or unchanged."""
         if rel in new:
             return new[rel]
-        if staging is not None and (staging / rel).exists():
+        if staging is not None and rel in self.in_staging:
             return (staging / rel).read_bytes()
         return (self.out_dir / rel).read_bytes()
 
@@ -310,16 +314,18 @@ class Run(SourceScan, StepsAndLinks):
         changed = sum(previous.get(rel) != d for rel, d in manifest.items())
         removed = len(previous.keys() - manifest.keys())
         if not changed and not removed and (self.out_dir / w.MARKER).is_file():
-            # The output already is this build: touch nothing (staging is discarded).
+            # The output already is this build: touch nothing (staging goes back as the spare).
             stats = {"written": 0, "linked": len(manifest), "removed": 0}
+            if staging is not None:
+                w.return_spare(staging, self.out_dir, {rel: manifest[rel] for rel in self.in_staging})
         else:
             def data_of(rel: str) -> bytes:
                 return self._bytes(rel, new, staging)
             if staging is None:
                 stats = w.replace_in_place(self.out_dir, manifest, previous, data_of)
             else:
-                stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of)
-                w.swap_in(staging, self.out_dir)
+                stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of, self.in_staging)
+                w.swap_in(staging, self.out_dir, keep_spare=True)
         self.state.written = (str(self.out_dir), _stat(self.out_dir / w.MARKER), dict(manifest))
         return stats
 

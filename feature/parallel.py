@@ -120,6 +120,7 @@ def _render_chunk(indices: list[int]):
         if staging is not None:
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)      # a reused spare's file is shared with the output
             target.write_bytes(data)
             data = None
         out.append((rel, d, data, fact))

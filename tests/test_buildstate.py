@@ -161,3 +161,29 @@ def test_preview_edits_around_photos_equal_a_clean_build(edition, tmp_path):
         clean = tmp_path / f"clean-{changed.name}"
         build(load_config(edition / "config.yaml"), clean)
         assert tree(edition / "dist") == tree(clean), f"after editing {changed.name}"
+
+
+def test_builds_reuse_the_spare_and_a_no_change_build_keeps_it(edition, tmp_path):
+    """`build` keeps the build before last beside the output and fills the next
+    staging folder from it; every result still equals a clean build."""
+    from feature.config import load_config
+    from feature.pipeline import build
+    from feature.write import MARKER, digest_of, read_manifest
+    spare = edition / ".dist.spare"
+    story = edition / "content/alpha/one.md"
+    for n in range(4):
+        story.write_text(article(f"第一篇{n}", body=RAW_HTML), encoding="utf-8")
+        fresh_build(edition)
+        clean = tmp_path / f"clean-{n}"
+        build(load_config(edition / "config.yaml"), clean)
+        assert tree(edition / "dist") == tree(clean)
+        assert spare.is_dir() == (n > 0)
+        if n:
+            assert read_manifest(spare) == {rel: digest_of(data) for rel, data in tree(spare).items()
+                                            if rel != MARKER}
+    output = tree(edition / "dist")
+    fresh_build(edition, cache=False)             # every page rendered again, into the spare
+    assert tree(edition / "dist") == output       # nothing changed: the output is untouched
+    # The spare is still there, and its marker says exactly what it holds.
+    held = {rel: digest_of(data) for rel, data in tree(spare).items() if rel != MARKER}
+    assert read_manifest(spare) == held and held

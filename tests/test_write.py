@@ -93,3 +93,53 @@ def test_output_is_deterministic(tmp_path):
     write_site(files, tmp_path / "one")
     write_site(dict(reversed(files.items())), tmp_path / "two")
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def staged_write(files: dict, out, written_here=()):
+    """As the incremental build writes: reuse the spare, keep it after the swap."""
+    from feature.write import digest_of, fill_staging, read_manifest, staged_output, swap_in
+    previous = read_manifest(out)
+    with staged_output(out, reuse_spare=True) as staging:
+        for rel in written_here:                 # as a render worker does
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).unlink(missing_ok=True)
+            (staging / rel).write_bytes(files[rel])
+        manifest = {rel: digest_of(data) for rel, data in files.items()}
+        stats = fill_staging(staging, out, manifest, previous, files.__getitem__, set(written_here))
+        swap_in(staging, out, keep_spare=True)
+    return stats
+
+
+def test_the_spare_is_reused_without_touching_the_output(tmp_path):
+    """The build before last comes back as the staging folder; its files are hard
+    links shared with the output, so they are replaced, never written into."""
+    from feature.write import spare_of
+    out = tmp_path / "dist"
+    staged_write({"a.html": b"1", "b/index.html": b"1", "gone.html": b"1"}, out)
+    staged_write({"a.html": b"2", "b/index.html": b"1", "gone.html": b"1"}, out)
+    spare = spare_of(out)
+    assert snapshot(spare)["a.html"] == b"1" and (spare / MARKER).is_file()
+    live = snapshot(out)
+    held = open(out / "b/index.html", "rb")
+    stats = staged_write({"a.html": b"3", "b/index.html": b"3", "new.html": b"3"}, out,
+                         written_here=["b/index.html"])
+    assert held.read() == b"1"                   # the old output's file was not written into
+    held.close()
+    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == \
+        {"a.html": b"3", "b/index.html": b"3", "new.html": b"3"}
+    assert {k: v for k, v in snapshot(spare_of(out)).items() if k != MARKER} == \
+        {k: v for k, v in live.items() if k != MARKER}       # the previous build, intact
+    assert stats["written"] == 3 and stats["removed"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.spare", "dist"]
+
+
+def test_a_spare_without_the_marker_is_not_ours(tmp_path):
+    from feature.write import spare_of
+    out = tmp_path / "dist"
+    spare = spare_of(out)
+    spare.mkdir()
+    (spare / "notes.txt").write_bytes(b"someone's")
+    staged_write({"a.html": b"1"}, out)
+    staged_write({"a.html": b"2"}, out)
+    assert (spare / "notes.txt").read_bytes() == b"someone's"
+    assert snapshot(out)["a.html"] == b"2"
