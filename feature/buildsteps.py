@@ -114,8 +114,9 @@ class StepsAndLinks:
         return _json(search._doc(a, title))
 
     def _check_links(self, pages, manifest, facts, new, staging) -> int:
-        known = self.state.links
+        known = self.state.links or self._saved_link_index()
         self.state.links = None             # until this build's links are known to hold
+        self.state.small["links_verified"] = None
         if known is not None and not self.problems:
             for rel, fact in facts.items():         # kept for a fresh process, as the full check does
                 self.state.facts.discard(f"{rel}\0{known.manifest.get(rel)}")
@@ -123,10 +124,28 @@ class StepsAndLinks:
             checked = known.update(manifest, facts, lambda rel: self._facts_of(rel, manifest[rel], new, staging))
             if checked is not None:
                 self.state.links = known
+                self.state.small["links_verified"] = (known.manifest, checked)
                 return checked
         checked, facts = self._check_all_links(pages, manifest, facts, new, staging)
         self.state.links = LinkIndex(manifest, facts, checked)
+        self.state.small["links_verified"] = (self.state.links.manifest, checked)
         return checked
+
+    def _saved_link_index(self) -> LinkIndex | None:
+        """The last verified build's LinkIndex, from .cache/build (a fresh process):
+        its manifest and the facts of its pages, kept by content."""
+        saved = self.state.small.get("links_verified")
+        if saved is None:
+            return None
+        manifest, checked = saved
+        facts = {}
+        for rel, d in manifest.items():
+            if rel.endswith(".html"):
+                fact = self.state.facts.get(f"{rel}\0{d}")
+                if fact is None:
+                    return None
+                facts[rel] = fact
+        return LinkIndex(manifest, facts, checked)
 
     def _facts_of(self, rel, d, new, staging):
         key = f"{rel}\0{d}"

@@ -97,12 +97,15 @@ def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previou
     holds = read_manifest(staging)
     stats = {"written": 0, "linked": 0, "removed": len(previous.keys() - manifest.keys())}
     for rel, digest in sorted(manifest.items()):
-        target = _inside(staging, rel)
-        if (rel in written) if written is not None else (rel not in holds and target.exists()):
+        if written is not None and rel in written:
             stats["written"] += 1
             continue
-        if holds.get(rel) == digest and target.is_file():
+        if holds.get(rel) == digest:        # the spare's marker vouches, as the output's does
             stats["linked"] += 1
+            continue
+        target = _inside(staging, rel)
+        if written is None and rel not in holds and target.exists():
+            stats["written"] += 1
             continue
         if rel in holds or target.exists():
             target.unlink(missing_ok=True)      # shared with the output folder: never write into it

@@ -187,3 +187,25 @@ def test_builds_reuse_the_spare_and_a_no_change_build_keeps_it(edition, tmp_path
     # The spare is still there, and its marker says exactly what it holds.
     held = {rel: digest_of(data) for rel, data in tree(spare).items() if rel != MARKER}
     assert read_manifest(spare) == held and held
+
+
+def test_a_fresh_process_still_catches_links_an_edit_breaks(edition):
+    """A new process checks links from the last verified build's index (saved in
+    .cache/build): a lost anchor another page links to must still fail the build."""
+    from feature.diagnostics import BuildError
+    from conftest import FIXTURE_CONFIG
+    # One article per print volume: no page but one's own links to two's heading,
+    # so only the index's "links into a page that lost an id" can catch it.
+    (edition / "config.yaml").write_text(FIXTURE_CONFIG + "print:\n  volume_articles: 1\n", encoding="utf-8")
+    two = edition / "content/beta/two.md"
+    two.write_text(article("第二篇", section="beta", body="## 码头\n\n沙颍河两岸绿道长30公里。\n"),
+                   encoding="utf-8")
+    (edition / "content/alpha/one.md").write_text(
+        article("第一篇", body=RAW_HTML + "\n见[码头](../../beta/two/index.html#码头)。\n"), encoding="utf-8")
+    fresh_build(edition)
+    fresh_build(edition)                          # the saved index is in use from here on
+    two.write_text(article("第二篇", section="beta", body="## 港口\n\n沙颍河两岸绿道长30公里。\n"),
+                   encoding="utf-8")
+    with pytest.raises(BuildError) as failed:
+        fresh_build(edition)
+    assert any("missing anchor" in d.message and "one.md" in d.path for d in failed.value.diagnostics)
