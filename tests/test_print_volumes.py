@@ -8,7 +8,6 @@ volume PDFs.
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
@@ -19,6 +18,7 @@ from feature.links import check_links
 from feature.printing import PDF_NAME
 
 from conftest import article, write_edition
+from test_printing import _run
 
 CONFIG = """\
 title: 分册测试专题
@@ -61,10 +61,6 @@ VOLUMES = [  # (output path, section title, part, parts, headlines)
     ("print/alpha/2/index.html", "脱贫攻坚", 2, 2, ["第三篇报道"]),
     ("print/beta/index.html", "百城提质", 1, 1, ["港口建设提速", "老街的早晨"]),
 ]
-
-
-def _run(*cmd: str) -> str:
-    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture(scope="session")
