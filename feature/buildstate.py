@@ -180,7 +180,9 @@ class Run(SourceScan, StepsAndLinks):
             key = self.key_of[id(a)]
             fp = known.get(key)
             if fp is None:
-                fp = prints.listing(a)
+                entry = self.state.entries.get(key)
+                fp = entry.listing if entry is not None and entry.listing and entry.article is a \
+                    else prints.listing(a)
             now[key] = fp
         self.state.small["listings"] = now
         return digest(self.global_key, *now.values())
@@ -217,7 +219,9 @@ class Run(SourceScan, StepsAndLinks):
 
     def _link(self, a, position, previous, following):
         la = replace(a, position=position, previous=previous, next=following)
-        self.state.prints.seed(la, digest(self.key_of[id(a)], str(position), repr(previous), repr(following)))
+        key, place = self.key_of[id(a)], (str(position), repr(previous), repr(following))
+        self.state.prints.seed(la, digest(key, *place))
+        self.state.prints.seed_listing(la, digest(self.state.small["listings"][key], *place))
         return la
 
     # ---- render → post-process → links → write (pipeline.render_edition) --

@@ -94,16 +94,25 @@ class Fingerprints:
     def listing(self, a: Article) -> str:
         hit = self._listing.get(id(a))
         if hit is None or hit[0] is not a:
-            values = tuple(getattr(a, f) for f in LISTING_FIELDS)
-            hit = (a, hashlib.sha1(pickle.dumps(values, protocol=5)).hexdigest())
+            hit = (a, listing_fingerprint(a))
             self._listing[id(a)] = hit
         return hit[1]
+
+    def seed_listing(self, a: Article, fp: str) -> None:
+        """A listing fingerprint known without hashing (see seed)."""
+        self._listing[id(a)] = (a, fp)
 
     def keep_only(self, articles) -> None:
         live = {id(a) for a in articles}
         for table in (self._full, self._listing):
             for k in [k for k in table if k not in live]:
                 del table[k]
+
+
+def listing_fingerprint(a: Article) -> str:
+    """The hash of everything about an article but its body (LISTING_FIELDS)."""
+    values = tuple(getattr(a, f) for f in LISTING_FIELDS)
+    return hashlib.sha1(pickle.dumps(values, protocol=5)).hexdigest()
 
 
 def sections_header(edition: Edition) -> str:

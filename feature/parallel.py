@@ -22,6 +22,7 @@ from .links import page_facts
 from .load import parse_article
 from .markup import MarkdownRenderer
 from .model import TextAsBytes
+from .pagecache import listing_fingerprint
 from .photos import relink_media
 from .render import context_for, render_page
 from . import search
@@ -41,6 +42,7 @@ class Entry(TextAsBytes):
     error: BaseException | None = None
     search_doc: str | None = None   # its search-index entry (JSON), made here, in parallel
     search_title: str = ""          # … under this section title
+    listing: str = ""               # pagecache.listing_fingerprint of the article, made here too
     _text_fields: ClassVar[tuple[str, ...]] = ("search_doc",)
 
 
@@ -82,7 +84,8 @@ def load_entry(path: Path | str, raw: bytes | None, config, renderer) -> Entry:
         return Entry(article, parsed.items, [], exc)
     titles = {s.key: s.title for s in config.sections}
     doc = search.to_json(search._doc(done, titles[done.section])) if done.section in titles else None
-    return Entry(done, parsed.items, enriched.items, None, doc, titles.get(done.section, ""))
+    return Entry(done, parsed.items, enriched.items, None, doc, titles.get(done.section, ""),
+                 listing_fingerprint(done))
 
 
 def render_pages(env, edition, config, assets, pages: list, staging: Path | None, jobs: int) -> list:
