@@ -66,8 +66,8 @@ def our_build(edition: Path, jobs: int | None, *extra: str) -> list[str]:
 
 
 def fresh(edition: Path) -> None:
-    shutil.rmtree(edition / "dist", ignore_errors=True)
-    shutil.rmtree(edition / ".cache", ignore_errors=True)
+    for name in ("dist", ".dist.spare", ".cache"):      # .dist.spare: the build before last (write.py)
+        shutil.rmtree(edition / name, ignore_errors=True)
 
 
 def edit_article(path: Path, n: int) -> None:
