@@ -70,10 +70,10 @@ class StepsAndLinks:
         known, now = self.state.search_keys, {}
         for a in edition.articles:
             title = titles[a.section]
-            hit = known.get(a.source)
+            hit = known.get(a.output_path)
             if hit is None or hit[0] is not a or hit[1] != title:
                 hit = (a, title, digest(prints.full(a), title), self._search_doc(a, title))
-            now[a.source] = hit
+            now[a.output_path] = hit
             parts.append((a.section, hit[2], hit[3]))
         self.state.search_keys = now
         sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
@@ -107,7 +107,7 @@ class StepsAndLinks:
         """One article's search entry: as its worker made it (parallel.load_entry),
         unless photos changed its body since or its section's title is not the one
         the worker saw."""
-        entry = self.state.entries.get(self.key_by_source.get(a.source, ""))
+        entry = self.state.entries.get(self.key_by_path.get(a.output_path, ""))
         if (entry is not None and entry.search_doc is not None and entry.search_title == title
                 and entry.article.body_html is a.body_html and entry.article.output_path == a.output_path):
             return entry.search_doc
