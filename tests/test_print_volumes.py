@@ -242,6 +242,44 @@ def test_volume_keys_cover_own_bodies_and_the_listing_only(tmp_path):
     headline = keys(edited(edition, 2, headline="改过的标题"))
     assert {rel for rel in base if base[rel] != headline[rel]} >= {
         urls.PRINT, "print/alpha/index.html", "print/alpha/2/index.html", "print/beta/index.html"}
+    # Listing fields other volumes never show (deck, byline, figures …): only its own volume.
+    deck = keys(edited(edition, 2, deck="新的副题", key_figures=()))
+    changed = {rel for rel in base if base[rel] != deck[rel]}
+    assert "print/alpha/2/index.html" in changed
+    assert not changed & {"print/alpha/index.html", "print/beta/index.html"}
+
+
+def test_a_volume_shows_nothing_of_other_articles_beyond_the_print_index(tmp_path):
+    """The contract pagecache keys volumes by: of articles it does not print, a
+    volume may show only pagecache.PRINT_INDEX fields. Everything else about
+    them changes here, and no other volume's bytes may change."""
+    from dataclasses import fields, replace
+    from feature.assets import collect_assets
+    from feature.config import load_config
+    from feature.model import Article, Reporter
+    from feature.pagecache import PRINT_INDEX
+    from feature.photos import with_articles
+    from feature.pipeline import prepare_edition
+    from feature.render import context_for, make_environment, pages_of, render_page
+    root = write_edition(tmp_path / "edition", FILES, CONFIG)
+    config = load_config(root / "config.yaml")
+    edition = prepare_edition(config, Diagnostics())
+    env, assets = make_environment(config.templates_dir), collect_assets(config.static_dir)
+
+    def volumes(ed):
+        return {p.output_path: render_page(env, p, context_for(p, ed, config, assets))
+                for p in pages_of(ed, config) if getattr(p, "articles", ())}
+
+    base = volumes(edition)
+    three = edition.articles[2]
+    other = {f.name: getattr(three, f.name) for f in fields(Article)}
+    changed = replace(three, deck="完全不同的副题", lede="完全不同的导语", pull_quote="另一句引语",
+                      byline=(Reporter("别人", "记者"),), key_figures=(), toc=(),
+                      body_markdown="别的。", body_html="<p>别的正文。</p>", plain_text="别的正文。",
+                      date="2020-01-01")
+    assert all(getattr(changed, f) == other[f] for f in PRINT_INDEX)
+    after = volumes(with_articles(edition, {three.source: changed}))
+    assert {rel for rel in base if base[rel] != after[rel]} == {"print/alpha/2/index.html"}
 
 
 def test_remembered_block_follows_a_headline_edit_in_another_volume():
