@@ -45,6 +45,7 @@ from .model import Article, Edition
 
 BODY_FIELDS = frozenset({"body_markdown", "body_html", "plain_text", "toc"})
 PRINT_INDEX = ("output_path", "position", "headline", "section")
+KEY_FIGURE_PLACE = frozenset({"paragraph", "sentence_index"})
 LISTING_FIELDS = tuple(f.name for f in fields(Article) if f.name not in BODY_FIELDS)
 
 
@@ -113,9 +114,18 @@ class Fingerprints:
 
 
 def listing_fingerprint(a: Article) -> str:
-    """The hash of everything about an article but its body (LISTING_FIELDS)."""
-    values = tuple(getattr(a, f) for f in LISTING_FIELDS)
-    return hashlib.sha1(pickle.dumps(values, protocol=5)).hexdigest()
+    """The hash of everything about an article but its body (LISTING_FIELDS).
+
+    Except where in the body a key figure sits (`KEY_FIGURE_PLACE`): only the
+    article's own page shows that (keyed by the whole article), so a paragraph
+    added above a figure does not re-render the cover, section and 数说 pages of
+    the edition (2-3 s at 10,000 articles). tests/test_incremental.py holds the
+    edition-wide pages to it."""
+    values = tuple(getattr(a, f) for f in LISTING_FIELDS if f != "key_figures")
+    # __getstate__: the figure's text as bytes (model.TextAsBytes says why).
+    figures = tuple(tuple((name, v) for name, v in k.__getstate__().items() if name not in KEY_FIGURE_PLACE)
+                    for k in a.key_figures)
+    return hashlib.sha1(pickle.dumps((values, figures), protocol=5)).hexdigest()
 
 
 def sections_header(edition: Edition) -> str:
