@@ -3,7 +3,6 @@ the link check, each redone only as far as the edition changed.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 from .diagnostics import BuildError
@@ -78,7 +77,7 @@ class StepsAndLinks:
         self.state.search_keys = now
         sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
         expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
-        mine = search.join_index([(a.section, _json(search._doc(a, titles[a.section]))) for a in sample])
+        mine = search.join_index([(a.section, search.to_json(search._doc(a, titles[a.section]))) for a in sample])
         if expected != mine:
             files = postprocess.search_index(edition, self.config)
             return files, {rel: digest_of(data) for rel, data in files.items()}
@@ -111,10 +110,11 @@ class StepsAndLinks:
         if (entry is not None and entry.search_doc is not None and entry.search_title == title
                 and entry.article.body_html is a.body_html and entry.article.output_path == a.output_path):
             return entry.search_doc
-        return _json(search._doc(a, title))
+        return search.to_json(search._doc(a, title))
 
     def _check_links(self, pages, manifest, facts, new, staging) -> int:
         known = self.state.links or self._saved_link_index()
+        verified = self.state.small.get("links_verified")
         self.state.links = None             # until this build's links are known to hold
         self.state.small["links_verified"] = None
         if known is not None and not self.problems:
@@ -126,7 +126,8 @@ class StepsAndLinks:
                 self.state.links = known
                 self.state.small["links_verified"] = (known.manifest, checked)
                 return checked
-        checked, facts = self._check_all_links(pages, manifest, facts, new, staging)
+        held = verified is not None and verified[0] == manifest    # these very files were verified
+        checked, facts = self._check_all_links(pages, manifest, facts, new, staging, held)
         self.state.links = LinkIndex(manifest, facts, checked)
         self.state.small["links_verified"] = (self.state.links.manifest, checked)
         return checked
@@ -155,37 +156,23 @@ class StepsAndLinks:
                                                               self.config.site_path))
         return fact
 
-    def _check_all_links(self, pages, manifest, facts, new, staging) -> tuple[int, dict]:
-        site_path, cache = self.config.site_path, self.state.facts
+    def _check_all_links(self, pages, manifest, facts, new, staging, held: bool) -> tuple[int, dict]:
         live = set()
         for rel, d in manifest.items():
-            if not rel.endswith(".html"):
-                continue
-            key = f"{rel}\0{d}"
-            live.add(key)
-            if rel in facts:
-                cache[key] = facts[rel]
-                continue
-            fact = cache.get(key)
-            if fact is None:
-                fact = compact(page_facts(rel, self._bytes(rel, new, staging).decode("utf-8"), site_path))
-                cache[key] = fact
-            facts[rel] = fact
-        cache.keep_only(live)
-        verdict = digest(*sorted(f"{rel}\0{d}" for rel, d in manifest.items()))
-        held = self.state.small.get("links_held") == verdict or all_hold(facts, manifest)
-        if not held or self.problems:
+            if rel.endswith(".html"):
+                live.add(f"{rel}\0{d}")
+                if rel in facts:
+                    self.state.facts[f"{rel}\0{d}"] = facts[rel]
+                else:
+                    facts[rel] = self._facts_of(rel, d, new, staging)
+        self.state.facts.keep_only(live)
+        if not (held or all_hold(facts, manifest)) or self.problems:
             # Slow path, for the messages: the reference check over every file's bytes.
             files = {rel: self._bytes(rel, new, staging) for rel in manifest}
-            check_links(files, page_sources(pages), self.problems, site_path)
+            check_links(files, page_sources(pages), self.problems, self.config.site_path)
             if self.problems:
                 raise BuildError(self.problems.errors)
-        self.state.small["links_held"] = verdict
         return sum(f[2] for f in facts.values()), facts
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 digest_of = w.digest_of
