@@ -61,19 +61,6 @@ def _unescaped(values: list[str]) -> list[str]:
     return values if "&" not in "".join(values) else [html.unescape(v) for v in values]
 
 
-def facts_hold(facts: dict[str, tuple], files) -> bool:
-    """True when every link in `facts` ({page: page_facts(...)}) resolves within `files`.
-    Same verdict as `check_links`, which gives the messages when it is False."""
-    for _, targets, _ in facts.values():
-        for file, anchor in targets:
-            if file not in files or (anchor and anchor not in facts.get(file, _NO_FACTS)[0]):
-                return False
-    return True
-
-
-_NO_FACTS = (frozenset(), frozenset(), 0)
-
-
 def _resolve(page: str, url: str, site_path: str) -> tuple[str, str] | None:
     """(output file, anchor) a link points at, or None for external links."""
     if _PLAIN.match(url):           # most links: split as urlsplit would, without its work
