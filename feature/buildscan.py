@@ -3,6 +3,7 @@ anything the last build read has changed at all (the no-change shortcut).
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .cachestore import StatIndex
@@ -78,16 +79,18 @@ class SourceScan:
         last = self.state.small.get("last")
         if last is None or last["inputs"] != self._inputs(sources):
             return None
-        if last["marker"] != _marker_digest(self.out_dir):
+        marker = _read(self.out_dir / w.MARKER)
+        if marker is None or last["marker"] != digest(marker):
             return None
-        return last
+        return {**last, "manifest": json.loads(marker)["files"]}
 
     def remember(self, sources, outcome) -> None:
         """After a build that succeeded from a full scan: see unchanged_since_last."""
-        self.state.small["last"] = None if self.others is None else {
-            "inputs": self._inputs(sources), "marker": _marker_digest(self.out_dir),
+        marker = _read(self.out_dir / w.MARKER)
+        self.state.small["last"] = None if self.others is None or marker is None else {
+            "inputs": self._inputs(sources), "marker": digest(marker),
             "warnings": list(self.problems.warnings), "checked": outcome.checked,
-            "articles": len(outcome.edition.articles), "manifest": outcome.files.manifest}
+            "articles": len(outcome.edition.articles)}
 
     def _inputs(self, sources) -> str:
         # global_key: code, config (base_url included), templates, static files;
@@ -95,8 +98,8 @@ class SourceScan:
         return digest(self.global_key, self.entry_salt, str(self.out_dir), *sources, *self.others)
 
 
-def _marker_digest(out_dir: Path) -> str | None:
+def _read(path: Path) -> bytes | None:
     try:
-        return digest((out_dir / w.MARKER).read_bytes())
+        return path.read_bytes()
     except OSError:
         return None

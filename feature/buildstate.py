@@ -18,7 +18,7 @@ from .diagnostics import BuildError, Diagnostics
 from .enrich import check_figure_consistency, group_into_sections, neighbours, reading_order
 from .buildscan import SourceScan
 from .buildsteps import StepsAndLinks
-from .cachestore import Shards
+from .cachestore import Shards, stat_signature
 from .linkindex import LinkIndex
 from .model import Edition
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
@@ -330,7 +330,7 @@ class Run(SourceScan, StepsAndLinks):
             else:
                 stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of, self.in_staging)
                 w.swap_in(staging, self.out_dir, keep_spare=True)
-        self.state.written = (str(self.out_dir), _stat(self.out_dir / w.MARKER), dict(manifest))
+        self.state.written = (str(self.out_dir), stat_signature(self.out_dir / w.MARKER), dict(manifest))
         return stats
 
     def _previous_manifest(self) -> dict[str, str]:
@@ -338,7 +338,7 @@ class Run(SourceScan, StepsAndLinks):
         marker file is untouched (same inode, size, times), else read from disk."""
         known = self.state.written
         if known is not None and known[0] == str(self.out_dir) and known[1] is not None \
-                and known[1] == _stat(self.out_dir / w.MARKER):
+                and known[1] == stat_signature(self.out_dir / w.MARKER):
             return known[2]
         return w.read_manifest(self.out_dir)
 
@@ -352,14 +352,6 @@ class Run(SourceScan, StepsAndLinks):
         self.state.photo_free = {id(a): a for a in edition.articles
                                  if free.get(id(a)) is a or (a.source not in done and 'data-photo="' not in a.body_html)}
         return (with_articles(edition, done) if done else edition), media
-
-
-def _stat(path: Path):
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 digest_of = w.digest_of

@@ -71,6 +71,15 @@ class Shards:
         self.dirty.clear()
 
 
+def stat_signature(path) -> tuple[int, int, int, int] | None:
+    """(size, mtime, inode, ctime): a file rewritten or replaced gets another."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
 class StatIndex:
     """path → (size, mtime, inode, ctime, key): a source whose stat is as recorded is
     not read again. A file changed within the file system's timestamp granularity
@@ -84,13 +93,10 @@ class StatIndex:
         self.started = time.time_ns()
 
     def _stat(self, path: str):
-        try:
-            st = os.stat(path)
-        except OSError:
+        sig = stat_signature(path)
+        if sig is None or sig[1] > self.started - self.RACY_NS or sig[3] > self.started - self.RACY_NS:
             return None
-        if st.st_mtime_ns > self.started - self.RACY_NS or st.st_ctime_ns > self.started - self.RACY_NS:
-            return None
-        return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        return sig
 
     def key(self, path: str) -> str | None:
         """The recorded key if the stat still matches; None: read the file."""
