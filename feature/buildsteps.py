@@ -38,10 +38,7 @@ class StepsAndLinks:
                     new.update(files)
                 else:
                     for rel, data in files.items():
-                        target = staging / rel
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        target.unlink(missing_ok=True)  # a reused spare's file is shared with the output
-                        target.write_bytes(data)
+                        w.stage_file(staging / rel, data)
                         self.in_staging.add(rel)
                 files.clear()
             now[k] = hit

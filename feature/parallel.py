@@ -25,6 +25,7 @@ from .model import TextAsBytes
 from .pagecache import listing_fingerprint
 from .photos import relink_media
 from .render import context_for, render_page
+from .write import stage_file
 from . import search
 
 PARSE_CHUNK = 64
@@ -121,10 +122,7 @@ def _render_chunk(indices: list[int]):
         fact = compact(page_facts(rel, data.decode("utf-8"), config.site_path)) if rel.endswith(".html") else None
         d = hashlib.sha1(data).hexdigest()
         if staging is not None:
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)      # a reused spare's file is shared with the output
-            target.write_bytes(data)
+            stage_file(staging / rel, data)
             data = None
         out.append((rel, d, data, fact))
     return out

@@ -88,27 +88,23 @@ def staged_output(out_dir: Path, protected=(), reuse_spare: bool = False):
 
 
 def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previous: dict[str, str],
-                 data_of: Callable[[str], bytes], written: set[str] | None = None) -> dict[str, int]:
+                 data_of: Callable[[str], bytes], written: set[str] = frozenset()) -> dict[str, int]:
     """Put every file of `manifest` (path → digest) into `staging`: files this
-    build already wrote there (`written`; None: any file present) stay, files a
-    reused spare holds with the right digest stay, unchanged ones are hard-linked
-    from the previous build, the rest are written from `data_of(path)`; files of
-    the spare that are no longer wanted go."""
+    build already wrote there (`written`, with stage_file) stay, files a reused
+    spare holds with the right digest stay, unchanged ones are hard-linked from
+    the previous build, the rest are written from `data_of(path)`; files of the
+    spare that are no longer wanted go."""
     holds = read_manifest(staging)
     stats = {"written": 0, "linked": 0, "removed": len(previous.keys() - manifest.keys())}
     for rel, digest in sorted(manifest.items()):
-        if written is not None and rel in written:
+        if rel in written:
             stats["written"] += 1
             continue
         if holds.get(rel) == digest:        # the spare's marker vouches, as the output's does
             stats["linked"] += 1
             continue
         target = _inside(staging, rel)
-        if written is None and rel not in holds and target.exists():
-            stats["written"] += 1
-            continue
-        if rel in holds or target.exists():
-            target.unlink(missing_ok=True)      # shared with the output folder: never write into it
+        target.unlink(missing_ok=True)      # a spare's file is shared with the output: never write into it
         target.parent.mkdir(parents=True, exist_ok=True)
         if previous.get(rel) == digest and _link(out_dir / rel, target):
             stats["linked"] += 1
@@ -119,6 +115,15 @@ def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previou
         _remove_file(staging, rel)
     write_manifest(staging, manifest)
     return stats
+
+
+def stage_file(target: Path, data: bytes) -> None:
+    """Write one file of this build into the staging folder (see fill_staging's
+    `written`). In a reused spare the file there is a hard link shared with the
+    output folder: it is replaced by a new one, never written into."""
+    target.unlink(missing_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
 
 
 def spare_of(out_dir: Path) -> Path:

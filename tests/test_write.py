@@ -97,13 +97,11 @@ def test_output_is_deterministic(tmp_path):
 
 def staged_write(files: dict, out, written_here=()):
     """As the incremental build writes: reuse the spare, keep it after the swap."""
-    from feature.write import digest_of, fill_staging, read_manifest, staged_output, swap_in
+    from feature.write import digest_of, fill_staging, read_manifest, stage_file, staged_output, swap_in
     previous = read_manifest(out)
     with staged_output(out, reuse_spare=True) as staging:
         for rel in written_here:                 # as a render worker does
-            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-            (staging / rel).unlink(missing_ok=True)
-            (staging / rel).write_bytes(files[rel])
+            stage_file(staging / rel, files[rel])
         manifest = {rel: digest_of(data) for rel, data in files.items()}
         stats = fill_staging(staging, out, manifest, previous, files.__getitem__, set(written_here))
         swap_in(staging, out, keep_spare=True)
