@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .cachestore import StatIndex
 from .diagnostics import Diagnostics
-from .load import is_content_file, walk_content
+from .load import is_content_file, path_order, walk_content
 from .pagecache import digest
 from . import parallel
 from . import write as w
@@ -46,8 +46,8 @@ class SourceScan:
                 else:
                     paths.pop(str(p), None)
             if len(paths) != len(known) or any(p not in known for p in paths):
-                # find_sources' order (Path order: by parts), without 10,000 Path objects
-                paths = dict(sorted(paths.items(), key=lambda kv: kv[0].split("/")))
+                # find_sources' order, without 10,000 Path objects
+                paths = dict(sorted(paths.items(), key=lambda kv: path_order(kv[0])))
             stats.now = {p: stats.before[p] for p, k in paths.items() if k is not None and p in stats.before}
             self.others = None
         out, keys = {}, {}

@@ -43,12 +43,13 @@ def walk_content(content_dir: Path) -> tuple[list[str], list[str]]:
                 continue
             path = os.path.join(folder, name)
             (sources if name.endswith(".md") and not _TEMP_NAME.search(name) else others).append(path)
-    sources.sort(key=_parts)
-    others.sort(key=_parts)
+    sources.sort(key=path_order)
+    others.sort(key=path_order)
     return sources, others
 
 
-def _parts(path: str) -> list[str]:
+def path_order(path: str) -> list[str]:
+    """Sort key for path strings that gives Path order (by parts)."""
     return path.split("/")
 
 

@@ -119,7 +119,7 @@ def listing_fingerprint(a: Article) -> str:
     Except where in the body a key figure sits (`KEY_FIGURE_PLACE`): only the
     article's own page shows that (keyed by the whole article), so a paragraph
     added above a figure does not re-render the cover, section and 数说 pages of
-    the edition (2-3 s at 10,000 articles). tests/test_incremental.py holds the
+    the edition (2-3 s at 10,000 articles). tests/test_pagecache.py holds the
     edition-wide pages to it."""
     values = tuple(getattr(a, f) for f in LISTING_FIELDS if f != "key_figures")
     # __getstate__: the figure's text as bytes (model.TextAsBytes says why).
