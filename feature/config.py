@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +29,20 @@ class PrintConfig:
 
 
 @dataclass(frozen=True)
+class CoverConfig:
+    # The cover lists at most this many articles of a section, then links
+    # "全部N篇 →" to the section page: see docs/reading.md.
+    section_articles: int = 12
+
+
+@dataclass(frozen=True)
+class FiguresConfig:
+    # Editions with more articles than this get a 数说 index and one 数说 page
+    # per section (split into parts of this many), like print volumes: docs/reading.md.
+    page_articles: int = 50
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path                         # the folder holding config.yaml
     title: str
@@ -44,6 +58,8 @@ class Config:
     allow_raw_html: bool = False
     sidebar_figures: int = 8
     print: PrintConfig = field(default_factory=PrintConfig)
+    cover: CoverConfig = field(default_factory=CoverConfig)
+    figures: FiguresConfig = field(default_factory=FiguresConfig)
 
     @property
     def content_dir(self) -> Path:
@@ -89,7 +105,7 @@ _SCALARS = {
     "output": (str, "text"), "description": (str, "text"),
     "allow_raw_html": (bool, "true or false"), "sidebar_figures": (int, "a whole number"),
 }
-_KEYS = set(_SCALARS) | {"sections", "reading_order", "print"}
+_KEYS = set(_SCALARS) | {"sections", "reading_order", "print", "cover", "figures"}
 
 
 def load_config(path: Path) -> Config:
@@ -112,11 +128,15 @@ def load_config(path: Path) -> Config:
     if not isinstance(order, list):
         problems.error(name, lines["reading_order"], "`reading_order` must be a list of content paths")
     print_config = _print(data.get("print"), name, lines.get("print", 1), text, problems)
+    cover = _counts(CoverConfig, "cover", "articles a section lists on the cover",
+                    data.get("cover"), name, lines.get("cover", 1), text, problems)
+    figures = _counts(FiguresConfig, "figures", "articles per 数说 page",
+                      data.get("figures"), name, lines.get("figures", 1), text, problems)
     if problems:
         raise BuildError(problems.errors)
     return Config(root=path.parent.resolve(), sections=sections,
                   reading_order=tuple(str(p) for p in order),
-                  print=print_config, **scalars)
+                  print=print_config, cover=cover, figures=figures, **scalars)
 
 
 _PRINT_KEYS = ("paper", "margin", "volume_articles")
@@ -129,14 +149,34 @@ def _print(raw, name: str, line: int, text: str, problems: Diagnostics) -> Print
         return PrintConfig()
     values = {k: str(v) for k, v in printing.items() if k != "volume_articles"}
     if "volume_articles" in printing:
-        n = printing["volume_articles"]
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            problems.error(name, _nested_line(text, line, "volume_articles"),
-                           "`print.volume_articles` must be a whole number of at least 1 "
-                           "(articles per printed volume)")
-        else:
+        n = _whole_number(printing["volume_articles"], "print.volume_articles", "articles per printed volume",
+                          name, _nested_line(text, line, "volume_articles"), problems)
+        if n is not None:
             values["volume_articles"] = n
     return PrintConfig(**values)
+
+
+def _counts(kind, block: str, meaning: str, raw, name: str, line: int, text: str, problems: Diagnostics):
+    """A block of whole numbers (`cover`, `figures`): `kind`'s fields, each at least 1."""
+    keys = [f.name for f in fields(kind)]
+    if raw is None:
+        return kind()
+    if not isinstance(raw, dict) or set(raw) - set(keys):
+        problems.error(name, line, f"`{block}` takes {', '.join(f'`{k}`' for k in keys)}")
+        return kind()
+    values = {}
+    for key, value in raw.items():
+        n = _whole_number(value, f"{block}.{key}", meaning, name, _nested_line(text, line, key), problems)
+        if n is not None:
+            values[key] = n
+    return kind(**values)
+
+
+def _whole_number(value, key: str, meaning: str, name: str, line: int, problems: Diagnostics) -> int | None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        problems.error(name, line, f"`{key}` must be a whole number of at least 1 ({meaning})")
+        return None
+    return value
 
 
 def _check_keys(data: dict, lines: dict, name: str, problems: Diagnostics) -> dict:

@@ -34,6 +34,14 @@ def test_print_volume_articles(tmp_path):
     assert (config.print.volume_articles, config.print.margin, config.print.paper) == (2, "20mm", "A4")
 
 
+def test_cover_and_figures_limits(tmp_path):
+    default = load_config(write(tmp_path, "title: t\nsections: [{key: a, title: b}]\n"))
+    assert (default.cover.section_articles, default.figures.page_articles) == (12, 50)
+    config = load_config(write(tmp_path, "title: t\nsections: [{key: a, title: b}]\n"
+                                         "cover:\n  section_articles: 3\nfigures: {page_articles: 20}\n"))
+    assert (config.cover.section_articles, config.figures.page_articles) == (3, 20)
+
+
 @pytest.mark.parametrize("base_url, path, origin", [
     ("/", "/", ""),
     ("/specials/2019-zhoukou", "/specials/2019-zhoukou/", ""),
@@ -63,6 +71,14 @@ def test_base_url_gives_site_path_and_origin(tmp_path, base_url, path, origin):
      "`print.volume_articles` must be a whole number"),
     ("title: x\nsections: [{key: a, title: b}]\nprint:\n  volumes: 3\n", 3,
      "`print` takes `paper`, `margin` and `volume_articles`"),
+    ("title: x\nsections: [{key: a, title: b}]\ncover:\n  section_articles: 0\n", 4,
+     "`cover.section_articles` must be a whole number of at least 1"),
+    ("title: x\nfigures:\n  # per page\n  page_articles: lots\nsections: [{key: a, title: b}]\n", 4,
+     "`figures.page_articles` must be a whole number of at least 1 (articles per 数说 page)"),
+    ("title: x\nsections: [{key: a, title: b}]\nfigures: 50\n", 3,
+     "`figures` takes `page_articles`"),
+    ("title: x\nsections: [{key: a, title: b}]\ncover: {articles: 5}\n", 3,
+     "`cover` takes `section_articles`"),
 ])
 def test_bad_config_names_the_line(tmp_path, text, line, fragment):
     with pytest.raises(BuildError) as exc:
