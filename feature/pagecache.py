@@ -9,11 +9,14 @@ the page can see:
   (the nav); plus the whole edition if a template it uses reaches
   `.articles` (then it could show any other article);
 - a page that names the articles it prints (`Page.articles`: the print
-  edition, or one volume of it): those articles in full (bodies too) and,
-  of every article, only its `PRINT_INDEX` fields (path, position, headline,
-  section: what contents, page and volume references show). That is a
-  contract with its template, held by tests/test_print_volumes.py: print.html
-  shows `page.articles` and nothing else of other articles. So a body edit,
+  edition, or one volume of it; or a section's 数说 page of a split edition,
+  figurepages.py): those articles in full (bodies too) if its template shows
+  bodies, else their listings, and, of every article, only its `PRINT_INDEX`
+  fields (path, position, headline, section: what contents, page and volume
+  references, and the 数说 pages' page links show). That is a contract with
+  its template, held by tests/test_print_volumes.py and
+  tests/test_figure_pages.py: print.html and figures_part.html show
+  `page.articles` and nothing else of other articles. So a body edit,
   or a key figure that moved, re-renders the one volume printing that article
   (keyed by the whole listing, it re-rendered all 205 volumes of a
   10,000-article edition: 6–10 s);

@@ -19,8 +19,10 @@ def sitemap(edition: Edition, config: Config) -> dict[str, bytes]:
     # base_url there is no valid sitemap to write (the CLI warns).
     if not config.site_origin:
         return {}
+    from .render import figures_pages      # 数说: one page, or an index and its section pages
     paths = [urls.COVER, *(s.output_path for s in edition.sections),
-             *(a.output_path for a in edition.articles), urls.FIGURES]
+             *(a.output_path for a in edition.articles),
+             *(p.output_path for p in figures_pages(edition, config))]
     entries = "".join(
         f"  <url><loc>{escape(urls.absolute(config.site_origin, config.site_path, p))}</loc></url>\n"
         for p in paths)

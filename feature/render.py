@@ -17,6 +17,7 @@ from .config import Config
 from .diagnostics import BuildError, Diagnostic
 from .charts import charts_for
 from .figures import format_number
+from .figurepages import FiguresPart, FiguresSection, figures_parts, figures_sections
 from .model import Article, Edition, Section
 from .printing import Volume, for_print, print_volumes
 from .structured import structured_data_for
@@ -33,12 +34,17 @@ class Page:
     article: Article | None = None
     section: Section | None = None
     description: str = ""
-    # A print page: the articles it prints (their bodies are all it shows:
-    # pagecache keys it by them); a print volume: which one; the contents page
-    # of a split print edition: the volumes it lists.
+    # A print page: the articles it prints; a 数说 page of a split edition: the
+    # articles whose figures it shows (all it shows of articles: pagecache keys
+    # it by them); a print volume: which one; the contents page of a split
+    # print edition: the volumes it lists.
     articles: tuple[Article, ...] = ()
     volume: Volume | None = None
     volumes: tuple[Volume, ...] = ()
+    # A split 数说 (figurepages.py): a section's page, which part it is; the
+    # index: per section, its parts, figure count and top figures.
+    part: FiguresPart | None = None
+    figure_sections: tuple[FiguresSection, ...] = ()
 
 
 def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinja2.Environment:
@@ -73,10 +79,22 @@ def pages_of(edition: Edition, config: Config) -> list[Page]:
     for a in edition.articles:
         pages.append(Page(a.output_path, "article.html", a.headline, "article", article=a,
                           section=edition.section(a.section), description=a.lede or a.deck))
-    pages.append(Page(urls.FIGURES, "figures.html", "数说", "figures"))
+    pages.extend(figures_pages(edition, config))
     pages.extend(print_pages(edition, config))
     pages.append(Page(urls.NOT_FOUND, "404.html", "页面不存在", "not_found"))
     return pages
+
+
+def figures_pages(edition: Edition, config: Config) -> list[Page]:
+    """数说: one page, or (more than `figures.page_articles` articles) an index and
+    one page per section part (figurepages.figures_parts)."""
+    parts = figures_parts(edition, config)
+    if not parts:
+        return [Page(urls.FIGURES, "figures.html", "数说", "figures")]
+    return [Page(urls.FIGURES, "figures_index.html", "数说", "figures",
+                 figure_sections=figures_sections(parts)),
+            *(Page(p.output_path, "figures_part.html", f"数说 · {p.label}", "figures",
+                   articles=p.articles, part=p) for p in parts)]
 
 
 def print_pages(edition: Edition, config: Config) -> list[Page]:

@@ -26,7 +26,16 @@ def article_path(section: str, slug: str) -> str:
 
 def print_volume_path(section: str, part: int = 1) -> str:
     """A volume of a split print edition: 'print/yaowen/index.html', then 'print/yaowen/2/index.html'."""
-    folder = PRINT.rsplit("/", 1)[0]
+    return _part_path(PRINT, section, part)
+
+
+def figures_part_path(section: str, part: int = 1) -> str:
+    """A section's 数说 page of a split edition: 'figures/yaowen/index.html', then 'figures/yaowen/2/index.html'."""
+    return _part_path(FIGURES, section, part)
+
+
+def _part_path(index: str, section: str, part: int) -> str:
+    folder = index.rsplit("/", 1)[0]
     return f"{folder}/{section}/index.html" if part == 1 else f"{folder}/{section}/{part}/index.html"
 
 

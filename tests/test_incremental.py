@@ -122,6 +122,18 @@ def test_incremental_equals_clean_build_with_print_volumes(steps, jobs, in_place
     _edit_and_compare(steps, jobs, in_place, VOLUMES_CONFIG)
 
 
+# One article per 数说 page and two per section on the cover: the edition gets a
+# 数说 index and section pages (parts come and go with adds, deletes and order
+# edits), and the cover links "全部N篇" when a section passes two.
+SPLIT_CONFIG = FIXTURE_CONFIG + "figures:\n  page_articles: 1\ncover:\n  section_articles: 2\n"
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=STEPS, jobs=st.sampled_from([1, 2]), in_place=st.booleans())
+def test_incremental_equals_clean_build_with_split_figures_and_cover(steps, jobs, in_place):
+    _edit_and_compare(steps, jobs, in_place, SPLIT_CONFIG)
+
+
 def _edit_and_compare(steps, jobs, in_place, config):
     with tempfile.TemporaryDirectory() as tmp, _limits(jobs):
         tmp = Path(tmp)
