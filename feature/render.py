@@ -57,7 +57,10 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinj
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = format_number     # 2199000000.0 → '2199000000'
     env.filters["chinese_date"] = chinese_date
-    env.filters["for_print"] = for_print      # print.html: links and ids made for paper
+    # print.html: links and ids made for paper. Its memo of rewritten blocks lives
+    # exactly as long as this environment (printing.PrintMemo, printing.memo_of).
+    from .printing import PrintMemo
+    env.filters["for_print"] = PrintMemo().for_print
     return env
 
 

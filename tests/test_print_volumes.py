@@ -286,7 +286,8 @@ def test_remembered_block_follows_a_headline_edit_in_another_volume():
     """for_print remembers rewritten blocks between builds (the preview server):
     a block naming an article of another volume must follow that headline."""
     from types import SimpleNamespace as NS
-    from feature.printing import for_print, print_volumes
+    from feature import paper
+    from feature.printing import PrintMemo, for_print, print_volumes
 
     def edition_with(headline):
         one = NS(position=1, output_path="a/x/index.html", headline="甲篇", section="a")
@@ -298,17 +299,16 @@ def test_remembered_block_follows_a_headline_edit_in_another_volume():
     html = '<p><a href="../../b/z/index.html">他册</a><a href="../y/index.html#s">同册</a></p>'
     edition, one = edition_with("旧标题")
     assert [v.output_path for v in print_volumes(edition, site)] == ["print/a/index.html", "print/b/index.html"]
-    before = BeautifulSoup(str(for_print(html, one, edition, site)), "html.parser")
+    memo = PrintMemo()
+    before = BeautifulSoup(str(for_print(html, one, edition, site, memo)), "html.parser")
     assert before.span["data-print-ref"] == "见分册“百城提质”《旧标题》"
     assert before.a["href"] == "#a2-s" and before.a["class"] == ["page-ref"]
     edition, one = edition_with("新标题")
-    after = BeautifulSoup(str(for_print(html, one, edition, site)), "html.parser")
+    after = BeautifulSoup(str(for_print(html, one, edition, site, memo)), "html.parser")
     assert after.span["data-print-ref"] == "见分册“百城提质”《新标题》"
-    from feature import printing
-    fast = printing._for_print_fast(html, one, printing._articles_by_path(edition, site), "/",
-                                    printing._by_path.volume_of)
-    slow = printing._for_print_soup(html, one, printing._articles_by_path(edition, site), "/",
-                                    printing._by_path.volume_of)
+    places = memo.places_for(edition, site)
+    fast = paper.rewrite_fast(html, one, places.by_path, "/", places.volume_of)
+    slow = paper.rewrite_soup(html, one, places.by_path, "/", places.volume_of)
     assert str(BeautifulSoup(fast, "html.parser")) == slow
 
 

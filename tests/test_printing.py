@@ -315,19 +315,20 @@ def test_an_article_page_prints_alone(printed, browser, tmp_path):
 
 def test_fast_print_rewrite_matches_the_parser_and_declines_odd_html():
     from types import SimpleNamespace as NS
-    from feature.printing import _articles_by_path, _for_print_fast, _for_print_soup
+    from feature.paper import rewrite_fast, rewrite_soup
+    from feature.printing import PrintMemo
     one = NS(position=1, output_path="a/x/index.html")
     two = NS(position=2, output_path="b/y/index.html")
     edition = NS(articles=(one, two))
-    by_path = _articles_by_path(edition)
+    by_path = PrintMemo().places_for(edition).by_path
     html = ('<aside class="figs" aria-labelledby="t"><h2 id="t">数字看点</h2><a href="#s-1">1个</a></aside>'
             '<h3 id="h">小标题</h3><p id="s-1"><span class="sentence" id="s-1-1" data-sentence="s-1-1">甲&amp;乙。</span>'
             '<a href="../../b/y/#h" title="去">见</a><a href="../../index.html"><em>封面</em></a>'
             '<a href="https://example.cn/a?b=1&amp;c=2">网站</a>'
             '<sup><a class="footnote-ref" href="#fn:1">1</a></sup><a class="footnote-backref" href="#fnref:1">↩</a></p>')
-    fast = _for_print_fast(html, one, by_path, "/")
+    fast = rewrite_fast(html, one, by_path, "/")
     assert fast is not None
-    assert str(BeautifulSoup(fast, "html.parser")) == _for_print_soup(html, one, by_path, "/")
+    assert str(BeautifulSoup(fast, "html.parser")) == rewrite_soup(html, one, by_path, "/")
     for odd in ("<p id='x'>单引号</p>", "<p id=x>无引号</p>", "<!-- 注释 --><p>正文</p>", "<a href='#'><a href='#'>套</a></a>"):
-        assert _for_print_fast(odd, one, by_path, "/") is None
+        assert rewrite_fast(odd, one, by_path, "/") is None
         assert for_print(odd, one, edition, NS(site_path="/"))      # the parser handles it
