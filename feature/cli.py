@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     printing.add_argument("--pdf", action="store_true",
                           help="also render edition.pdf beside each printed document with WeasyPrint "
                                "(dist/print/edition.pdf, or one per volume)")
+    printing.add_argument("--jobs", type=int,
+                          help="worker processes for the build and for the volumes' PDFs, rendered side by side "
+                               "(default: one per CPU core, fewer if memory is short)")
     printing.set_defaults(run=run_print)
 
     figures = sub.add_parser("figures", help="list an article's candidate key figures with labels and positions")

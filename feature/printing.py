@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import re
 import sys
@@ -241,7 +242,9 @@ class _WarningLog(logging.Handler):
 
 def run(args) -> int:
     """`python build.py print [--pdf]`: the normal build, then a PDF beside each
-    printed document: print/edition.pdf, or one per volume of a split edition."""
+    printed document: print/edition.pdf, or one per volume of a split edition,
+    up to `--jobs` of them at once (`pdf_jobs`). A volume that fails is named and
+    the others are still printed; the command then fails."""
     from .cli import load_site_config, run_build
     status = run_build(args)
     if status or not args.pdf:
@@ -249,19 +252,115 @@ def run(args) -> int:
     out = args.out.resolve() if args.out else load_site_config(args).output_dir
     documents = built_volumes(out) or [urls.PRINT]
     pages = size = 0
+    failed = []
     start = time.perf_counter()
-    for rel in documents:
-        html_path = out / rel
-        result = render_pdf(html_path, html_path.parent / PDF_NAME)
+    largest = max((out / rel).stat().st_size for rel in documents)
+    for rel, result in render_pdfs(out, documents, pdf_jobs(getattr(args, "jobs", None), len(documents), largest)):
+        if isinstance(result, str):
+            print(f"error: {rel}: {result}", file=sys.stderr)
+            failed.append(rel)
+            continue
         for message in result.warnings:
             print(f"warning: {rel}: {message}", file=sys.stderr)
         print(f"printed {result.path} ({result.pages} pages, {result.size / 1024:.0f} KiB) "
               f"in {result.seconds:.1f} s")
         pages, size = pages + result.pages, size + result.size
-    if len(documents) > 1:
-        print(f"printed {len(documents)} volumes, one PDF each beside its HTML under {out / 'print'} "
-              f"({pages} pages, {size / 1024 / 1024:.1f} MiB) in {time.perf_counter() - start:.1f} s")
+    if len(documents) > 1 and len(failed) < len(documents):
+        print(f"printed {len(documents) - len(failed)} volumes, one PDF each beside its HTML under "
+              f"{out / 'print'} ({pages} pages, {size / 1024 / 1024:.1f} MiB) in {time.perf_counter() - start:.1f} s")
+    if failed:
+        print(f"print failed: no PDF for {len(failed)} of {len(documents)} document(s)", file=sys.stderr)
+        return 1
     return 0
+
+
+# Peak resident memory of one WeasyPrint process: a fixed part plus so much per
+# MiB of the HTML it prints, rounded up from what was measured (docs/print.md:
+# a 50-article volume, 0.53-0.63 MB of HTML, peaked at 424-471 MiB RSS; a
+# 3-7-article one, 40-93 KB, at 253-280 MiB). `pdf_jobs` starts no more at
+# once than MemAvailable holds.
+PDF_FIXED_MIB = 250
+PDF_MIB_PER_HTML_MIB = 400
+
+
+def pdf_jobs(requested: int | None, documents: int, largest_html: int = 0,
+             available_mib: float | None = None) -> int:
+    """How many PDFs to render at once: `--jobs` (default: one per CPU core), no
+    more than there are documents, nor than the memory available (default:
+    MemAvailable) holds for processes printing `largest_html` bytes each."""
+    jobs = min(requested or os.cpu_count() or 1, documents)
+    available = _available_mib() if available_mib is None else available_mib
+    if available is not None:
+        need = PDF_FIXED_MIB + PDF_MIB_PER_HTML_MIB * largest_html / 2**20
+        jobs = min(jobs, int(available // need))
+    return max(1, jobs)
+
+
+def _available_mib() -> float | None:
+    """MemAvailable of /proc/meminfo (Linux), in MiB; None where there is none."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def render_pdfs(out: Path, documents: list[str], jobs: int):
+    """Yield (document, PdfResult or what went wrong) in the order of `documents`.
+
+    With jobs > 1 each document is rendered in a process of its own, forked for
+    it (so one volume's WeasyPrint memory is gone before the next starts), at
+    most `jobs` at a time. A process that dies (killed, out of memory) is
+    reported as that document's failure instead of hanging the command."""
+    if jobs <= 1 or len(documents) <= 1:
+        for rel in documents:
+            yield rel, _render_document(out, rel)
+        return
+    from multiprocessing.connection import wait
+    ctx = multiprocessing.get_context("fork")
+    waiting, running, done, shown = list(documents), {}, {}, 0
+    try:
+        while shown < len(documents):
+            while waiting and len(running) < jobs:
+                rel = waiting.pop(0)
+                reader, writer = ctx.Pipe(duplex=False)
+                process = ctx.Process(target=_render_in_child, args=(out, rel, writer), daemon=True)
+                process.start()
+                writer.close()
+                running[reader] = (rel, process)
+            for reader in wait(list(running)):
+                rel, process = running.pop(reader)
+                try:
+                    done[rel] = reader.recv()
+                except EOFError:
+                    process.join()
+                    done[rel] = f"the PDF process ended without a result (exit code {process.exitcode})"
+                reader.close()
+                process.join()
+            while shown < len(documents) and documents[shown] in done:
+                yield documents[shown], done.pop(documents[shown])
+                shown += 1
+    finally:
+        for reader, (_, process) in running.items():
+            process.terminate()
+            process.join()
+            reader.close()
+
+
+def _render_document(out: Path, rel: str) -> PdfResult | str:
+    html_path = out / rel
+    try:
+        return render_pdf(html_path, html_path.parent / PDF_NAME)
+    except Exception as exc:            # reported with the document's name; the others go on
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _render_in_child(out: Path, rel: str, conn) -> None:
+    conn.send(_render_document(out, rel))
+    conn.close()
 
 
 _VOLUME_LINK = re.compile(r'<a class="volume-link" href="([^"]+)"')
