@@ -224,3 +224,21 @@ def test_large_edition_pages_stay_small(tmp_path):
     assert cover.count(b'class="card"') == 10 * 12 and cover.count(b'class="section-more"') == 10
     assert len(cover) < 100_000 and len(gzip.compress(cover)) < 40_000
     assert max(sizes.values()) < 700_000                        # print volumes are the largest pages now
+
+
+@pytest.mark.parametrize("scheme,width", [("light", 1280), ("dark", 360)])
+def test_split_pages_in_a_browser_fit_and_axe_finds_nothing_serious(split, browser, serve_folder, scheme, width):
+    """The cover with its 全部N篇 link, the 数说 index and a section's second
+    page: no sideways scrolling, nothing serious for axe-core."""
+    from test_browser import axe_violations, open_page, overflow
+    site = serve_folder(split["out"])
+    found = {}
+    with open_page(browser, width, color_scheme=scheme) as page:
+        for rel in (urls.COVER, urls.FIGURES, "figures/alpha/2/index.html"):
+            page.goto(site + rel)
+            assert overflow(page) <= 0, rel
+            found[rel] = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+        page.goto(site + urls.COVER)
+        page.click(".section-more a")
+        page.wait_for_url(re.compile(r"/alpha/index\.html$"))
+    assert not any(found.values()), json.dumps(found, ensure_ascii=False, indent=1)
