@@ -16,6 +16,7 @@ from .assets import collect_assets
 from .config import Config
 from .diagnostics import BuildError, Diagnostics
 from .enrich import check_figure_consistency, group_into_sections, neighbours, reading_order
+from .bodystore import BodyStore, stored_paths
 from .buildscan import SourceScan
 from .buildsteps import StepsAndLinks
 from .cachestore import Shards, stat_signature
@@ -39,6 +40,9 @@ class State:
         self.root, self.cache_dir = root, cache_dir
         self.code = code_version()
         self.entries = Shards(cache_dir, "articles")        # source key → parsed + enriched article
+        # … whose body is on disk, in `bodies` (bodystore.py), when there is a cache folder
+        self.bodies = BodyStore(cache_dir / "bodies") if cache_dir is not None else None
+        self.bodies_checked = False
         self.facts = Shards(cache_dir, "links")             # page path + content digest → link facts
         self.small = {"sources": None, "pages": {}, "steps": {}}
         self.linked: dict = {}                              # output path → (enriched, linked) of the last build
@@ -57,12 +61,29 @@ class State:
         try:
             small = pickle.loads((self.cache_dir / "state.pickle").read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return
+            small = {}
         if small.get("code") != self.code:
+            self.bodies.clear()             # nothing names them any more
             return
         self.small = small
         for store in (self.entries, self.facts):
             store.loaded = False            # read on first use
+
+    def check_bodies(self) -> None:
+        """Once per process: an entry whose body file is gone (a cache folder
+        pruned by hand) is dropped, so that its source is parsed again."""
+        if self.bodies is None or self.bodies_checked:
+            return
+        self.bodies_checked = True
+        present = self.bodies.present()
+        for key, entry in self.entries.items():
+            if any(path not in present for path in stored_paths(entry)):
+                self.entries.discard(key)
+
+    def keep_only_entries(self, live: set[str]) -> None:
+        gone = self.entries.keep_only(live)
+        if self.bodies is not None:
+            self.bodies.forget(gone)
 
     def save(self) -> None:
         if self.cache_dir is None:
@@ -124,10 +145,14 @@ class Run(SourceScan, StepsAndLinks):
         return sources
 
     def prepare(self, sources) -> Edition:
+        self.state.check_bodies()
         missing = {key: item for key, item in sources.items() if self.state.entries.get(key) is None}
         jobs = self.jobs if len(missing) >= PARALLEL_MIN else 1
-        for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, jobs):
+        for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, jobs, self.state.bodies):
             self.state.entries[key] = entry
+        for key, (path, _) in missing.items():
+            sources[key] = (path, None)     # read and parsed: the bytes are not needed again
+        del missing
         self._lap("parse_enrich")
         problems, loaded = self.problems, []
         entries = [self.state.entries.get(key) for key in sources]
@@ -158,18 +183,22 @@ class Run(SourceScan, StepsAndLinks):
                 problems.items.extend(entry.enrich_items)
         if problems:
             raise BuildError(problems.errors)
-        self.state.entries.keep_only(set(sources))
+        self.state.keep_only_entries(set(sources))
         edition = self._assemble(loaded, listing)
         # Warnings about figures that differ between articles: a function of the
         # listing (the assembled one follows from `listing` and config).
         cached = self.state.small.get("figure_warnings")
         if cached is None or cached[0] != listing:
             found = Diagnostics()
-            check_figure_consistency(edition, found)
+            check_figure_consistency(edition, found, self._figure_facts)
             cached = self.state.small["figure_warnings"] = (listing, found.items)
         problems.items.extend(cached[1])
         self._lap("assemble")
         return edition
+
+    def _figure_facts(self, a) -> tuple:
+        # The entry's, made by its worker: key figures come from enrich alone.
+        return self.state.entries.get(self.key_by_path[a.output_path]).figure_facts
 
     def _listing(self, articles) -> str:
         """One digest of every article's listing fields (all but the body) and the
@@ -219,7 +248,7 @@ class Run(SourceScan, StepsAndLinks):
         return Edition(sections=group_into_sections(linked, self.config), articles=tuple(linked))
 
     def _link(self, a, position, previous, following):
-        la = replace(a, position=position, previous=previous, next=following)
+        la = a.placed(position, previous, following)
         key, place = self.key_of[id(a)], (str(position), repr(previous), repr(following))
         self.state.prints.seed(la, digest(key, *place))
         self.state.prints.seed_listing(la, digest(self.state.small["listings"][key], *place))
@@ -343,15 +372,20 @@ class Run(SourceScan, StepsAndLinks):
         return w.read_manifest(self.out_dir)
 
     def _place_photos(self, edition: Edition):
-        """photos.place_photos over the articles that may hold a photo: an article
-        object already seen without one (most of them, most builds) is skipped."""
+        """photos.place_photos over the articles that may hold a photo: skipped are
+        an article object already seen without one (most of them, most builds) and
+        one whose worker saw none (its Entry says so: no body is read here)."""
         free = self.state.photo_free
-        candidates = tuple(a for a in edition.articles if free.get(id(a)) is not a)
+        candidates = tuple(a for a in edition.articles if free.get(id(a)) is not a and self._may_hold_photo(a))
         placed, media = place_photos(replace(edition, articles=candidates), self.config, self.problems)
+        # place_photos changes every article holding a photo: the others hold none.
         done = {a.source: p for a, p in zip(candidates, placed.articles) if p is not a}
-        self.state.photo_free = {id(a): a for a in edition.articles
-                                 if free.get(id(a)) is a or (a.source not in done and 'data-photo="' not in a.body_html)}
+        self.state.photo_free = {id(a): a for a in edition.articles if a.source not in done}
         return (with_articles(edition, done) if done else edition), media
+
+    def _may_hold_photo(self, a) -> bool:
+        entry = self.state.entries.get(self.key_by_path.get(a.output_path, ""))
+        return entry is None or entry.article is None or entry.photo or not entry.article.shares_body(a)
 
 
 digest_of = w.digest_of

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .bodystore import text_of
 from .diagnostics import BuildError
 from .linkindex import LinkIndex, all_hold, compact
 from .links import check_links, page_facts
@@ -20,7 +21,15 @@ class StepsAndLinks:
     def _steps(self, edition, keys: PageKeys, previous, new, staging=None) -> dict[str, str]:
         """Post-process steps, re-run only when the edition (or code, config…) changed.
         Their files go straight into `staging` when there is one (the search index
-        of 10,000 articles is 80 MB: not kept in memory until the write)."""
+        of 10,000 articles is 80 MB: written shard by shard, never all in memory)."""
+        def emit(rel: str, data: bytes) -> str:
+            if staging is None:
+                new[rel] = data
+            else:
+                w.stage_file(staging / rel, data)
+                self.in_staging.add(rel)
+            return digest_of(data)
+
         known, now, out = self.state.small["steps"], {}, {}
         for step in STEPS:
             k = digest(self.global_key, step.__module__, step.__qualname__,
@@ -28,39 +37,21 @@ class StepsAndLinks:
             hit = known.get(k)
             if hit is None or any(previous.get(rel) != d for rel, d in hit.items()):
                 if step is postprocess.search_index:
-                    # Only new shards come back as bytes; the others are in the output already.
-                    files, hit = self._search_index(edition, keys)
-                    hit = self._shards_on_disk(edition, files, hit, previous)
+                    hit = self._search_index(edition, keys, previous, emit)
                 else:
-                    files = step(edition, self.config)
-                    hit = {rel: digest_of(data) for rel, data in files.items()}
-                if staging is None:
-                    new.update(files)
-                else:
-                    for rel, data in files.items():
-                        w.stage_file(staging / rel, data)
-                        self.in_staging.add(rel)
-                files.clear()
+                    hit = {rel: emit(rel, data) for rel, data in step(edition, self.config).items()}
             now[k] = hit
             out.update(hit)
         self.state.small["steps"] = now
         return out
 
-    def _shards_on_disk(self, edition, files, digests, previous) -> dict[str, str]:
-        """A shard not rebuilt must be in the output with that digest, else rebuild them all."""
-        if all(rel in files or previous.get(rel) == d for rel, d in digests.items()):
-            return digests
-        self.state.small["search_shards"] = {}
-        files.clear()
-        files.update(postprocess.search_index(edition, self.config))
-        return {rel: digest_of(data) for rel, data in files.items()}
-
-    def _search_index(self, edition: Edition, keys: PageKeys) -> tuple[dict[str, bytes], dict[str, str]]:
-        """postprocess.search_index, from per-article entries kept between builds:
-        (files to write, digest of every index file). A shard whose entries are
-        unchanged is neither joined nor hashed again, nor rewritten. Checked
-        against the real step on a two-article edition each build: if search.py
-        changes its format, this falls back to the step itself."""
+    def _search_index(self, edition: Edition, keys: PageKeys, previous, emit) -> dict[str, str]:
+        """postprocess.search_index, from per-article entries kept between builds;
+        each file goes to `emit` (→ its digest) as it is made; → digest of every
+        index file. A shard whose entries are unchanged, and that the output holds,
+        is neither joined nor hashed again, nor rewritten. Checked against the real
+        step on a two-article edition each build: if search.py changes its format,
+        this falls back to the step itself."""
         prints, parts = self.state.prints, []
         titles = {s.key: s.title for s in edition.sections}
         known, now = self.state.search_keys, {}
@@ -75,37 +66,34 @@ class StepsAndLinks:
         sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
         expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
         mine = search.join_index([(a.section, search.to_json(search._doc(a, titles[a.section]))) for a in sample])
-        if expected != mine:
-            files = postprocess.search_index(edition, self.config)
-            return files, {rel: digest_of(data) for rel, data in files.items()}
         plan = search.shard_plan([section for section, _, _ in parts])
+        if expected != mine:
+            return {rel: emit(rel, data) for rel, data in postprocess.search_index(edition, self.config).items()}
         if not plan:
-            files = search.join_index([(section, entry) for section, _, entry in parts])
-            return files, {rel: digest_of(data) for rel, data in files.items()}
+            files = search.join_index([(section, text_of(entry)) for section, _, entry in parts])
+            return {rel: emit(rel, data) for rel, data in files.items()}
         folder = urls.SEARCH_INDEX.rsplit("/", 1)[0]
-        known, now, files, digests = self.state.small.get("search_shards") or {}, {}, {}, {}
+        known, now, digests = self.state.small.get("search_shards") or {}, {}, {}
         head = search.join_index([(section, "") for section, _, _ in parts])[urls.SEARCH_INDEX]
-        files[urls.SEARCH_INDEX], digests[urls.SEARCH_INDEX] = head, digest_of(head)
+        digests[urls.SEARCH_INDEX] = emit(urls.SEARCH_INDEX, head)
         for name, first, end in plan:
             rel = f"{folder}/{name}"
             shard_key = digest(rel, *(k for _, k, _ in parts[first:end]))
             d = known.get(shard_key)
-            if d is None:
-                data = search.shard_bytes([entry for _, _, entry in parts[first:end]])
-                d = digest_of(data)
-                files[rel] = data
+            if d is None or previous.get(rel) != d:
+                d = emit(rel, search.shard_bytes([text_of(entry) for _, _, entry in parts[first:end]]))
             now[shard_key] = d
             digests[rel] = d
         self.state.small["search_shards"] = now
-        return files, digests
+        return digests
 
-    def _search_doc(self, a, title: str) -> str:
-        """One article's search entry: as its worker made it (parallel.load_entry),
-        unless photos changed its body since or its section's title is not the one
-        the worker saw."""
+    def _search_doc(self, a, title: str):
+        """One article's search entry: as its worker made it (parallel.load_entry;
+        kept on disk, read when its shard is written), unless photos changed its
+        body since or its section's title is not the one the worker saw."""
         entry = self.state.entries.get(self.key_by_path.get(a.output_path, ""))
         if (entry is not None and entry.search_doc is not None and entry.search_title == title
-                and entry.article.body_html is a.body_html and entry.article.output_path == a.output_path):
+                and entry.article.shares_body(a) and entry.article.output_path == a.output_path):
             return entry.search_doc
         return search.to_json(search._doc(a, title))
 

@@ -36,6 +36,10 @@ class Shards:
         self._ensure()
         return self.flat.get(key)
 
+    def items(self) -> list:
+        self._ensure()
+        return list(self.flat.items())
+
     def __setitem__(self, key: str, value) -> None:
         self._ensure()
         i = self._part(key)
@@ -50,10 +54,13 @@ class Shards:
             del self.parts[i][key]
             self.dirty.add(i)
 
-    def keep_only(self, live: set[str]) -> None:
+    def keep_only(self, live: set[str]) -> list[str]:
+        """Drop every key not in `live`; → the keys dropped."""
         self._ensure()
-        for key in [k for k in self.flat if k not in live]:
+        gone = [k for k in self.flat if k not in live]
+        for key in gone:
             self.discard(key)
+        return gone
 
     def load(self) -> None:
         self.flat = {}

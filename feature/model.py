@@ -122,6 +122,45 @@ class Article(TextAsBytes):
         """Line in the source where front matter `key` was written (1 if unknown)."""
         return dict(self.field_lines).get(key, 1)
 
+    def __getattr__(self, name: str):
+        # Only reached when `name` is not in __dict__: the body of a lean article,
+        # kept on disk by bodystore.py (its docstring says why).
+        if name in LAZY_FIELDS:
+            ref = self.__dict__.get("_body")
+            if ref is not None:
+                return ref.load()[name]
+        raise AttributeError(f"'Article' object has no attribute '{name}'")
+
+    def without_body(self, ref) -> "Article":
+        """A lean copy: the body fields dropped, `ref.load()` gives them back."""
+        lean = object.__new__(Article)
+        lean.__dict__.update({k: v for k, v in self.__dict__.items() if k not in LAZY_FIELDS}, _body=ref)
+        return lean
+
+    def placed(self, position: int, previous: "ArticleLink | None", next: "ArticleLink | None") -> "Article":
+        """dataclasses.replace(self, position=…, previous=…, next=…) that leaves a
+        lean article lean (replace reads every field, the body too)."""
+        copy = object.__new__(Article)
+        copy.__dict__.update(self.__dict__, position=position, previous=previous, next=next)
+        return copy
+
+    def shares_body(self, other: "Article") -> bool:
+        """Whether `other` has this very body (the same object or the same stored file)."""
+        mine, theirs = self.__dict__.get("_body"), other.__dict__.get("_body")
+        if mine is not None or theirs is not None:
+            return mine is theirs or (mine is not None and mine == theirs)
+        return self.body_html is other.body_html
+
+
+# The body fields (bodystore.py). Without a class-level default, reading one that
+# is not in an instance's __dict__ reaches Article.__getattr__; __init__ keeps
+# its defaults (dataclasses bakes them into the generated code).
+LAZY_FIELDS = ("body_markdown", "body_html", "plain_text", "toc", "key_figures")
+for _name in LAZY_FIELDS:
+    if _name in Article.__dict__:
+        delattr(Article, _name)
+del _name
+
 
 @dataclass(frozen=True)
 class Section:

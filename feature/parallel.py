@@ -16,14 +16,14 @@ from typing import ClassVar
 from pathlib import Path
 
 from .diagnostics import BuildError, Diagnostics
-from .enrich import enrich_article
+from .enrich import enrich_article, figure_facts
 from .linkindex import compact
 from .links import page_facts
 from .load import parse_article
 from .markup import MarkdownRenderer
 from .model import TextAsBytes
 from .pagecache import listing_fingerprint
-from .photos import relink_media
+from .photos import holds_photo, relink_media
 from .render import context_for, render_page
 from .write import stage_file
 from . import search
@@ -41,16 +41,20 @@ class Entry(TextAsBytes):
     parse_items: list
     enrich_items: list
     error: BaseException | None = None
-    search_doc: str | None = None   # its search-index entry (JSON), made here, in parallel
+    search_doc: object = None       # its search-index entry (JSON; or a bodystore.TextRef), made here too
     search_title: str = ""          # … under this section title
     listing: str = ""               # pagecache.listing_fingerprint of the article, made here too
+    photo: bool = False             # its body has a photo to place (photos.holds_photo)
+    figure_facts: tuple = ()        # enrich.figure_facts of the article
     _text_fields: ClassVar[tuple[str, ...]] = ("search_doc",)
 
 
-def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], config, jobs: int):
-    """[(key, (path, raw))] → yields (key, Entry); raw None means read the file."""
+def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], config, jobs: int, bodies=None):
+    """[(key, (path, raw))] → yields (key, Entry); raw None means read the file.
+    With `bodies` (a bodystore.BodyStore) each enriched article comes back lean,
+    its body written there by the worker that made it."""
     global _job
-    _job = (config, missing)
+    _job = (config, missing, bodies)
     tasks = [range(i, min(i + PARSE_CHUNK, len(missing))) for i in range(0, len(missing), PARSE_CHUNK)]
     for chunk in _map(_parse_chunk, tasks, jobs):
         yield from chunk
@@ -58,14 +62,19 @@ def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], confi
 
 
 def _parse_chunk(indices: range) -> list:
-    config, missing = _job
+    config, missing, bodies = _job
     renderer = _renderers.get(config.allow_raw_html)
     if renderer is None:
         renderer = _renderers[config.allow_raw_html] = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
     out = []
     for i in indices:
         key, (path, raw) = missing[i]
-        out.append((key, load_entry(path, raw, config, renderer)))
+        entry = load_entry(path, raw, config, renderer)
+        if bodies is not None and entry.error is None and entry.article is not None:
+            entry.article = bodies.spill(entry.article, key)
+            if entry.search_doc is not None:
+                entry.search_doc = bodies.spill_text(f"{key}.search", entry.search_doc)
+        out.append((key, entry))
     return out
 
 
@@ -86,7 +95,7 @@ def load_entry(path: Path | str, raw: bytes | None, config, renderer) -> Entry:
     titles = {s.key: s.title for s in config.sections}
     doc = search.to_json(search._doc(done, titles[done.section])) if done.section in titles else None
     return Entry(done, parsed.items, enriched.items, None, doc, titles.get(done.section, ""),
-                 listing_fingerprint(done))
+                 listing_fingerprint(done), holds_photo(done.body_html), figure_facts(done))
 
 
 def render_pages(env, edition, config, assets, pages: list, staging: Path | None, jobs: int) -> list:

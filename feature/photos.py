@@ -111,7 +111,7 @@ def place_photos(edition: Edition, config: Config, problems: Diagnostics) -> tup
     cache = config.root / ".cache" / "photos"
     done = {}
     for article in edition.articles:
-        if 'data-photo="' not in article.body_html:
+        if not holds_photo(article.body_html):
             continue
         seen = [0]
 
@@ -122,6 +122,11 @@ def place_photos(edition: Edition, config: Config, problems: Diagnostics) -> tup
     if not done:
         return edition, media
     return with_articles(edition, done), media
+
+
+def holds_photo(body_html: str) -> bool:
+    """Whether a rendered body has a photo still to place (the enrich stage's mark)."""
+    return 'data-photo="' in body_html
 
 
 def with_articles(edition: Edition, done: dict) -> Edition:

@@ -1,0 +1,125 @@
+"""Bodies kept on disk (bodystore.py): lean articles read back exactly, the
+builder's process holds no body, and a cache folder that lost bodies, or
+sources that went away, never give a wrong page."""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from feature.bodystore import BodyStore, TextRef, body_ref, text_of
+from feature.incremental import IncrementalBuilder
+from feature.model import LAZY_FIELDS, Article, Heading, KeyFigure
+
+from test_incremental import Edition, clean_build, tree
+
+
+def full_article() -> Article:
+    figure = KeyFigure("21.99亿元", 2199000000.0, "元", "总投资", "总投资21.99亿元。", 1, 0, "s-1")
+    return Article(Path("a/b.md"), 5, "标题", "a", "b", "正文**21.99亿元**。", deck="导语",
+                   body_html="<p>正文</p>", toc=(Heading(2, "小标题", "xiao"),), plain_text="正文",
+                   key_figures=(figure,), output_path="a/b/index.html", position=3)
+
+
+def test_a_lean_article_reads_back_every_field(tmp_path):
+    store = BodyStore(tmp_path / "bodies")
+    article = full_article()
+    lean = store.spill(article, "k1")
+    assert all(name not in lean.__dict__ for name in LAZY_FIELDS)
+    assert body_ref(lean) is not None and Path(body_ref(lean).path).is_file()
+    for name in LAZY_FIELDS:
+        assert getattr(lean, name) == getattr(article, name), name
+    assert lean == article
+    assert lean.headline == "标题" and lean.position == 3
+
+
+def test_a_lean_article_stays_lean_when_pickled_or_placed(tmp_path):
+    lean = BodyStore(tmp_path / "bodies").spill(full_article(), "k1")
+    again = pickle.loads(pickle.dumps(lean))
+    assert body_ref(again) == body_ref(lean) and "body_html" not in again.__dict__
+    placed = lean.placed(7, None, None)
+    assert placed.position == 7 and body_ref(placed) is body_ref(lean)
+    assert placed.body_html == "<p>正文</p>"
+    assert lean.shares_body(placed) and lean.shares_body(again)
+    other = BodyStore(tmp_path / "bodies").spill(full_article(), "k2")
+    assert not lean.shares_body(other)          # same text, another source key
+
+
+def test_missing_fields_still_raise_attribute_error(tmp_path):
+    lean = BodyStore(tmp_path / "bodies").spill(full_article(), "k1")
+    try:
+        lean.no_such_field
+    except AttributeError as exc:
+        assert "no_such_field" in str(exc)
+    else:
+        raise AssertionError("no AttributeError")
+
+
+def test_texts_kept_on_disk(tmp_path):
+    store = BodyStore(tmp_path / "bodies")
+    ref = store.spill_text("k1.search", '{"t":"周口"}')
+    assert isinstance(ref, TextRef) and text_of(ref) == '{"t":"周口"}'
+    assert text_of("直接") == "直接"
+    store.forget(["k1"])
+    assert store.present() == set()
+
+
+def built_articles(builder: IncrementalBuilder):
+    return builder.build().edition.articles
+
+
+def test_the_builder_holds_lean_articles_and_equals_a_clean_build(tmp_path):
+    edition = Edition(tmp_path / "edition")
+    out = tmp_path / "out"
+    builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=1)
+    articles = built_articles(builder)
+    assert articles and all(body_ref(a) is not None for a in articles)
+    changed = edition.apply("body", 1, "新增")
+    result = builder.build(changed)
+    assert all(body_ref(a) is not None for a in result.edition.articles)
+    expected, _ = clean_build(edition.root, tmp_path / "ref")
+    assert tree(out) == expected
+
+
+def test_lost_bodies_are_parsed_again(tmp_path):
+    edition = Edition(tmp_path / "edition")
+    out = tmp_path / "out"
+    IncrementalBuilder(edition.root / "config.yaml", out).build()
+    bodies = edition.root / ".cache" / "build" / "bodies"
+    lost = sorted(bodies.iterdir())[:3]
+    for path in lost:
+        path.unlink()
+    edition.apply("body", 0, "改")            # not a no-change build: bodies are needed
+    IncrementalBuilder(edition.root / "config.yaml", out).build()
+    expected, _ = clean_build(edition.root, tmp_path / "ref")
+    assert tree(out) == expected
+    names = {p.name for p in bodies.iterdir()}
+    assert len(names) == 2 * len(edition.sources())      # a body and a search entry each
+    unedited = [p for p in lost if p.name.split(".")[0] in {n.split(".")[0] for n in names}]
+    assert unedited and all(p.is_file() for p in unedited)     # written again by a new parse
+
+
+def test_removed_and_edited_sources_leave_no_bodies_behind(tmp_path):
+    edition = Edition(tmp_path / "edition")
+    out = tmp_path / "out"
+    builder = IncrementalBuilder(edition.root / "config.yaml", out)
+    builder.build()
+    bodies = edition.root / ".cache" / "build" / "bodies"
+    before = {p.name for p in bodies.iterdir()}
+    changed = edition.apply("delete", 0, "") | edition.apply("body", 1, "改")
+    builder.build(changed)
+    after = {p.name for p in bodies.iterdir()}
+    assert len(after) == 2 * len(edition.sources())
+    assert len(before - after) == 4 and len(after - before) == 2
+
+
+def test_a_cache_of_other_code_is_cleared(tmp_path, monkeypatch):
+    from feature import buildstate
+    edition = Edition(tmp_path / "edition")
+    IncrementalBuilder(edition.root / "config.yaml", tmp_path / "out").build()
+    bodies = edition.root / ".cache" / "build" / "bodies"
+    stale = bodies / "stale-entry"
+    stale.write_bytes(b"x")
+    monkeypatch.setattr(buildstate, "code_version", lambda: "other code")
+    IncrementalBuilder(edition.root / "config.yaml", tmp_path / "out").build()
+    assert not stale.exists()
+    assert len(list(bodies.iterdir())) == 2 * len(edition.sources())
