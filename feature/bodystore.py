@@ -36,7 +36,8 @@ class BodyRef:
     """Where a lean article's body is; `load()` → {field: value}."""
     path: str
 
-    def load(self) -> dict:
+    def load(self):
+        """{field: value} (a mapping that decodes text on first use)."""
         return _read(self.path)
 
 
@@ -54,14 +55,28 @@ def text_of(value) -> str:
     return value.load() if isinstance(value, TextRef) else value
 
 
+class _Body(dict):
+    """A stored body: each field decoded from UTF-8 when first read (a 数说 page
+    reads only key figures, a print page the HTML and plain text)."""
+
+    def __missing__(self, name: str):
+        raise KeyError(name)
+
+    def __getitem__(self, name: str):
+        value = dict.__getitem__(self, name)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8")
+            self[name] = value
+        return value
+
+
 # Immutable files (content-addressed), so a small per-process cache of the last
 # bodies read is always right: a page's template reads body_html, plain_text
 # and toc of one article in a row, and a print volume a few fields of each.
-@functools.lru_cache(maxsize=16)
-def _read(path: str) -> dict:
-    body = pickle.loads(Path(path).read_bytes())
-    # Stored as UTF-8 bytes (model.TextAsBytes says why).
-    return {name: v.decode("utf-8") if isinstance(v, bytes) else v for name, v in body.items()}
+@functools.lru_cache(maxsize=64)
+def _read(path: str) -> _Body:
+    # Text is stored as UTF-8 bytes (model.TextAsBytes says why).
+    return _Body(pickle.loads(Path(path).read_bytes()))
 
 
 class BodyStore:

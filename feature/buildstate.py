@@ -79,6 +79,7 @@ class State:
         for key, entry in self.entries.items():
             if any(path not in present for path in stored_paths(entry)):
                 self.entries.discard(key)
+                self.bodies.forget([key])       # what is left of it
 
     def keep_only_entries(self, live: set[str]) -> None:
         gone = self.entries.keep_only(live)
@@ -167,7 +168,7 @@ class Run(SourceScan, StepsAndLinks):
                 loaded.append(entry.article)
         # Validation and reading order read the listing (headline, slug, section,
         # order …) and config, never a body: a body edit reuses both.
-        listing = self._listing(loaded)
+        listing = self.listing = self._listing(loaded)
         validated = self.state.small.get("validated")
         if validated is None or validated[0] != listing:
             found = Diagnostics()
@@ -260,7 +261,10 @@ class Run(SourceScan, StepsAndLinks):
         edition, media = self._place_photos(edition)
         env, deps = state.environment(config, self.templates_key)
         previous = self._previous_manifest()
-        keys = PageKeys(self.global_key, edition, state.prints, deps)
+        by_listing = state.small.get("by_listing")
+        if by_listing is None or by_listing.get("listing") != self.listing:
+            by_listing = state.small["by_listing"] = {"listing": self.listing}
+        keys = PageKeys(self.global_key, edition, state.prints, deps, by_listing)
         pages = pages_of(edition, config)
         known = state.small["pages"]
         page_keys, manifest, todo = {}, {}, []
@@ -321,12 +325,27 @@ class Run(SourceScan, StepsAndLinks):
         article: the very article object of the last build (its fingerprint, hence
         its title, description and section) under the same nav and globals gives
         the same key, so an edit hashes one page key, not 10,000."""
-        if page.article is None or deps.sees_all(page.template):
+        if page.article is None:
+            return self._printed_page_key(keys, page) if page.articles else keys.key(page)
+        if deps.sees_all(page.template):
             return keys.key(page)
         hit = self.state.page_keys.get(page.output_path)
         if hit is not None and hit[0] is page.article and hit[1] == self._key_context(keys):
             return hit[2]
         hit = self.state.page_keys[page.output_path] = (page.article, self._key_context(keys), keys.key(page))
+        return hit[2]
+
+    def _printed_page_key(self, keys: PageKeys, page) -> str:
+        """keys.key(page) of a page naming the articles it shows (a print volume, a
+        数说 part), remembered like an article page's: the very same article
+        objects, print index and page fields give the same key."""
+        context = (self._key_context(keys), keys.print_index(), page.kind, page.template, page.title,
+                   page.description, page.section.key if page.section else "")
+        hit = self.state.page_keys.get(page.output_path)
+        if (hit is not None and hit[1] == context and len(hit[0]) == len(page.articles)
+                and all(a is b for a, b in zip(hit[0], page.articles))):
+            return hit[2]
+        hit = self.state.page_keys[page.output_path] = (page.articles, context, keys.key(page))
         return hit[2]
 
     def _key_context(self, keys: PageKeys) -> tuple:

@@ -180,24 +180,33 @@ class TemplateDeps:
 class PageKeys:
     """One build's page keys: `key(page)`."""
 
-    def __init__(self, global_key: str, edition: Edition, prints: Fingerprints, deps: TemplateDeps):
+    def __init__(self, global_key: str, edition: Edition, prints: Fingerprints, deps: TemplateDeps,
+                 by_listing: dict | None = None):
+        """`by_listing`: the caller's memo of the values that follow from the
+        edition's listing alone (the print index, the listing-only `whole`), kept
+        while the listing is unchanged: a body edit then hashes neither again."""
         self.global_key, self.prints, self.deps = global_key, prints, deps
         self.header = sections_header(edition)
         self._edition = edition
         self._whole: dict[bool, str] = {}
-        self._index: str | None = None
+        self._by_listing = by_listing if by_listing is not None else {}
 
     def print_index(self) -> str:
         """What a print volume may show of articles it does not print (see above)."""
-        if self._index is None:
-            self._index = digest(*("\x1f".join(str(getattr(a, f)) for f in PRINT_INDEX)
-                                   for a in self._edition.articles))
-        return self._index
+        index = self._by_listing.get("print_index")
+        if index is None:
+            index = self._by_listing["print_index"] = digest(
+                *("\x1f".join(str(getattr(a, f)) for f in PRINT_INDEX) for a in self._edition.articles))
+        return index
 
     def whole(self, bodies: bool) -> str:
+        if not bodies and "whole" in self._by_listing:
+            return self._by_listing["whole"]
         if bodies not in self._whole:
             fp = self.prints.full if bodies else self.prints.listing
             self._whole[bodies] = digest(*(fp(a) for a in self._edition.articles))
+            if not bodies:
+                self._by_listing["whole"] = self._whole[bodies]
         return self._whole[bodies]
 
     def key(self, page) -> str:
