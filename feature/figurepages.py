@@ -24,23 +24,14 @@ from functools import cached_property
 from typing import Any
 
 from . import urls
+from .sectionparts import SectionPart, split_sections
 
 TOP_FIGURES = 3          # figures the index shows per section
 
 
-@dataclass(frozen=True)
-class FiguresPart:
-    """One 数说 page of a split edition: `part` of `parts` of a section."""
-    section: Any                    # model.Section
-    part: int                       # 1-based
-    parts: int
-    articles: tuple                 # model.Article, reading order
-    output_path: str
-
-    @property
-    def label(self) -> str:
-        """'要闻', or '要闻 第2页' when the section has more than one page."""
-        return self.section.title if self.parts == 1 else f"{self.section.title} 第{self.part}页"
+class FiguresPart(SectionPart):
+    """One 数说 page of a split edition: `part` of `parts` of a section (第2页)."""
+    UNIT = "页"
 
 
 def page_size(site) -> int | None:
@@ -51,17 +42,7 @@ def page_size(site) -> int | None:
 def figures_parts(edition, config) -> list[FiguresPart]:
     """The section pages of a split 数说, in section order; [] when the whole
     edition fits on one page (at most `page_articles` articles)."""
-    size = page_size(config)
-    if size is None or len(edition.articles) <= size:
-        return []
-    out = []
-    for section in edition.sections:
-        articles = section.articles
-        parts = -(-len(articles) // size)
-        for i in range(parts):
-            out.append(FiguresPart(section, i + 1, parts, articles[i * size:(i + 1) * size],
-                                   urls.figures_part_path(section.key, i + 1)))
-    return out
+    return split_sections(edition, page_size(config), FiguresPart, urls.figures_part_path)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import paper, urls
+from .sectionparts import SectionPart, split_sections
 
 PDF_NAME = "edition.pdf"
 # PDF/UA-1: tagged PDF 1.7 with document language and title. WeasyPrint 70
@@ -39,19 +40,9 @@ PDF_VARIANT = "pdf/ua-1"
 _EXPECTED_WARNINGS = ("Ignored `line-break:",)
 
 
-@dataclass(frozen=True)
-class Volume:
-    """One printed volume of a split edition: `part` of `parts` of a section."""
-    section: Any                    # model.Section
-    part: int                       # 1-based
-    parts: int
-    articles: tuple                 # model.Article, reading order
-    output_path: str
-
-    @property
-    def label(self) -> str:
-        """How paper names it: '要闻', or '要闻 第2册' when the section has parts."""
-        return self.section.title if self.parts == 1 else f"{self.section.title} 第{self.part}册"
+class Volume(SectionPart):
+    """One printed volume of a split edition (paper calls a part 第2册)."""
+    UNIT = "册"
 
 
 def volume_size(site) -> int | None:
@@ -62,17 +53,7 @@ def volume_size(site) -> int | None:
 def print_volumes(edition, config) -> list[Volume]:
     """The volumes of the print edition, in section order; [] when the whole
     edition fits in one (at most `volume_articles` articles): one document then."""
-    size = volume_size(config)
-    if size is None or len(edition.articles) <= size:
-        return []
-    out = []
-    for section in edition.sections:
-        articles = section.articles
-        parts = -(-len(articles) // size)
-        for i in range(parts):
-            out.append(Volume(section, i + 1, parts, articles[i * size:(i + 1) * size],
-                              urls.print_volume_path(section.key, i + 1)))
-    return out
+    return split_sections(edition, volume_size(config), Volume, urls.print_volume_path)
 
 
 def for_print(html: str, article, edition, site, memo: PrintMemo | None = None) -> Markup:

@@ -29,15 +29,13 @@ from feature.pipeline import build, prepare_edition
 from feature.render import context_for, make_environment, pages_of, render_page
 
 from conftest import ROOT, write_edition
-from test_print_volumes import CONFIG as PRINT_CONFIG, FILES
+from test_print_volumes import CONFIG as PRINT_CONFIG, FILES, VOLUMES, edit_three
 
 SPLIT = "figures:\n  page_articles: 2\ncover:\n  section_articles: 2\n"
 CONFIG = PRINT_CONFIG.replace("  volume_articles: 2\n", "") + SPLIT
-PARTS = [  # (output path, section, part, parts, headlines)
-    ("figures/alpha/index.html", "脱贫攻坚", 1, 2, ["第一篇报道", "第二篇报道"]),
-    ("figures/alpha/2/index.html", "脱贫攻坚", 2, 2, ["第三篇报道"]),
-    ("figures/beta/index.html", "百城提质", 1, 1, ["港口建设提速", "老街的早晨"]),
-]
+# (output path, section, part, parts, headlines): 数说 splits as the print edition
+# does (sectionparts.py), with the same number of articles a part.
+PARTS = [(path.replace("print/", "figures/", 1), *rest) for path, *rest in VOLUMES]
 
 
 @pytest.fixture(scope="module")
@@ -187,18 +185,9 @@ def test_a_part_shows_nothing_of_other_articles_beyond_the_print_index(split):
 
 
 def test_a_figure_edit_rerenders_its_part_and_the_index_only_of_the_figures_pages(split, tmp_path):
-    from feature.incremental import IncrementalBuilder
-    root = write_edition(tmp_path / "edition", FILES, CONFIG)
-    out = tmp_path / "out"
-    builder = IncrementalBuilder(root / "config.yaml", out, jobs=1)
-    builder.build()
-    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
-    source = root / "content/alpha/three.md"
-    source.write_text(source.read_text(encoding="utf-8").replace("1.7万亩", "2.4万亩"), encoding="utf-8")
-    builder.build({source})
-    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
-    changed = sorted(rel for rel in after if after[rel] != before.get(rel) and rel.startswith("figures/"))
-    assert changed == ["figures/alpha/2/index.html", "figures/index.html"]
+    root, after, changed = edit_three(tmp_path, CONFIG, lambda text: text.replace("1.7万亩", "2.4万亩"))
+    assert [rel for rel in changed if rel.startswith("figures/")] == ["figures/alpha/2/index.html",
+                                                                      "figures/index.html"]
     expected = build(load_config(root / "config.yaml"), tmp_path / "ref").files
     assert {rel: after[rel] for rel in after} == {rel: d for rel, d in expected.items() if rel.endswith(".html")}
 

@@ -8,6 +8,7 @@ volume PDFs.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -198,18 +199,24 @@ def test_an_edition_within_volume_articles_prints_as_one_document_as_before(tmp_
     assert len(soup.select("article.print-article")) == 5 and soup.select_one(".title-sections")
 
 
-def test_a_body_edit_rerenders_only_the_volume_printing_it(tmp_path):
+def edit_three(tmp_path, config: str, edit) -> tuple[Path, dict[str, bytes], list[str]]:
+    """The fixture edition built by the preview's builder, then content/alpha/three.md
+    edited (`edit`: text → text) and rebuilt → (root, HTML pages after, those that changed)."""
     from feature.incremental import IncrementalBuilder
-    root = write_edition(tmp_path / "edition", FILES, CONFIG)
+    root = write_edition(tmp_path / "edition", FILES, config)
     out = tmp_path / "out"
     builder = IncrementalBuilder(root / "config.yaml", out, jobs=1)
     builder.build()
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
     source = root / "content/alpha/three.md"
-    source.write_text(source.read_text(encoding="utf-8") + "\n新增一句。\n", encoding="utf-8")
+    source.write_text(edit(source.read_text(encoding="utf-8")), encoding="utf-8")
     builder.build({source})
     after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
-    changed = sorted(rel for rel in after if after[rel] != before.get(rel))
+    return root, after, sorted(rel for rel in after if after[rel] != before.get(rel))
+
+
+def test_a_body_edit_rerenders_only_the_volume_printing_it(tmp_path):
+    _, _, changed = edit_three(tmp_path, CONFIG, lambda text: text + "\n新增一句。\n")
     assert changed == ["alpha/three/index.html", "print/alpha/2/index.html"]
 
 
