@@ -51,6 +51,7 @@ class State:
         self.written = None                                 # (output folder, marker stat, manifest) last written
         self.photo_free: dict = {}                          # id → article object known to hold no photo
         self.search_keys: dict = {}                         # output path → (article, section title, key, entry)
+        self.search_shard_keys = None                       # (shard plan, {shard path: key}) of the last build
         self.prints = Fingerprints()
         self.env = self.deps = None
         self.env_key = ""

@@ -3,6 +3,7 @@ the link check, each redone only as far as the edition changed.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 
 from .bodystore import text_of
@@ -52,7 +53,7 @@ class StepsAndLinks:
         is neither joined nor hashed again, nor rewritten. Checked against the real
         step on a two-article edition each build: if search.py changes its format,
         this falls back to the step itself."""
-        prints, parts = self.state.prints, []
+        prints, parts, fresh = self.state.prints, [], []
         titles = {s.key: s.title for s in edition.sections}
         known, now = self.state.search_keys, {}
         for a in edition.articles:
@@ -60,13 +61,20 @@ class StepsAndLinks:
             hit = known.get(a.output_path)
             if hit is None or hit[0] is not a or hit[1] != title:
                 hit = (a, title, digest(prints.full(a), title), self._search_doc(a, title))
+                fresh.append(len(parts))
             now[a.output_path] = hit
             parts.append((a.section, hit[2], hit[3]))
         self.state.search_keys = now
         sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
         expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
         mine = search.join_index([(a.section, search.to_json(search._doc(a, titles[a.section]))) for a in sample])
-        plan = search.shard_plan([section for section, _, _ in parts])
+        # The plan (and the manifest naming its shards) follows from the sections
+        # of the articles in reading order: from the listing.
+        if "search_plan" not in keys.by_listing:
+            plan = search.shard_plan([section for section, _, _ in parts])
+            head = search.join_index([(section, "") for section, _, _ in parts])[urls.SEARCH_INDEX] if plan else b""
+            keys.by_listing["search_plan"] = (plan, head)
+        plan, head = keys.by_listing["search_plan"]
         if expected != mine:
             return {rel: emit(rel, data) for rel, data in postprocess.search_index(edition, self.config).items()}
         if not plan:
@@ -74,11 +82,18 @@ class StepsAndLinks:
             return {rel: emit(rel, data) for rel, data in files.items()}
         folder = urls.SEARCH_INDEX.rsplit("/", 1)[0]
         known, now, digests = self.state.small.get("search_shards") or {}, {}, {}
-        head = search.join_index([(section, "") for section, _, _ in parts])[urls.SEARCH_INDEX]
         digests[urls.SEARCH_INDEX] = emit(urls.SEARCH_INDEX, head)
+        # A shard's key, kept while the plan is the same and none of its entries is new.
+        memo = self.state.search_shard_keys
+        before = memo[1] if memo is not None and memo[0] is plan else {}
+        self.state.search_shard_keys = (plan, shard_keys := {})
         for name, first, end in plan:
             rel = f"{folder}/{name}"
-            shard_key = digest(rel, *(k for _, k, _ in parts[first:end]))
+            i = bisect.bisect_left(fresh, first)
+            shard_key = before.get(rel) if i == len(fresh) or fresh[i] >= end else None
+            if shard_key is None:
+                shard_key = digest(rel, *(k for _, k, _ in parts[first:end]))
+            shard_keys[rel] = shard_key
             d = known.get(shard_key)
             if d is None or previous.get(rel) != d:
                 d = emit(rel, search.shard_bytes([text_of(entry) for _, _, entry in parts[first:end]]))

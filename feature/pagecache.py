@@ -189,24 +189,24 @@ class PageKeys:
         self.header = sections_header(edition)
         self._edition = edition
         self._whole: dict[bool, str] = {}
-        self._by_listing = by_listing if by_listing is not None else {}
+        self.by_listing = by_listing if by_listing is not None else {}
 
     def print_index(self) -> str:
         """What a print volume may show of articles it does not print (see above)."""
-        index = self._by_listing.get("print_index")
+        index = self.by_listing.get("print_index")
         if index is None:
-            index = self._by_listing["print_index"] = digest(
+            index = self.by_listing["print_index"] = digest(
                 *("\x1f".join(str(getattr(a, f)) for f in PRINT_INDEX) for a in self._edition.articles))
         return index
 
     def whole(self, bodies: bool) -> str:
-        if not bodies and "whole" in self._by_listing:
-            return self._by_listing["whole"]
+        if not bodies and "whole" in self.by_listing:
+            return self.by_listing["whole"]
         if bodies not in self._whole:
             fp = self.prints.full if bodies else self.prints.listing
             self._whole[bodies] = digest(*(fp(a) for a in self._edition.articles))
             if not bodies:
-                self._by_listing["whole"] = self._whole[bodies]
+                self.by_listing["whole"] = self._whole[bodies]
         return self._whole[bodies]
 
     def key(self, page) -> str:
