@@ -31,6 +31,19 @@ from .model import LAZY_FIELDS, Article
 from .write import _replace_file as _atomic_write
 
 
+class BodyMissing(Exception):
+    """A stored body or text is gone: its cache folder was pruned, or another
+    build of the same project dropped it. The incremental builder then starts
+    again from what is on disk (incremental.IncrementalBuilder.build)."""
+
+    def __init__(self, path: str):
+        super().__init__(f"stored article body missing: {path}")
+        self.path = path
+
+    def __reduce__(self):           # raised in a worker, re-raised in the parent
+        return (BodyMissing, (self.path,))
+
+
 @dataclass(frozen=True)
 class BodyRef:
     """Where a lean article's body is; `load()` → {field: value}."""
@@ -47,7 +60,10 @@ class TextRef:
     path: str
 
     def load(self) -> str:
-        return Path(self.path).read_bytes().decode("utf-8")
+        try:
+            return Path(self.path).read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            raise BodyMissing(self.path) from None
 
 
 def text_of(value) -> str:
@@ -58,9 +74,6 @@ def text_of(value) -> str:
 class _Body(dict):
     """A stored body: each field decoded from UTF-8 when first read (a 数说 page
     reads only key figures, a print page the HTML and plain text)."""
-
-    def __missing__(self, name: str):
-        raise KeyError(name)
 
     def __getitem__(self, name: str):
         value = dict.__getitem__(self, name)
@@ -76,7 +89,10 @@ class _Body(dict):
 @functools.lru_cache(maxsize=64)
 def _read(path: str) -> _Body:
     # Text is stored as UTF-8 bytes (model.TextAsBytes says why).
-    return _Body(pickle.loads(Path(path).read_bytes()))
+    try:
+        return _Body(pickle.loads(Path(path).read_bytes()))
+    except FileNotFoundError:
+        raise BodyMissing(path) from None
 
 
 class BodyStore:

@@ -29,6 +29,7 @@ import os
 import time
 from pathlib import Path
 
+from .bodystore import BodyMissing
 from .config import load_config
 from .diagnostics import Diagnostics
 from .pipeline import BuildResult
@@ -58,7 +59,14 @@ class IncrementalBuilder:
         """
         # The preview server (in_place) keeps its edition in memory for the next
         # edit, so it assembles it even when nothing changed.
-        return self._build(changed, shortcut=not self.in_place)
+        try:
+            return self._build(changed, shortcut=not self.in_place)
+        except BodyMissing:
+            # A body this builder's articles point at was removed behind its back
+            # (`build` run beside `serve`, a pruned .cache): nothing was written
+            # yet; start again from the caches on disk, checking every source.
+            self._state = None
+            return self._build(None, shortcut=not self.in_place)
 
     def save(self) -> None:
         """Write the caches to .cache/build. `build` does it itself, except in the

@@ -123,3 +123,18 @@ def test_a_cache_of_other_code_is_cleared(tmp_path, monkeypatch):
     IncrementalBuilder(edition.root / "config.yaml", tmp_path / "out").build()
     assert not stale.exists()
     assert len(list(bodies.iterdir())) == 2 * len(edition.sources())
+
+
+def test_bodies_removed_behind_a_running_builder(tmp_path):
+    """`build` beside `serve` may drop bodies the preview's articles still point
+    at: the preview's next build starts again from disk instead of failing."""
+    import shutil
+    edition = Edition(tmp_path / "edition")
+    out = tmp_path / "out"
+    preview = IncrementalBuilder(edition.root / "config.yaml", out, jobs=1, in_place=True)
+    preview.build()
+    shutil.rmtree(edition.root / ".cache" / "build" / "bodies")
+    changed = edition.apply("body", 0, "新增")     # the print page shows every article: all bodies are read
+    preview.build(changed)
+    expected, _ = clean_build(edition.root, tmp_path / "ref")
+    assert tree(out) == expected
