@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import LAZY_FIELDS, Article
-from .write import _replace_file as _atomic_write
 
 
 class BodyMissing(Exception):
@@ -101,24 +100,32 @@ class BodyStore:
     def __init__(self, folder: Path):
         self.folder = Path(folder).absolute()
 
+    def _write(self, name: str, data: bytes) -> str:
+        """Write one file atomically (a reader sees all of it or none) → its path.
+        A file of that name is the same content (names are content keys)."""
+        path = os.path.join(self.folder, name)
+        tmp = os.path.join(self.folder, f".{name}.tmp-{os.getpid()}")
+        try:
+            f = open(tmp, "wb")
+        except FileNotFoundError:        # the folder is new (or was removed): once, not per file
+            self.folder.mkdir(parents=True, exist_ok=True)
+            f = open(tmp, "wb")
+        with f:
+            f.write(data)
+        os.replace(tmp, path)
+        return path
+
     def spill(self, article: Article, key: str) -> Article:
         """The lean copy of `article`, its body written to this store."""
         state = article.__dict__
         if "_body" in state:
             return article
-        body = {name: state[name] for name in LAZY_FIELDS}
-        path = self.folder / key
-        if not path.is_file():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            stored = {name: v.encode("utf-8") if isinstance(v, str) else v for name, v in body.items()}
-            _atomic_write(path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
-        return article.without_body(BodyRef(str(path)))
+        stored = {name: v.encode("utf-8") if isinstance(v, str) else v
+                  for name, v in ((name, state[name]) for name in LAZY_FIELDS)}
+        return article.without_body(BodyRef(self._write(key, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))))
 
     def spill_text(self, name: str, text: str) -> TextRef:
-        path = self.folder / name
-        if not path.is_file():
-            _atomic_write(path, text.encode("utf-8"))
-        return TextRef(str(path))
+        return TextRef(self._write(name, text.encode("utf-8")))
 
     def present(self) -> set[str]:
         """Paths of the bodies on disk (one directory listing)."""

@@ -102,10 +102,7 @@ def render_pages(env, edition, config, assets, pages: list, staging: Path | None
     """Render `pages` → [(path, digest, bytes or None if written to staging, link facts)]."""
     global _job
     _job = (env, edition, config, assets, pages, staging)
-    # Edition-wide pages first: they are the longest single tasks.
-    big = [i for i, p in enumerate(pages) if p.article is None]
-    small = [i for i, p in enumerate(pages) if p.article is not None]
-    tasks = [[i] for i in big] + [small[i:i + RENDER_CHUNK] for i in range(0, len(small), RENDER_CHUNK)]
+    tasks = _render_tasks(pages)
     out = []
     try:
         for chunk in _map(_render_chunk, tasks, jobs):
@@ -115,6 +112,30 @@ def render_pages(env, edition, config, assets, pages: list, staging: Path | None
     finally:
         _job = ()
     return out
+
+
+def _render_tasks(pages: list) -> list[list[int]]:
+    """Edition-wide pages first, one a task: they are the longest single tasks.
+    Then a print volume or 数说 part together with its articles' own pages: the
+    same articles' bodies (bodystore.py) are read once in a worker, not three
+    times in three. Then the other article pages, RENDER_CHUNK a task."""
+    group_of: dict[str, list[int]] = {}          # an article's output path → its task
+    tasks = [[i] for i, p in enumerate(pages) if p.article is None and not p.articles]
+    groups = []
+    for i, p in enumerate(pages):
+        if p.article is None and p.articles:
+            group = group_of.get(p.articles[0].output_path)
+            if group is None:
+                group = []
+                groups.append(group)
+                for a in p.articles:
+                    group_of.setdefault(a.output_path, group)
+            group.append(i)
+    rest = []
+    for i, p in enumerate(pages):
+        if p.article is not None:
+            group_of.get(p.article.output_path, rest).append(i)
+    return tasks + groups + [rest[i:i + RENDER_CHUNK] for i in range(0, len(rest), RENDER_CHUNK)]
 
 
 def _render_chunk(indices: list[int]):
