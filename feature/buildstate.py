@@ -43,6 +43,7 @@ class State:
         # … whose body is on disk, in `bodies` (bodystore.py), when there is a cache folder
         self.bodies = BodyStore(cache_dir / "bodies") if cache_dir is not None else None
         self.bodies_checked = False
+        self.pack_users: dict[str, set[str]] | None = None  # pack → keys of entries in it
         self.facts = Shards(cache_dir, "links")             # page path + content digest → link facts
         self.small = {"sources": None, "pages": {}, "steps": {}}
         self.linked: dict = {}                              # output path → (enriched, linked) of the last build
@@ -71,8 +72,8 @@ class State:
             store.loaded = False            # read on first use
 
     def check_bodies(self) -> None:
-        """Once per process: an entry whose body file is gone (a cache folder
-        pruned by hand) is dropped, so that its source is parsed again."""
+        """Once per process: an entry whose pack is gone (a cache folder pruned by
+        hand) is dropped, so that its source is parsed again."""
         if self.bodies is None or self.bodies_checked:
             return
         self.bodies_checked = True
@@ -80,12 +81,35 @@ class State:
         for key, entry in self.entries.items():
             if any(path not in present for path in stored_paths(entry)):
                 self.entries.discard(key)
-                self.bodies.forget([key])       # what is left of it
+        self.pack_users = None
+
+    def add_entry(self, key: str, entry) -> None:
+        self.entries[key] = entry
+        if self.pack_users is not None:
+            for path in stored_paths(entry):
+                self.pack_users.setdefault(path, set()).add(key)
 
     def keep_only_entries(self, live: set[str]) -> None:
-        gone = self.entries.keep_only(live)
-        if self.bodies is not None:
-            self.bodies.forget(gone)
+        """Drop the cache entries of sources gone or changed, and the packs no
+        entry uses any more."""
+        gone = [key for key, _ in self.entries.items() if key not in live]
+        if self.bodies is not None and gone:
+            if self.pack_users is None:         # once per process, then kept up to date
+                self.pack_users = {}
+                for key, entry in self.entries.items():
+                    for path in stored_paths(entry):
+                        self.pack_users.setdefault(path, set()).add(key)
+            unused = []
+            for key in gone:
+                for path in stored_paths(self.entries.get(key)):
+                    users = self.pack_users.get(path, set())
+                    users.discard(key)
+                    if not users:
+                        unused.append(path)
+                        self.pack_users.pop(path, None)
+            self.bodies.remove(unused)
+        for key in gone:
+            self.entries.discard(key)
 
     def save(self) -> None:
         if self.cache_dir is None:
@@ -151,7 +175,7 @@ class Run(SourceScan, StepsAndLinks):
         missing = {key: item for key, item in sources.items() if self.state.entries.get(key) is None}
         jobs = self.jobs if len(missing) >= PARALLEL_MIN else 1
         for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, jobs, self.state.bodies):
-            self.state.entries[key] = entry
+            self.state.add_entry(key, entry)
         for key, (path, _) in missing.items():
             sources[key] = (path, None)     # read and parsed: the bytes are not needed again
         del missing

@@ -69,12 +69,12 @@ def _parse_chunk(indices: range) -> list:
     out = []
     for i in indices:
         key, (path, raw) = missing[i]
-        entry = load_entry(path, raw, config, renderer)
-        if bodies is not None and entry.error is None and entry.article is not None:
-            entry.article = bodies.spill(entry.article, key)
-            if entry.search_doc is not None:
-                entry.search_doc = bodies.spill_text(f"{key}.search", entry.search_doc)
-        out.append((key, entry))
+        out.append((key, load_entry(path, raw, config, renderer)))
+    spill = [(key, e) for key, e in out if e.error is None and e.article is not None]
+    if bodies is not None and spill:
+        lean = bodies.spill([(key, e.article, e.search_doc) for key, e in spill])
+        for (_, entry), (article, doc) in zip(spill, lean):
+            entry.article, entry.search_doc = article, doc
     return out
 
 

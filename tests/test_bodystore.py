@@ -4,6 +4,7 @@ sources that went away, never give a wrong page."""
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 from feature.bodystore import BodyStore, TextRef, body_ref, text_of
@@ -20,10 +21,14 @@ def full_article() -> Article:
                    key_figures=(figure,), output_path="a/b/index.html", position=3)
 
 
+def spill_one(store: BodyStore, article: Article, key: str) -> Article:
+    return store.spill([(key, article, None)])[0][0]
+
+
 def test_a_lean_article_reads_back_every_field(tmp_path):
     store = BodyStore(tmp_path / "bodies")
     article = full_article()
-    lean = store.spill(article, "k1")
+    lean = spill_one(store, article, "k1")
     assert all(name not in lean.__dict__ for name in LAZY_FIELDS)
     assert body_ref(lean) is not None and Path(body_ref(lean).path).is_file()
     for name in LAZY_FIELDS:
@@ -32,20 +37,30 @@ def test_a_lean_article_reads_back_every_field(tmp_path):
     assert lean.headline == "标题" and lean.position == 3
 
 
+def test_one_pack_per_chunk_each_entry_at_its_place(tmp_path):
+    store = BodyStore(tmp_path / "bodies")
+    first, second = full_article(), replace(full_article(), body_html="<p>第二篇</p>", plain_text="第二篇")
+    (a, doc_a), (b, doc_b) = store.spill([("k1", first, '{"t":"一"}'), ("k2", second, '{"t":"二二"}')])
+    assert len(store.present()) == 1 and body_ref(a).path == body_ref(b).path == doc_a.path
+    assert (a.body_html, b.body_html, b.plain_text) == ("<p>正文</p>", "<p>第二篇</p>", "第二篇")
+    assert (text_of(doc_a), text_of(doc_b)) == ('{"t":"一"}', '{"t":"二二"}')
+    assert store.spill([("k3", first, None)])[0][1] is None
+
+
 def test_a_lean_article_stays_lean_when_pickled_or_placed(tmp_path):
-    lean = BodyStore(tmp_path / "bodies").spill(full_article(), "k1")
+    lean = spill_one(BodyStore(tmp_path / "bodies"), full_article(), "k1")
     again = pickle.loads(pickle.dumps(lean))
     assert body_ref(again) == body_ref(lean) and "body_html" not in again.__dict__
     placed = lean.placed(7, None, None)
     assert placed.position == 7 and body_ref(placed) is body_ref(lean)
     assert placed.body_html == "<p>正文</p>"
     assert lean.shares_body(placed) and lean.shares_body(again)
-    other = BodyStore(tmp_path / "bodies").spill(full_article(), "k2")
+    other = spill_one(BodyStore(tmp_path / "bodies"), full_article(), "k2")
     assert not lean.shares_body(other)          # same text, another source key
 
 
 def test_missing_fields_still_raise_attribute_error(tmp_path):
-    lean = BodyStore(tmp_path / "bodies").spill(full_article(), "k1")
+    lean = spill_one(BodyStore(tmp_path / "bodies"), full_article(), "k1")
     try:
         lean.no_such_field
     except AttributeError as exc:
@@ -54,13 +69,19 @@ def test_missing_fields_still_raise_attribute_error(tmp_path):
         raise AssertionError("no AttributeError")
 
 
-def test_texts_kept_on_disk(tmp_path):
+def test_a_removed_pack_is_reported_as_missing(tmp_path):
+    from feature.bodystore import BodyMissing
     store = BodyStore(tmp_path / "bodies")
-    ref = store.spill_text("k1.search", '{"t":"周口"}')
-    assert isinstance(ref, TextRef) and text_of(ref) == '{"t":"周口"}'
-    assert text_of("直接") == "直接"
-    store.forget(["k1"])
-    assert store.present() == set()
+    lean, doc = store.spill([("k9", full_article(), '{"t":"周口"}')])[0]
+    assert isinstance(doc, TextRef) and text_of("直接") == "直接"
+    store.remove(store.present())
+    for read in (lambda: lean.body_markdown, lambda: text_of(doc)):
+        try:
+            read()
+        except BodyMissing as exc:
+            assert body_ref(lean).path in str(exc)
+        else:
+            raise AssertionError("no BodyMissing")
 
 
 def built_articles(builder: IncrementalBuilder):
@@ -83,33 +104,34 @@ def test_the_builder_holds_lean_articles_and_equals_a_clean_build(tmp_path):
 def test_lost_bodies_are_parsed_again(tmp_path):
     edition = Edition(tmp_path / "edition")
     out = tmp_path / "out"
-    IncrementalBuilder(edition.root / "config.yaml", out).build()
+    IncrementalBuilder(edition.root / "config.yaml", out, jobs=1).build()
     bodies = edition.root / ".cache" / "build" / "bodies"
-    lost = sorted(bodies.iterdir())[:3]
-    for path in lost:
+    for path in bodies.iterdir():
         path.unlink()
     edition.apply("body", 0, "改")            # not a no-change build: bodies are needed
-    IncrementalBuilder(edition.root / "config.yaml", out).build()
+    IncrementalBuilder(edition.root / "config.yaml", out, jobs=1).build()
     expected, _ = clean_build(edition.root, tmp_path / "ref")
     assert tree(out) == expected
-    names = {p.name for p in bodies.iterdir()}
-    assert len(names) == 2 * len(edition.sources())      # a body and a search entry each
-    unedited = [p for p in lost if p.name.split(".")[0] in {n.split(".")[0] for n in names}]
-    assert unedited and all(p.is_file() for p in unedited)     # written again by a new parse
+    assert len(list(bodies.iterdir())) == 1             # all sources parsed again, one pack
 
 
-def test_removed_and_edited_sources_leave_no_bodies_behind(tmp_path):
+def test_packs_go_when_no_entry_uses_them(tmp_path):
     edition = Edition(tmp_path / "edition")
     out = tmp_path / "out"
-    builder = IncrementalBuilder(edition.root / "config.yaml", out)
+    builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=1)
     builder.build()
     bodies = edition.root / ".cache" / "build" / "bodies"
-    before = {p.name for p in bodies.iterdir()}
-    changed = edition.apply("delete", 0, "") | edition.apply("body", 1, "改")
-    builder.build(changed)
-    after = {p.name for p in bodies.iterdir()}
-    assert len(after) == 2 * len(edition.sources())
-    assert len(before - after) == 4 and len(after - before) == 2
+    first = {p.name for p in bodies.iterdir()}
+    assert len(first) == 1                              # the four articles: one chunk, one pack
+    builder.build(edition.apply("body", 1, "改"))
+    assert {p.name for p in bodies.iterdir()} > first   # the others still use the first pack
+    for i in range(4):                                  # a new version of every article …
+        builder.build(edition.apply("body", i, f"再改{i}"))
+    left = {p.name for p in bodies.iterdir()}
+    assert not left & first and len(left) == 4          # … and only their packs are left
+    fresh = IncrementalBuilder(edition.root / "config.yaml", out, jobs=1)   # a new process
+    fresh.build(edition.apply("delete", 0, ""))
+    assert len(list(bodies.iterdir())) == 3
 
 
 def test_a_cache_of_other_code_is_cleared(tmp_path, monkeypatch):
@@ -122,7 +144,7 @@ def test_a_cache_of_other_code_is_cleared(tmp_path, monkeypatch):
     monkeypatch.setattr(buildstate, "code_version", lambda: "other code")
     IncrementalBuilder(edition.root / "config.yaml", tmp_path / "out").build()
     assert not stale.exists()
-    assert len(list(bodies.iterdir())) == 2 * len(edition.sources())
+    assert len(list(bodies.iterdir())) == 1
 
 
 def test_bodies_removed_behind_a_running_builder(tmp_path):
