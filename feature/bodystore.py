@@ -20,7 +20,7 @@ time on this machine's file system, and two per article made a 1,000-article
 build 30 % slower. A pack's name is a hash of its entries' keys (content
 hashes of source, settings and code), so its bytes never change once written;
 it is deleted when none of its entries is in the cache any more
-(buildstate.State). The clean `pipeline.build` and a build without a cache
+(ArticleCache). The clean `pipeline.build` and a build without a cache
 folder keep bodies in memory, as before.
 """
 from __future__ import annotations
@@ -32,6 +32,7 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cachestore import Shards
 from .model import LAZY_FIELDS, Article
 
 
@@ -180,3 +181,59 @@ def stored_paths(entry) -> list[str]:
     if isinstance(entry.search_doc, TextRef):
         paths.append(entry.search_doc.path)
     return paths
+
+
+class ArticleCache(Shards):
+    """The incremental build's article cache: source key → parallel.Entry (its
+    article lean), kept in shards, with the packs its bodies are in. A pack is
+    removed when no entry uses it any more."""
+
+    def __init__(self, cache_dir: Path | None):
+        super().__init__(cache_dir, "articles")
+        self.bodies = BodyStore(cache_dir / "bodies") if cache_dir is not None else None
+        self.checked = False
+        self.pack_users: dict[str, set[str]] | None = None  # pack → keys of entries in it
+
+    def check_bodies(self) -> None:
+        """Once per process: an entry whose pack is gone (a cache folder pruned by
+        hand) is dropped, so that its source is parsed again."""
+        if self.bodies is None or self.checked:
+            return
+        self.checked = True
+        present = self.bodies.present()
+        for key, entry in self.items():
+            if any(path not in present for path in stored_paths(entry)):
+                self.discard(key)
+        self.pack_users = None
+
+    def clear_bodies(self) -> None:
+        if self.bodies is not None:
+            self.bodies.clear()
+
+    def __setitem__(self, key: str, entry) -> None:
+        super().__setitem__(key, entry)
+        if self.pack_users is not None:
+            for path in stored_paths(entry):
+                self.pack_users.setdefault(path, set()).add(key)
+
+    def keep_only(self, live: set[str]) -> list[str]:
+        """Drop the entries of sources gone or changed, and the packs no entry uses."""
+        gone = [key for key, _ in self.items() if key not in live]
+        if self.bodies is not None and gone:
+            if self.pack_users is None:         # once per process, then kept up to date
+                self.pack_users = {}
+                for key, entry in self.items():
+                    for path in stored_paths(entry):
+                        self.pack_users.setdefault(path, set()).add(key)
+            unused = []
+            for key in gone:
+                for path in stored_paths(self.get(key)):
+                    users = self.pack_users.get(path, set())
+                    users.discard(key)
+                    if not users:
+                        unused.append(path)
+                        self.pack_users.pop(path, None)
+            self.bodies.remove(unused)
+        for key in gone:
+            self.discard(key)
+        return gone

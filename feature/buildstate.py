@@ -16,7 +16,7 @@ from .assets import collect_assets
 from .config import Config
 from .diagnostics import BuildError, Diagnostics
 from .enrich import check_figure_consistency, group_into_sections, neighbours, reading_order
-from .bodystore import BodyStore, stored_paths
+from .bodystore import ArticleCache
 from .buildscan import SourceScan
 from .buildsteps import StepsAndLinks
 from .cachestore import Shards, stat_signature
@@ -39,11 +39,8 @@ class State:
     def __init__(self, root: Path, cache_dir: Path | None):
         self.root, self.cache_dir = root, cache_dir
         self.code = code_version()
-        self.entries = Shards(cache_dir, "articles")        # source key → parsed + enriched article
-        # … whose body is on disk, in `bodies` (bodystore.py), when there is a cache folder
-        self.bodies = BodyStore(cache_dir / "bodies") if cache_dir is not None else None
-        self.bodies_checked = False
-        self.pack_users: dict[str, set[str]] | None = None  # pack → keys of entries in it
+        # source key → parsed + enriched article, its body on disk (bodystore.py)
+        self.entries = ArticleCache(cache_dir)
         self.facts = Shards(cache_dir, "links")             # page path + content digest → link facts
         self.small = {"sources": None, "pages": {}, "steps": {}}
         self.linked: dict = {}                              # output path → (enriched, linked) of the last build
@@ -65,51 +62,11 @@ class State:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             small = {}
         if small.get("code") != self.code:
-            self.bodies.clear()             # nothing names them any more
+            self.entries.clear_bodies()     # nothing names them any more
             return
         self.small = small
         for store in (self.entries, self.facts):
             store.loaded = False            # read on first use
-
-    def check_bodies(self) -> None:
-        """Once per process: an entry whose pack is gone (a cache folder pruned by
-        hand) is dropped, so that its source is parsed again."""
-        if self.bodies is None or self.bodies_checked:
-            return
-        self.bodies_checked = True
-        present = self.bodies.present()
-        for key, entry in self.entries.items():
-            if any(path not in present for path in stored_paths(entry)):
-                self.entries.discard(key)
-        self.pack_users = None
-
-    def add_entry(self, key: str, entry) -> None:
-        self.entries[key] = entry
-        if self.pack_users is not None:
-            for path in stored_paths(entry):
-                self.pack_users.setdefault(path, set()).add(key)
-
-    def keep_only_entries(self, live: set[str]) -> None:
-        """Drop the cache entries of sources gone or changed, and the packs no
-        entry uses any more."""
-        gone = [key for key, _ in self.entries.items() if key not in live]
-        if self.bodies is not None and gone:
-            if self.pack_users is None:         # once per process, then kept up to date
-                self.pack_users = {}
-                for key, entry in self.entries.items():
-                    for path in stored_paths(entry):
-                        self.pack_users.setdefault(path, set()).add(key)
-            unused = []
-            for key in gone:
-                for path in stored_paths(self.entries.get(key)):
-                    users = self.pack_users.get(path, set())
-                    users.discard(key)
-                    if not users:
-                        unused.append(path)
-                        self.pack_users.pop(path, None)
-            self.bodies.remove(unused)
-        for key in gone:
-            self.entries.discard(key)
 
     def save(self) -> None:
         if self.cache_dir is None:
@@ -171,11 +128,11 @@ class Run(SourceScan, StepsAndLinks):
         return sources
 
     def prepare(self, sources) -> Edition:
-        self.state.check_bodies()
+        self.state.entries.check_bodies()
         missing = {key: item for key, item in sources.items() if self.state.entries.get(key) is None}
         jobs = self.jobs if len(missing) >= PARALLEL_MIN else 1
-        for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, jobs, self.state.bodies):
-            self.state.add_entry(key, entry)
+        for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, jobs, self.state.entries.bodies):
+            self.state.entries[key] = entry
         for key, (path, _) in missing.items():
             sources[key] = (path, None)     # read and parsed: the bytes are not needed again
         del missing
@@ -209,7 +166,7 @@ class Run(SourceScan, StepsAndLinks):
                 problems.items.extend(entry.enrich_items)
         if problems:
             raise BuildError(problems.errors)
-        self.state.keep_only_entries(set(sources))
+        self.state.entries.keep_only(set(sources))
         edition = self._assemble(loaded, listing)
         # Warnings about figures that differ between articles: a function of the
         # listing (the assembled one follows from `listing` and config).
