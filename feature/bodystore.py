@@ -216,9 +216,10 @@ class ArticleCache(Shards):
             for path in stored_paths(entry):
                 self.pack_users.setdefault(path, set()).add(key)
 
-    def keep_only(self, live: set[str]) -> list[str]:
-        """Drop the entries of sources gone or changed, and the packs no entry uses."""
-        gone = [key for key, _ in self.items() if key not in live]
+    def keep_only(self, live) -> list[str]:
+        """Drop the entries of sources gone or changed (`live`: a set or a dict's
+        keys), and the packs no entry uses."""
+        gone = list(self.mapping().keys() - live)      # a set difference, in C: 10,000 keys in ~1 ms
         if self.bodies is not None and gone:
             if self.pack_users is None:         # once per process, then kept up to date
                 self.pack_users = {}

@@ -129,7 +129,8 @@ class Run(SourceScan, StepsAndLinks):
 
     def prepare(self, sources) -> Edition:
         self.state.entries.check_bodies()
-        missing = {key: item for key, item in sources.items() if self.state.entries.get(key) is None}
+        known = self.state.entries.mapping()
+        missing = {key: item for key, item in sources.items() if key not in known}
         jobs = self.jobs if len(missing) >= PARALLEL_MIN else 1
         for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, jobs, self.state.entries.bodies):
             self.state.entries[key] = entry
@@ -138,16 +139,20 @@ class Run(SourceScan, StepsAndLinks):
         del missing
         self._lap("parse_enrich")
         problems, loaded = self.problems, []
-        entries = [self.state.entries.get(key) for key in sources]
+        entries = [known[key] for key in sources]
         # An enriched article is a function of its source key: that key, not a
         # hash of the whole article, fingerprints it (pagecache.Fingerprints.seed).
-        self.key_of = {id(e.article): key for key, e in zip(sources, entries) if e.article is not None}
         # Keyed by output path (a str, unique once validated): hashing 10,000 Paths per build cost 25 ms.
-        self.key_by_path = {e.article.output_path: key for key, e in zip(sources, entries) if e.article is not None}
-        for entry in entries:
-            problems.items.extend(entry.parse_items)
-            if entry.article is not None:
-                loaded.append(entry.article)
+        # One pass over 10,000 entries, not four: each costs a preview edit ~5-15 ms.
+        self.key_of, self.key_by_path = key_of, key_by_path = {}, {}
+        for key, entry in zip(sources, entries):
+            if entry.parse_items:
+                problems.items.extend(entry.parse_items)
+            a = entry.article
+            if a is not None:
+                loaded.append(a)
+                key_of[id(a)] = key
+                key_by_path[a.output_path] = key
         # Validation and reading order read the listing (headline, slug, section,
         # order …) and config, never a body: a body edit reuses both.
         listing = self.listing = self._listing(loaded)
@@ -166,7 +171,7 @@ class Run(SourceScan, StepsAndLinks):
                 problems.items.extend(entry.enrich_items)
         if problems:
             raise BuildError(problems.errors)
-        self.state.entries.keep_only(set(sources))
+        self.state.entries.keep_only(sources.keys())
         edition = self._assemble(loaded, listing)
         # Warnings about figures that differ between articles: a function of the
         # listing (the assembled one follows from `listing` and config).

@@ -40,6 +40,11 @@ class Shards:
         self._ensure()
         return list(self.flat.items())
 
+    def mapping(self) -> dict:
+        """Every key → value, as one dict (read it, do not change it)."""
+        self._ensure()
+        return self.flat
+
     def __setitem__(self, key: str, value) -> None:
         self._ensure()
         i = self._part(key)
