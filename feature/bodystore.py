@@ -34,6 +34,7 @@ from pathlib import Path
 
 from .cachestore import Shards
 from .model import LAZY_FIELDS, Article
+from .write import _replace_file
 
 
 class BodyMissing(Exception):
@@ -135,18 +136,9 @@ class BodyStore:
                 for (_, article, _), (body, text) in zip(items, refs)]
 
     def _write(self, name: str, data: bytes) -> str:
-        """Write one pack atomically (a reader sees all of it or none) → its path."""
-        path = os.path.join(self.folder, name)
-        tmp = os.path.join(self.folder, f".{name}.tmp-{os.getpid()}")
-        try:
-            f = open(tmp, "wb")
-        except FileNotFoundError:        # the folder is new (or was removed): once, not per pack
-            self.folder.mkdir(parents=True, exist_ok=True)
-            f = open(tmp, "wb")
-        with f:
-            f.write(data)
-        os.replace(tmp, path)
-        return path
+        path = self.folder / name
+        _replace_file(path, data)
+        return str(path)
 
     def present(self) -> set[str]:
         """Paths of the packs on disk (one directory listing)."""

@@ -170,9 +170,13 @@ def write_manifest(folder: Path, manifest: dict[str, str]) -> None:
 
 
 def _replace_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write `path` atomically: a reader sees all of the old bytes or all of the new."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
+    try:
+        tmp.write_bytes(data)
+    except FileNotFoundError:        # its folder is new: made then, not checked for every file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
     os.replace(tmp, path)
 
 
