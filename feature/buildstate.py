@@ -184,9 +184,13 @@ class Run(SourceScan, StepsAndLinks):
         self._lap("assemble")
         return edition
 
+    def _entry_of(self, a):
+        """The cache entry (parallel.Entry) of an article of this build; None if unknown."""
+        return self.state.entries.get(self.key_by_path.get(a.output_path, ""))
+
     def _figure_facts(self, a) -> tuple:
         # The entry's, made by its worker: key figures come from enrich alone.
-        return self.state.entries.get(self.key_by_path[a.output_path]).figure_facts
+        return self._entry_of(a).figure_facts
 
     def _listing(self, articles) -> str:
         """One digest of every article's listing fields (all but the body) and the
@@ -390,7 +394,7 @@ class Run(SourceScan, StepsAndLinks):
         return (with_articles(edition, done) if done else edition), media
 
     def _may_hold_photo(self, a) -> bool:
-        entry = self.state.entries.get(self.key_by_path.get(a.output_path, ""))
+        entry = self._entry_of(a)
         return entry is None or entry.article is None or entry.photo or not entry.article.shares_body(a)
 
 
