@@ -68,6 +68,8 @@ class StepsAndLinks:
         sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
         expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
         mine = search.join_index([(a.section, search.to_json(search._doc(a, titles[a.section]))) for a in sample])
+        if expected != mine:
+            return {rel: emit(rel, data) for rel, data in postprocess.search_index(edition, self.config).items()}
         # The plan (and the manifest naming its shards) follows from the sections
         # of the articles in reading order: from the listing.
         if "search_plan" not in keys.by_listing:
@@ -75,8 +77,6 @@ class StepsAndLinks:
             head = search.join_index([(section, "") for section, _, _ in parts])[urls.SEARCH_INDEX] if plan else b""
             keys.by_listing["search_plan"] = (plan, head)
         plan, head = keys.by_listing["search_plan"]
-        if expected != mine:
-            return {rel: emit(rel, data) for rel, data in postprocess.search_index(edition, self.config).items()}
         if not plan:
             files = search.join_index([(section, text_of(entry)) for section, _, entry in parts])
             return {rel: emit(rel, data) for rel, data in files.items()}
@@ -106,7 +106,7 @@ class StepsAndLinks:
         """One article's search entry: as its worker made it (parallel.load_entry;
         kept on disk, read when its shard is written), unless photos changed its
         body since or its section's title is not the one the worker saw."""
-        entry = self.state.entries.get(self.key_by_path.get(a.output_path, ""))
+        entry = self._entry_of(a)
         if (entry is not None and entry.search_doc is not None and entry.search_title == title
                 and entry.article.shares_body(a) and entry.article.output_path == a.output_path):
             return entry.search_doc
