@@ -29,12 +29,13 @@ class SourceScan:
                                                               or Path(p).suffix != ""))
             for p in changed)
         stats = StatIndex(self.state.small.get("stat") or {})
+        self.rekeyed = None
         if not hinted:
             sources, others = walk_content(content)
             paths = {p: stats.key(p) for p in sources}
             self.others = stats.signature(others)
         else:
-            paths = dict(known)
+            paths, touched, gone = dict(known), [], False
             for p in changed:
                 p = Path(p).absolute()
                 if not p.is_relative_to(content):
@@ -43,12 +44,20 @@ class SourceScan:
                 ok = is_content_file(p) and p.is_file() and not any(x.startswith(".") for x in rel.parts)
                 if ok:
                     paths[str(p)] = None
-                else:
-                    paths.pop(str(p), None)
-            if len(paths) != len(known) or any(p not in known for p in paths):
-                # find_sources' order, without 10,000 Path objects
-                paths = dict(sorted(paths.items(), key=lambda kv: path_order(kv[0])))
-            stats.now = {p: stats.before[p] for p, k in paths.items() if k is not None and p in stats.before}
+                    touched.append(str(p))
+                elif paths.pop(str(p), None) is not None:
+                    gone = True
+            if not gone and all(p in known for p in touched):
+                # The same sources, some rewritten: buildstate's body edit may patch the last build.
+                self.rekeyed = {p: known[p] for p in touched}
+                stats.now = dict(stats.before)
+                for p in touched:
+                    stats.now.pop(p, None)
+            else:
+                if len(paths) != len(known) or any(p not in known for p in paths):
+                    # find_sources' order, without 10,000 Path objects
+                    paths = dict(sorted(paths.items(), key=lambda kv: path_order(kv[0])))
+                stats.now = {p: stats.before[p] for p, k in paths.items() if k is not None and p in stats.before}
             self.others = None
         out, keys = {}, {}
         for p, key in paths.items():
@@ -67,6 +76,9 @@ class SourceScan:
                     stats.remember(p, key)
             out[key] = (p, raw)
             keys[p] = key
+        if self.rekeyed is not None:
+            # source path → (key before, key now), for those whose bytes changed
+            self.rekeyed = {p: (k, keys[p]) for p, k in self.rekeyed.items() if keys[p] != k}
         self.state.small["sources"] = keys
         self.state.small["stat"] = stats.now
         return out

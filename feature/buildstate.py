@@ -19,6 +19,7 @@ from .enrich import check_figure_consistency, group_into_sections, neighbours, r
 from .bodystore import ArticleCache
 from .buildscan import SourceScan
 from .buildsteps import StepsAndLinks
+from .bodyedit import BodyEdit, PagePlan
 from .cachestore import Shards, stat_signature
 from .linkindex import LinkIndex
 from .model import Edition
@@ -50,6 +51,9 @@ class State:
         self.photo_free: dict = {}                          # id → article object known to hold no photo
         self.search_keys: dict = {}                         # output path → (article, section title, key, entry)
         self.search_shard_keys = None                       # (shard plan, {shard path: key}) of the last build
+        self.search_parts = None                            # [(section, entry key, entry)] of the last build
+        self.search_format = None                           # the global key search.py's format was checked under
+        self.last = None                                    # bodyedit.LastBuild of the last build that succeeded
         self.prints = Fingerprints()
         self.env = self.deps = None
         self.env_key = ""
@@ -100,9 +104,10 @@ class Outcome:
     written: dict
 
 
-class Run(SourceScan, StepsAndLinks):
-    """One build. Scanning sources (buildscan.py) and the post-process and link
-    stages (buildsteps.py) are its other two parts."""
+class Run(SourceScan, StepsAndLinks, BodyEdit):
+    """One build. Scanning sources (buildscan.py), the post-process and link
+    stages (buildsteps.py) and patching the last build after a body edit
+    (bodyedit.py) are its other parts."""
 
     def __init__(self, state: State, config: Config, out_dir: Path, jobs: int, problems: Diagnostics,
                  in_place: bool = False):
@@ -123,6 +128,9 @@ class Run(SourceScan, StepsAndLinks):
 
     # ---- load → validate → enrich (pipeline.prepare_edition) -------------
     def scan(self, changed) -> dict[str, tuple[Path, bytes | None]]:
+        # The last build, for a body edit to patch (bodyedit.py); set again only
+        # by a build that succeeds, so a failed one leaves nothing half-patched.
+        self.last, self.state.last = self.state.last, None
         sources = self._scan(changed)
         self._lap("scan")
         return sources
@@ -130,7 +138,11 @@ class Run(SourceScan, StepsAndLinks):
     def prepare(self, sources) -> Edition:
         self.state.entries.check_bodies()
         known = self.state.entries.mapping()
-        missing = {key: item for key, item in sources.items() if key not in known}
+        if self.last is not None and self.rekeyed is not None:
+            # Only rewritten sources can be new: every other key was in the last build.
+            missing = {key: sources[key] for _, key in self.rekeyed.values() if key not in known}
+        else:
+            missing = {key: item for key, item in sources.items() if key not in known}
         jobs = self.jobs if len(missing) >= PARALLEL_MIN else 1
         for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, jobs, self.state.entries.bodies):
             self.state.entries[key] = entry
@@ -138,6 +150,15 @@ class Run(SourceScan, StepsAndLinks):
             sources[key] = (path, None)     # read and parsed: the bytes are not needed again
         del missing
         self._lap("parse_enrich")
+        # A body edit in a process that made the last build patches that build
+        # (bodyedit.py); anything else assembles the edition from every article.
+        edition = self._patched_edition()
+        if edition is None:
+            edition = self._assembled(sources, known)
+        self._lap("assemble")
+        return edition
+
+    def _assembled(self, sources, known) -> Edition:
         problems, loaded = self.problems, []
         entries = [known[key] for key in sources]
         # An enriched article is a function of its source key: that key, not a
@@ -145,9 +166,11 @@ class Run(SourceScan, StepsAndLinks):
         # Keyed by output path (a str, unique once validated): hashing 10,000 Paths per build cost 25 ms.
         # One pass over 10,000 entries, not four: each costs a preview edit ~5-15 ms.
         self.key_of, self.key_by_path = key_of, key_by_path = {}, {}
-        for key, entry in zip(sources, entries):
+        self.parse_at, self.enrich_at = {}, {}      # source path → its diagnostics, if any
+        for (key, (path, _)), entry in zip(sources.items(), entries):
             if entry.parse_items:
                 problems.items.extend(entry.parse_items)
+                self.parse_at[path] = entry.parse_items
             a = entry.article
             if a is not None:
                 loaded.append(a)
@@ -156,33 +179,40 @@ class Run(SourceScan, StepsAndLinks):
         # Validation and reading order read the listing (headline, slug, section,
         # order …) and config, never a body: a body edit reuses both.
         listing = self.listing = self._listing(loaded)
-        validated = self.state.small.get("validated")
-        if validated is None or validated[0] != listing:
-            found = Diagnostics()
-            validate_edition(loaded, self.config, found)
-            validated = self.state.small["validated"] = (listing, found.items)
-        problems.items.extend(validated[1])
+        problems.items.extend(self._validated(loaded))
         if problems:
             raise BuildError(problems.errors)
-        for entry in entries:
+        for (_, (path, _)), entry in zip(sources.items(), entries):
             if entry.article is not None:
                 if entry.error is not None:
                     raise entry.error
-                problems.items.extend(entry.enrich_items)
+                if entry.enrich_items:
+                    problems.items.extend(entry.enrich_items)
+                    self.enrich_at[path] = entry.enrich_items
         if problems:
             raise BuildError(problems.errors)
         self.state.entries.keep_only(sources.keys())
         edition = self._assemble(loaded, listing)
-        # Warnings about figures that differ between articles: a function of the
-        # listing (the assembled one follows from `listing` and config).
+        problems.items.extend(self._figure_warnings(edition))
+        return edition
+
+    def _validated(self, loaded) -> list:
+        validated = self.state.small.get("validated")
+        if validated is None or validated[0] != self.listing:
+            found = Diagnostics()
+            validate_edition(loaded, self.config, found)
+            validated = self.state.small["validated"] = (self.listing, found.items)
+        return validated[1]
+
+    def _figure_warnings(self, edition) -> list:
+        """Warnings about figures that differ between articles: a function of the
+        listing (the assembled edition follows from it and config)."""
         cached = self.state.small.get("figure_warnings")
-        if cached is None or cached[0] != listing:
+        if cached is None or cached[0] != self.listing:
             found = Diagnostics()
             check_figure_consistency(edition, found, self._figure_facts)
-            cached = self.state.small["figure_warnings"] = (listing, found.items)
-        problems.items.extend(cached[1])
-        self._lap("assemble")
-        return edition
+            cached = self.state.small["figure_warnings"] = (self.listing, found.items)
+        return cached[1]
 
     def _entry_of(self, a):
         """The cache entry (parallel.Entry) of an article of this build; None if unknown."""
@@ -237,7 +267,7 @@ class Run(SourceScan, StepsAndLinks):
                 linked.append(la)
         self.state.linked = now
         self.state.small["assembled"] = listing
-        return Edition(sections=group_into_sections(linked, self.config), articles=tuple(linked))
+        return Edition(sections=group_into_sections(linked, self.config), articles=tuple(linked), listing=listing)
 
     def _link(self, a, position, previous, following):
         la = a.placed(position, previous, following)
@@ -249,6 +279,7 @@ class Run(SourceScan, StepsAndLinks):
     # ---- render → post-process → links → write (pipeline.render_edition) --
     def render_and_write(self, edition: Edition) -> Outcome:
         config, state = self.config, self.state
+        linked = edition
         edition, media = self._place_photos(edition)
         env, deps = state.environment(config, self.templates_key)
         previous = self._previous_manifest()
@@ -256,17 +287,10 @@ class Run(SourceScan, StepsAndLinks):
         if by_listing is None or by_listing.get("listing") != self.listing:
             by_listing = state.small["by_listing"] = {"listing": self.listing}
         keys = PageKeys(self.global_key, edition, state.prints, deps, by_listing)
-        pages = pages_of(edition, config)
-        known = state.small["pages"]
-        page_keys, manifest, todo = {}, {}, []
-        for page in pages:
-            k = self._page_key(keys, deps, page)
-            page_keys[page.output_path] = k
-            d = known.get(k)
-            if d is not None and previous.get(page.output_path) == d:
-                manifest[page.output_path] = d
-            else:
-                todo.append(page)
+        # A body edit keys again only the pages that can show it (bodyedit.py).
+        plan = (self._patched_plan(edition, keys, deps, previous, media)
+                or self._full_plan(edition, keys, deps, previous))
+        manifest, todo = plan.manifest, plan.todo
         self._lap("keys")
         new: dict[str, bytes] = {}
         for rel, data in (*self.assets.files.items(), *media.items()):
@@ -297,19 +321,42 @@ class Run(SourceScan, StepsAndLinks):
             step_files = self._steps(edition, keys, previous, new, staging)
             manifest.update(step_files)
             self._lap("steps")
-            # The clean build's file order (assets, media, pages, steps): its link
-            # messages come out in that order.
-            order = [*self.assets.files, *media, *(p.output_path for p in pages), *step_files]
-            manifest = {rel: manifest[rel] for rel in dict.fromkeys(order)}
-            checked = self._check_links(pages, manifest, facts, new, staging)
+            if plan.rechecked is None:
+                # The clean build's file order (assets, media, pages, steps): its link
+                # messages come out in that order.
+                order = [*self.assets.files, *media, *(p.output_path for p in plan.pages), *step_files]
+                manifest = {rel: manifest[rel] for rel in dict.fromkeys(order)}
+                changed = None
+            else:           # the last build's files, in its order: only these can differ
+                changed = [rel for rel in dict.fromkeys((*self.assets.files, *media, *(r[0] for r in rendered),
+                                                         *step_files)) if previous.get(rel) != manifest[rel]]
+            checked = self._check_links(plan.pages, manifest, facts, new, staging, changed)
             self._lap("links")
-            written = self._write(manifest, previous, new, staging)
+            written = self._write(manifest, previous, new, staging, changed)
         self._lap("write")
-        state.small["pages"] = {page_keys[rel]: manifest[rel] for rel in page_keys}
-        if len(state.page_keys) > len(page_keys):
-            state.page_keys = {rel: v for rel, v in state.page_keys.items() if rel in page_keys}
-        state.prints.keep_only(edition.articles)
+        if plan.rechecked is None:
+            state.small["pages"] = {plan.page_keys[rel]: manifest[rel] for rel in plan.page_keys}
+            if len(state.page_keys) > len(plan.page_keys):
+                state.page_keys = {rel: v for rel, v in state.page_keys.items() if rel in plan.page_keys}
+            state.prints.keep_only(edition.articles)
+        else:
+            self._keep_patched(plan, manifest)
+        self._remember_build(linked, edition, plan, media)
         return Outcome(edition, OutputFiles(self.out_dir, manifest), checked, written)
+
+    def _full_plan(self, edition: Edition, keys: PageKeys, deps, previous) -> PagePlan:
+        """Every page, its key, and which of them the output does not hold yet."""
+        pages = pages_of(edition, self.config)
+        known = self.state.small["pages"]
+        plan = PagePlan(pages, {}, {}, [])
+        for page in pages:
+            k = plan.page_keys[page.output_path] = self._page_key(keys, deps, page)
+            d = known.get(k)
+            if d is not None and previous.get(page.output_path) == d:
+                plan.manifest[page.output_path] = d
+            else:
+                plan.todo.append(page)
+        return plan
 
     def _page_key(self, keys: PageKeys, deps, page) -> str:
         """keys.key(page), remembered for article pages that see only their own
@@ -353,10 +400,14 @@ class Run(SourceScan, StepsAndLinks):
         return (self.out_dir / rel).read_bytes()
 
     # ---- write ------------------------------------------------------------
-    def _write(self, manifest, previous, new, staging) -> dict[str, int]:
-        changed = sum(previous.get(rel) != d for rel, d in manifest.items())
-        removed = len(previous.keys() - manifest.keys())
-        if not changed and not removed and (self.out_dir / w.MARKER).is_file():
+    def _write(self, manifest, previous, new, staging, changed=None) -> dict[str, int]:
+        """`changed`: the files that differ from `previous`, when known (the same files otherwise)."""
+        if changed is None:
+            changed_count = sum(previous.get(rel) != d for rel, d in manifest.items())
+            removed = len(previous.keys() - manifest.keys())
+        else:
+            changed_count, removed = len(changed), 0
+        if not changed_count and not removed and (self.out_dir / w.MARKER).is_file():
             # The output already is this build: touch nothing (staging goes back as the spare).
             stats = {"written": 0, "linked": len(manifest), "removed": 0}
             if staging is not None:
@@ -365,7 +416,7 @@ class Run(SourceScan, StepsAndLinks):
             def data_of(rel: str) -> bytes:
                 return self._bytes(rel, new, staging)
             if staging is None:
-                stats = w.replace_in_place(self.out_dir, manifest, previous, data_of)
+                stats = w.replace_in_place(self.out_dir, manifest, previous, data_of, changed)
             else:
                 stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of, self.in_staging)
                 w.swap_in(staging, self.out_dir, keep_spare=True)
@@ -385,12 +436,23 @@ class Run(SourceScan, StepsAndLinks):
         """photos.place_photos over the articles that may hold a photo: skipped are
         an article object already seen without one (most of them, most builds) and
         one whose worker saw none (its Entry says so: no body is read here)."""
-        free = self.state.photo_free
-        candidates = tuple(a for a in edition.articles if free.get(id(a)) is not a and self._may_hold_photo(a))
-        placed, media = place_photos(replace(edition, articles=candidates), self.config, self.problems)
+        free, pool = self.state.photo_free, self._photo_pool(edition)
+        candidates = tuple(a for a in (edition.articles if pool is None else pool)
+                           if free.get(id(a)) is not a and self._may_hold_photo(a))
+        placed, media = place_photos(replace(edition, articles=candidates, listing=""), self.config, self.problems)
         # place_photos changes every article holding a photo: the others hold none.
         done = {a.source: p for a, p in zip(candidates, placed.articles) if p is not a}
-        self.state.photo_free = {id(a): a for a in edition.articles if a.source not in done}
+        self.holders = tuple(a.output_path for a in candidates if a.source in done)
+        if pool is None:
+            self.state.photo_free = {id(a): a for a in edition.articles if a.source not in done}
+        else:               # a body edit (bodyedit.py): only the pool can have changed
+            for a in self.swapped.values():
+                free.pop(id(a), None)
+            for a in pool:
+                if a.source in done:
+                    free.pop(id(a), None)
+                else:
+                    free[id(a)] = a
         return (with_articles(edition, done) if done else edition), media
 
     def _may_hold_photo(self, a) -> bool:

@@ -33,6 +33,11 @@ class StepsAndLinks:
 
         known, now, out = self.state.small["steps"], {}, {}
         for step in STEPS:
+            if step is postprocess.search_index and self.replaced_at is not None:
+                # A body edit (bodyedit.py): the index patches its own shards; its step
+                # key would hash every article's fingerprint.
+                out.update(self._search_index(edition, keys, previous, emit))
+                continue
             k = digest(self.global_key, step.__module__, step.__qualname__,
                        keys.whole(step in postprocess.BODY_STEPS))
             hit = known.get(k)
@@ -53,23 +58,16 @@ class StepsAndLinks:
         is neither joined nor hashed again, nor rewritten. Checked against the real
         step on a two-article edition each build: if search.py changes its format,
         this falls back to the step itself."""
-        prints, parts, fresh = self.state.prints, [], []
         titles = {s.key: s.title for s in edition.sections}
-        known, now = self.state.search_keys, {}
-        for a in edition.articles:
-            title = titles[a.section]
-            hit = known.get(a.output_path)
-            if hit is None or hit[0] is not a or hit[1] != title:
-                hit = (a, title, digest(prints.full(a), title), self._search_doc(a, title))
-                fresh.append(len(parts))
-            now[a.output_path] = hit
-            parts.append((a.section, hit[2], hit[3]))
-        self.state.search_keys = now
-        sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
-        expected = postprocess.search_index(replace(edition, articles=tuple(sample)), self.config)
-        mine = search.join_index([(a.section, search.to_json(search._doc(a, titles[a.section]))) for a in sample])
-        if expected != mine:
-            return {rel: emit(rel, data) for rel, data in postprocess.search_index(edition, self.config).items()}
+        parts, fresh = self._search_parts(edition, titles)
+        if self.state.search_format != self.global_key:
+            sample = edition.articles[:1] + edition.articles[-1:] if len(edition.articles) > 1 else edition.articles
+            expected = postprocess.search_index(replace(edition, articles=tuple(sample), listing=""), self.config)
+            mine = search.join_index([(a.section, search.to_json(search._doc(a, titles[a.section])))
+                                      for a in sample])
+            if expected != mine:
+                return {rel: emit(rel, data) for rel, data in postprocess.search_index(edition, self.config).items()}
+            self.state.search_format = self.global_key      # code and config: checked once for them
         # The plan (and the manifest naming its shards) follows from the sections
         # of the articles in reading order: from the listing.
         if "search_plan" not in keys.by_listing:
@@ -102,6 +100,29 @@ class StepsAndLinks:
         self.state.small["search_shards"] = now
         return digests
 
+    def _search_parts(self, edition: Edition, titles: dict) -> tuple[list, list]:
+        """[(section, entry key, entry)] in reading order, and the indices of the
+        entries that are new since the last build. A body edit (bodyedit.py)
+        replaces only its own articles' entries in the last build's list."""
+        prints, known, last = self.state.prints, self.state.search_keys, self.last
+        if self.replaced_at is not None and last.search_parts is not None:
+            parts, indices, now = list(last.search_parts), self.replaced_at, known
+        else:
+            parts, indices, now = [None] * len(edition.articles), range(len(edition.articles)), {}
+        fresh = []
+        for i in indices:
+            a = edition.articles[i]
+            title = titles[a.section]
+            hit = known.get(a.output_path)
+            if hit is None or hit[0] is not a or hit[1] != title:
+                hit = (a, title, digest(prints.full(a), title), self._search_doc(a, title))
+                fresh.append(i)
+            now[a.output_path] = hit
+            parts[i] = (a.section, hit[2], hit[3])
+        self.state.search_keys = now
+        self.state.search_parts = parts
+        return parts, fresh
+
     def _search_doc(self, a, title: str):
         """One article's search entry: as its worker made it (parallel.load_entry;
         kept on disk, read when its shard is written), unless photos changed its
@@ -112,7 +133,7 @@ class StepsAndLinks:
             return entry.search_doc
         return search.to_json(search._doc(a, title))
 
-    def _check_links(self, pages, manifest, facts, new, staging) -> int:
+    def _check_links(self, pages, manifest, facts, new, staging, changed=None) -> int:
         known = self.state.links or self._saved_link_index()
         verified = self.state.small.get("links_verified")
         self.state.links = None             # until this build's links are known to hold
@@ -121,7 +142,8 @@ class StepsAndLinks:
             for rel, fact in facts.items():         # kept for a fresh process, as the full check does
                 self.state.facts.discard(f"{rel}\0{known.manifest.get(rel)}")
                 self.state.facts[f"{rel}\0{manifest[rel]}"] = fact
-            checked = known.update(manifest, facts, lambda rel: self._facts_of(rel, manifest[rel], new, staging))
+            checked = known.update(manifest, facts, lambda rel: self._facts_of(rel, manifest[rel], new, staging),
+                                   changed)
             if checked is not None:
                 self.state.links = known
                 self.state.small["links_verified"] = (known.manifest, checked)

@@ -95,6 +95,7 @@ class IncrementalBuilder:
         if last is not None:
             # Nothing the last build read has changed and its output is in place:
             # report what it reported. The edition is assembled only if asked for.
+            state.last = run.last           # still the last build (bodyedit.py)
             end = time.perf_counter()
             manifest = last["manifest"]
             return BuildResult(LazyEdition(lambda: self._build(None, shortcut=False).edition),

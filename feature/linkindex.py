@@ -101,15 +101,20 @@ class LinkIndex:
         self._into: dict[str, set[str]] | None = None   # page → pages linking to its anchors
 
     def update(self, manifest: dict[str, str], rendered: dict[str, tuple],
-               facts_of: Callable[[str], tuple]) -> int | None:
+               facts_of: Callable[[str], tuple], changed: list[str] | None = None) -> int | None:
         """Move to `manifest`. Returns the number of links checked if every link
         still holds; None if the caller must run the full check (a page was
         removed, too much changed, or some link broke: the full check names it).
         `rendered` has the facts of pages rendered this build; `facts_of(rel)`
-        gives any other page's. On None this index must be discarded."""
-        if self.manifest.keys() - manifest.keys():
-            return None
-        changed = [rel for rel, d in manifest.items() if self.manifest.get(rel) != d]
+        gives any other page's. On None this index must be discarded.
+        `changed`: the files that may differ, when the caller knows (then
+        `manifest` names the same files as the last one)."""
+        if changed is None:
+            if self.manifest.keys() - manifest.keys():
+                return None
+            changed = [rel for rel, d in manifest.items() if self.manifest.get(rel) != d]
+        else:
+            changed = [rel for rel in changed if self.manifest.get(rel) != manifest[rel]]
         if len(changed) > MAX_CHANGED:
             return None
         pages = [rel for rel in changed if rel.endswith(".html")]

@@ -178,6 +178,10 @@ class Edition:
     """The whole feature: sections holding their articles in reading order."""
     sections: tuple[Section, ...]
     articles: tuple[Article, ...] = field(default=())  # reading order
+    # The incremental builder's digest of everything but the bodies (config and
+    # templates included): two editions with the same one print every article
+    # at the same place (printing.PrintMemo.places_for). "" means unknown.
+    listing: str = field(default="", compare=False, repr=False)
 
     def section(self, key: str) -> Section:
         # Asked once per page and per printed article: a dict, made on first use

@@ -109,6 +109,15 @@ class Fingerprints:
         """A listing fingerprint known without hashing (see seed)."""
         self._listing[id(a)] = (a, fp)
 
+    def forget(self, articles) -> None:
+        """Drop these articles' fingerprints: keep_only for a body edit's few
+        replaced articles, without a pass over all the others."""
+        for a in articles:
+            for table in (self._full, self._listing):
+                hit = table.get(id(a))
+                if hit is not None and hit[0] is a:
+                    del table[id(a)]
+
     def keep_only(self, articles) -> None:
         live = {id(a) for a in articles}
         for table in (self._full, self._listing):

@@ -113,6 +113,7 @@ class Places:
     volume_of: dict = field(default_factory=dict)    # output path → its Volume ({} when not split)
     digest: str = ""                                 # of paths, positions and volumes
     sections: Any = None                             # the edition's (their titles name volumes)
+    listing: str = ""                                # the edition's (model.Edition.listing)
 
 
 class PrintMemo:
@@ -143,14 +144,20 @@ class PrintMemo:
         (not once per article or volume: that was O(N²))."""
         articles, size = edition.articles, volume_size(site)
         sections = getattr(edition, "sections", None)
-        known = self.places
-        if known.articles is not articles or known.size != size or known.sections is not sections:
+        known, listing = self.places, getattr(edition, "listing", "")
+        if listing:
+            # The same listing places every article where it was (a body edit in the
+            # preview): the old objects in `by_path` show the same headlines and positions.
+            fresh = known.listing != listing or known.size != size
+        else:
+            fresh = known.articles is not articles or known.size != size or known.sections is not sections
+        if fresh:
             volume_of = {a.output_path: v for v in print_volumes(edition, site) for a in v.articles}
             where = hashlib.sha1("\n".join(
                 f"{a.output_path}\0{a.position}\0{volume_of[a.output_path].output_path if volume_of else ''}"
                 f"\0{volume_of[a.output_path].label if volume_of else ''}" for a in articles).encode("utf-8"))
             self.places = Places(articles, size, {a.output_path: a for a in articles}, volume_of,
-                                 where.hexdigest(), sections)
+                                 where.hexdigest(), sections, listing)
             self.next_generation()
         return self.places
 
@@ -165,6 +172,10 @@ class PrintMemo:
     def put(self, key, value) -> None:
         self.rewrites += 1
         self.current[key] = value
+        if len(self.current) > len(self.places.articles) + 64:
+            # Edits under one listing (places kept) add a block each: keep the
+            # memo at about two editions' worth all the same.
+            self.next_generation()
 
     def next_generation(self) -> None:
         self.previous, self.current = self.current, {}

@@ -73,19 +73,31 @@ def chinese_date(iso: str) -> str:
 
 
 def pages_of(edition: Edition, config: Config) -> list[Page]:
-    """Every HTML page of the edition, in a stable order."""
+    """Every HTML page of the edition, in a stable order: the front pages, one
+    page per article in reading order, the back pages."""
+    return [*front_pages(edition, config), *(article_page(a, edition) for a in edition.articles),
+            *back_pages(edition, config)]
+
+
+def front_pages(edition: Edition, config: Config) -> list[Page]:
+    """The cover and the section pages."""
     pages = [Page(urls.COVER, "cover.html", config.title, "cover",
                   description=config.description or config.subtitle)]
     for s in edition.sections:
         pages.append(Page(s.output_path, "section.html", s.title, "section", section=s,
                           description=s.description))
-    for a in edition.articles:
-        pages.append(Page(a.output_path, "article.html", a.headline, "article", article=a,
-                          section=edition.section(a.section), description=a.lede or a.deck))
-    pages.extend(figures_pages(edition, config))
-    pages.extend(print_pages(edition, config))
-    pages.append(Page(urls.NOT_FOUND, "404.html", "页面不存在", "not_found"))
     return pages
+
+
+def article_page(a: Article, edition: Edition) -> Page:
+    return Page(a.output_path, "article.html", a.headline, "article", article=a,
+                section=edition.section(a.section), description=a.lede or a.deck)
+
+
+def back_pages(edition: Edition, config: Config) -> list[Page]:
+    """数说, the print edition and the 404 page."""
+    return [*figures_pages(edition, config), *print_pages(edition, config),
+            Page(urls.NOT_FOUND, "404.html", "页面不存在", "not_found")]
 
 
 def figures_pages(edition: Edition, config: Config) -> list[Page]:

@@ -142,7 +142,7 @@ def return_spare(staging: Path, out_dir: Path, written: dict[str, str]) -> None:
 
 
 def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: dict[str, str],
-                     data_of: Callable[[str], bytes]) -> dict[str, int]:
+                     data_of: Callable[[str], bytes], changed: list[str] | None = None) -> dict[str, int]:
     """The preview server's writer, in time proportional to what changed.
 
     Each file is replaced by a rename, so a reader gets the old page or the
@@ -150,9 +150,15 @@ def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: dict[str
     new pages side by side, so the manifest is emptied first: the next build
     then trusts nothing in the folder and stages everything afresh. `build`
     never uses this; it always stages and swaps.
+
+    `changed`: the files that differ from `previous`, when the caller knows
+    (then `manifest` names the same files as `previous`).
     """
-    changed = sorted(rel for rel, d in manifest.items() if previous.get(rel) != d)
-    stale = sorted(set(previous) - set(manifest))
+    if changed is None:
+        changed = sorted(rel for rel, d in manifest.items() if previous.get(rel) != d)
+        stale = sorted(set(previous) - set(manifest))
+    else:
+        changed, stale = sorted(changed), []
     write_manifest(out_dir, {})
     for rel in changed:
         _replace_file(_inside(out_dir, rel), data_of(rel))
