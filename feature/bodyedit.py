@@ -151,6 +151,9 @@ class BodyEdit:
         pages[len(pages) - len(back):] = back
         for i, page in zip(replaced, mine):
             pages[last.front + i] = page
+        # A print volume or 数说 page showing none of the replaced articles keeps its key.
+        ids = {id(page.article) for page in mine}
+        back = [page for page in back if not page.articles or not ids.isdisjoint(map(id, page.articles))]
         plan = PagePlan(pages, dict(last.page_keys), dict(last.manifest), [], [*front, *mine, *back])
         known = self.state.small["pages"]
         for page in plan.rechecked:

@@ -78,6 +78,16 @@ def text_of(value) -> str:
     return value.load() if isinstance(value, TextRef) else value
 
 
+def utf8_of(value) -> bytes:
+    """text_of(value) as UTF-8, without decoding one kept on disk."""
+    return _slice(value.path, value.offset, value.length) if isinstance(value, TextRef) else value.encode("utf-8")
+
+
+def utf8_length(value) -> int:
+    """len(utf8_of(value)), without reading one kept on disk."""
+    return value.length if isinstance(value, TextRef) else len(value.encode("utf-8"))
+
+
 class _Body(dict):
     """A stored body: each field decoded from UTF-8 when first read (a 数说 page
     reads only key figures, a print page the HTML and plain text)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import replace
 
-from .bodystore import text_of
+from .bodystore import text_of, utf8_length, utf8_of
 from .diagnostics import BuildError
 from .linkindex import LinkIndex, all_hold, compact
 from .links import check_links, page_facts
@@ -94,11 +94,28 @@ class StepsAndLinks:
             shard_keys[rel] = shard_key
             d = known.get(shard_key)
             if d is None or previous.get(rel) != d:
-                d = emit(rel, search.shard_bytes([text_of(entry) for _, _, entry in parts[first:end]]))
+                data = self._spliced_shard(rel, first, end, parts, fresh[i:bisect.bisect_left(fresh, end)])
+                if data is None:
+                    data = search.shard_bytes([text_of(entry) for _, _, entry in parts[first:end]])
+                d = emit(rel, data)
             now[shard_key] = d
             digests[rel] = d
         self.state.small["search_shards"] = now
         return digests
+
+    def _spliced_shard(self, rel: str, first: int, end: int, parts: list, fresh: list) -> bytes | None:
+        """A body edit's shard (bodyedit.py): the last build's file with the new
+        entries cut in, instead of 500 entries read and joined again; None if
+        this is no body edit or the output does not hold the last build's shard."""
+        last = self.last
+        if self.replaced_at is None or last.search_parts is None:
+            return None
+        try:
+            old = (self.out_dir / rel).read_bytes()
+        except OSError:
+            return None
+        lengths = [utf8_length(entry) for _, _, entry in last.search_parts[first:end]]
+        return search.spliced_shard(old, lengths, {i - first: utf8_of(parts[i][2]) for i in fresh})
 
     def _search_parts(self, edition: Edition, titles: dict) -> tuple[list, list]:
         """[(section, entry key, entry)] in reading order, and the indices of the

@@ -67,7 +67,7 @@ def append(path, text: str) -> set:
 
 
 def test_body_edit_patches_and_rewrites_only_what_shows_it(make_edition, patches, monkeypatch):
-    monkeypatch.setattr(search, "SHARD_SIZE", 1)        # one search shard per article
+    monkeypatch.setattr(search, "SHARD_SIZE", 2)        # shards of two entries: one is cut in
     root = make_edition(files(), CONFIG)
     builder = preview(root)
     build_and_compare(builder, root, None)

@@ -208,3 +208,19 @@ def test_sentence_id_reads_as_the_general_pattern(tag):
     from feature.search import _SENTENCE, _sentence_id
     found = _SENTENCE.match(tag)
     assert _sentence_id(tag) == (found and (found.group(1) or found.group(2)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(docs=st.lists(st.text(alphabet="数说,{}\"\\a1😀", max_size=8), min_size=1, max_size=6), data=st.data())
+def test_a_spliced_shard_is_the_shard_joined_again(docs, data):
+    from feature.search import shard_bytes, spliced_shard
+    old = shard_bytes(docs)
+    picks = data.draw(st.sets(st.integers(0, len(docs) - 1)))
+    new_docs = list(docs)
+    for i in picks:
+        new_docs[i] = data.draw(st.text(alphabet="改数😀,", max_size=9))
+    lengths = [len(d.encode("utf-8")) for d in docs]
+    assert spliced_shard(old, lengths, {i: new_docs[i].encode("utf-8") for i in picks}) == shard_bytes(new_docs)
+    # Not that shard (the output changed behind the builder's back): refused, not cut wrongly.
+    assert spliced_shard(old + b" ", lengths, {}) is None
+    assert spliced_shard(old, [n + 1 for n in lengths], {}) is None
