@@ -25,6 +25,7 @@ from .linkindex import LinkIndex
 from .model import Edition
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
 from .photos import place_photos, with_articles
+from .printing import linked_paths
 from .render import make_environment, pages_of
 from .validate import validate_edition
 from . import parallel
@@ -49,6 +50,7 @@ class State:
         self.links: LinkIndex | None = None                 # the last build's links, known to hold
         self.written = None                                 # (output folder, marker stat, manifest) last written
         self.photo_free: dict = {}                          # id → article object known to hold no photo
+        self.links_of: dict = {}                            # output path → (article, paths its body links to)
         self.search_keys: dict = {}                         # output path → (article, section title, key, entry)
         self.search_shard_keys = None                       # (shard plan, {shard path: key}) of the last build
         self.search_parts = None                            # [(section, entry key, entry)] of the last build
@@ -286,7 +288,7 @@ class Run(SourceScan, StepsAndLinks, BodyEdit):
         by_listing = state.small.get("by_listing")
         if by_listing is None or by_listing.get("listing") != self.listing:
             by_listing = state.small["by_listing"] = {"listing": self.listing}
-        keys = PageKeys(self.global_key, edition, state.prints, deps, by_listing)
+        keys = PageKeys(self.global_key, edition, state.prints, deps, by_listing, config.site_path, self._links_of)
         # A body edit keys again only the pages that can show it (bodyedit.py).
         plan = (self._patched_plan(edition, keys, deps, previous, media)
                 or self._full_plan(edition, keys, deps, previous))
@@ -338,6 +340,8 @@ class Run(SourceScan, StepsAndLinks, BodyEdit):
             state.small["pages"] = {plan.page_keys[rel]: manifest[rel] for rel in plan.page_keys}
             if len(state.page_keys) > len(plan.page_keys):
                 state.page_keys = {rel: v for rel, v in state.page_keys.items() if rel in plan.page_keys}
+            if len(state.links_of) > len(edition.articles):
+                state.links_of = {rel: v for rel, v in state.links_of.items() if rel in plan.page_keys}
             state.prints.keep_only(edition.articles)
         else:
             self._keep_patched(plan, manifest)
@@ -378,7 +382,7 @@ class Run(SourceScan, StepsAndLinks, BodyEdit):
         数说 part), remembered like an article page's: the very same article
         objects, print index and page fields give the same key."""
         context = (self._key_context(keys), keys.print_index(), page.kind, page.template, page.title,
-                   page.description, page.section.key if page.section else "")
+                   page.description, page.section.key if page.section else "", keys.headlines_linked(page))
         hit = self.state.page_keys.get(page.output_path)
         if (hit is not None and hit[1] == context and len(hit[0]) == len(page.articles)
                 and all(a is b for a, b in zip(hit[0], page.articles))):
@@ -454,6 +458,17 @@ class Run(SourceScan, StepsAndLinks, BodyEdit):
                 else:
                     free[id(a)] = a
         return (with_articles(edition, done) if done else edition), media
+
+    def _links_of(self, a) -> tuple[str, ...]:
+        """printing.linked_paths of an article, from the hrefs its worker found
+        (no body is read here); remembered per article object."""
+        hit = self.state.links_of.get(a.output_path)
+        if hit is None or hit[0] is not a:
+            entry = self._entry_of(a)
+            hrefs = entry.hrefs if entry is not None and entry.article is not None \
+                and entry.article.shares_body(a) else None
+            hit = self.state.links_of[a.output_path] = (a, linked_paths(a, self.config.site_path, hrefs))
+        return hit[1]
 
     def _may_hold_photo(self, a) -> bool:
         entry = self._entry_of(a)

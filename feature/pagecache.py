@@ -11,15 +11,17 @@ the page can see:
 - a page that names the articles it prints (`Page.articles`: the print
   edition, or one volume of it; or a section's 数说 page of a split edition,
   figurepages.py): those articles in full (bodies too) if its template shows
-  bodies, else their listings, and, of every article, only its `PRINT_INDEX`
-  fields (path, position, headline, section: what contents, page and volume
-  references, and the 数说 pages' page links show). That is a contract with
-  its template, held by tests/test_print_volumes.py and
+  bodies, else their listings; of every article, only its `PRINT_INDEX`
+  fields (path, position, section: where it is printed, so what page and
+  volume references say); and the headlines of the articles their bodies
+  link to (a link to another volume reads 见分册“…”《headline》). That is a
+  contract with its template, held by tests/test_print_volumes.py and
   tests/test_figure_pages.py: print.html and figures_part.html show
   `page.articles` and nothing else of other articles. So a body edit,
-  or a key figure that moved, re-renders the one volume printing that article
-  (keyed by the whole listing, it re-rendered all 205 volumes of a
-  10,000-article edition: 6–10 s);
+  or a key figure that moved, re-renders the one volume printing that article,
+  and a headline edit that volume and those linking to it (keyed by the whole
+  listing, each re-rendered all 205 volumes of a 10,000-article edition and
+  its 205 数说 pages: 13–23 s);
 - any other page (cover, section, figures, the print contents page, 404):
   the whole edition. "Whole edition" is the *listing* of every article
   (headline, deck, byline, lede, figures, paths … everything but the body)
@@ -47,7 +49,7 @@ from jinja2 import meta, nodes
 from .model import Article, Edition
 
 BODY_FIELDS = frozenset({"body_markdown", "body_html", "plain_text", "toc"})
-PRINT_INDEX = ("output_path", "position", "headline", "section")
+PRINT_INDEX = ("output_path", "position", "section")
 KEY_FIGURE_PLACE = frozenset({"paragraph", "sentence_index"})
 LISTING_FIELDS = tuple(f.name for f in fields(Article) if f.name not in BODY_FIELDS)
 
@@ -190,15 +192,23 @@ class PageKeys:
     """One build's page keys: `key(page)`."""
 
     def __init__(self, global_key: str, edition: Edition, prints: Fingerprints, deps: TemplateDeps,
-                 by_listing: dict | None = None):
+                 by_listing: dict | None = None, site_path: str = "/", links_of=None):
         """`by_listing`: the caller's memo of the values that follow from the
         edition's listing alone (the print index, the listing-only `whole`), kept
-        while the listing is unchanged: a body edit then hashes neither again."""
+        while the listing is unchanged: a body edit then hashes neither again.
+        `links_of(article)`: the output paths its body links to (default:
+        printing.linked_paths, which reads the body)."""
         self.global_key, self.prints, self.deps = global_key, prints, deps
         self.header = sections_header(edition)
         self._edition = edition
         self._whole: dict[bool, str] = {}
         self.by_listing = by_listing if by_listing is not None else {}
+        if links_of is None:
+            from .printing import linked_paths
+
+            def links_of(a):
+                return linked_paths(a, site_path)
+        self.links_of = links_of
 
     def print_index(self) -> str:
         """What a print volume may show of articles it does not print (see above)."""
@@ -207,6 +217,22 @@ class PageKeys:
             index = self.by_listing["print_index"] = digest(
                 *("\x1f".join(str(getattr(a, f)) for f in PRINT_INDEX) for a in self._edition.articles))
         return index
+
+    def headlines_linked(self, page) -> tuple[str, ...]:
+        """The headline of each article that `page.articles` link to: a volume names
+        those printed in other volumes (见分册《…》), and no other article's.
+        Links are in bodies: a page that shows none (a 数说 page) names none."""
+        out = []
+        if not self.deps.sees_bodies(page.template):
+            return ()
+        for a in page.articles:
+            for path in self.links_of(a):
+                if "by_path" not in self.by_listing:
+                    self.by_listing["by_path"] = {b.output_path: b for b in self._edition.articles}
+                other = self.by_listing["by_path"].get(path)
+                if other is not None:
+                    out.append(f"{path}\x1f{other.headline}")
+        return tuple(out)
 
     def whole(self, bodies: bool) -> str:
         if not bodies and "whole" in self.by_listing:
@@ -227,7 +253,7 @@ class PageKeys:
                 parts.append(self.whole(self.deps.sees_bodies(page.template)))
         elif getattr(page, "articles", ()):
             fp = self.prints.full if self.deps.sees_bodies(page.template) else self.prints.listing
-            parts += [self.print_index(), "printed", *(fp(a) for a in page.articles)]
+            parts += [self.print_index(), "printed", *(fp(a) for a in page.articles), *self.headlines_linked(page)]
         else:
             parts.append(self.whole(self.deps.sees_bodies(page.template)))
         return digest(*parts)

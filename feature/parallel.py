@@ -24,6 +24,7 @@ from .markup import MarkdownRenderer
 from .model import TextAsBytes
 from .pagecache import listing_fingerprint
 from .photos import holds_photo, relink_media
+from .printing import body_links
 from .render import context_for, render_page
 from .write import stage_file
 from . import search
@@ -46,6 +47,7 @@ class Entry(TextAsBytes):
     listing: str = ""               # pagecache.listing_fingerprint of the article, made here too
     photo: bool = False             # its body has a photo to place (photos.holds_photo)
     figure_facts: tuple = ()        # enrich.figure_facts of the article
+    hrefs: tuple = ()               # printing.body_links of the article
     _text_fields: ClassVar[tuple[str, ...]] = ("search_doc",)
 
 
@@ -95,7 +97,8 @@ def load_entry(path: Path | str, raw: bytes | None, config, renderer) -> Entry:
     titles = {s.key: s.title for s in config.sections}
     doc = search.to_json(search._doc(done, titles[done.section])) if done.section in titles else None
     return Entry(done, parsed.items, enriched.items, None, doc, titles.get(done.section, ""),
-                 listing_fingerprint(done), holds_photo(done.body_html), figure_facts(done))
+                 listing_fingerprint(done), holds_photo(done.body_html), figure_facts(done),
+                 body_links(done.body_html))
 
 
 def render_pages(env, edition, config, assets, pages: list, staging: Path | None, jobs: int) -> list:

@@ -50,6 +50,28 @@ def volume_size(site) -> int | None:
     return getattr(getattr(site, "print", None), "volume_articles", None)
 
 
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+
+
+def body_links(body_html: str) -> tuple[str, ...]:
+    """The hrefs of a body that may lead to another page of the site (external and
+    same-page ones left out). A printed article names another article only
+    through these (paper.elsewhere: 见分册《headline》): pagecache keys a volume
+    by the headlines they lead to, not by every article's."""
+    from html import unescape
+    found = {unescape(next(g for g in m.groups() if g is not None)) for m in _HREF.finditer(body_html)}
+    return tuple(sorted(h for h in found if h and not h.startswith("#") and not _SCHEME.match(h)))
+
+
+def linked_paths(article, site_path: str, hrefs: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """Output paths `article`'s body links to (`hrefs`: its body_links, if known)."""
+    from .links import _resolve
+    hrefs = body_links(article.body_html) if hrefs is None else hrefs
+    targets = (_resolve(article.output_path, href, site_path) for href in hrefs)
+    return tuple(sorted({t[0] for t in targets if t is not None and t[0] != article.output_path}))
+
+
 def print_volumes(edition, config) -> list[Volume]:
     """The volumes of the print edition, in section order; [] when the whole
     edition fits in one (at most `volume_articles` articles): one document then."""

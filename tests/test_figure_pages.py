@@ -231,3 +231,23 @@ def test_split_pages_in_a_browser_fit_and_axe_finds_nothing_serious(split, brows
         page.click(".section-more a")
         page.wait_for_url(re.compile(r"/alpha/index\.html$"))
     assert not any(found.values()), json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def test_a_headline_edit_rekeys_its_own_part_only(split):
+    """A part shows no other article's headline (the test above): keyed so, a
+    headline edit re-renders one part, not all of them (205 at 10,000 articles)."""
+    from feature.model import Edition
+    from feature.pagecache import Fingerprints, PageKeys, TemplateDeps
+    from feature.photos import with_articles
+    config, edition = split["config"], split["edition"]
+    deps = TemplateDeps(make_environment(config.templates_dir))
+
+    def keys(ed):
+        return {p.output_path: PageKeys("g", ed, Fingerprints(), deps, site_path=config.site_path).key(p)
+                for p in pages_of(ed, config) if p.template == "figures_part.html"}
+
+    three = edition.articles[2]
+    after = with_articles(edition, {three.source: replace(three, headline="改过的标题")})
+    base, edited = keys(edition), keys(Edition(after.sections, after.articles))
+    assert len(base) > 2
+    assert {rel for rel in base if base[rel] != edited[rel]} == {"figures/alpha/2/index.html"}

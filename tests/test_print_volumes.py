@@ -233,7 +233,8 @@ def test_volume_keys_cover_own_bodies_and_the_listing_only(tmp_path):
     deps = TemplateDeps(make_environment(config.templates_dir))
 
     def keys(ed):
-        return {p.output_path: PageKeys("g", ed, Fingerprints(), deps).key(p) for p in pages_of(ed, config)}
+        return {p.output_path: PageKeys("g", ed, Fingerprints(), deps, site_path=config.site_path).key(p)
+                for p in pages_of(ed, config)}
 
     def edited(ed, index, **changes):
         articles = list(ed.articles)
@@ -246,9 +247,12 @@ def test_volume_keys_cover_own_bodies_and_the_listing_only(tmp_path):
     body = keys(edited(edition, 2, body_html=edition.articles[2].body_html + "<p>新</p>"))
     assert sorted(rel for rel in base if base[rel] != body[rel]) == ["alpha/three/index.html",
                                                                     "print/alpha/2/index.html"]
+    # A headline: its own volume, the contents page, and the volume whose first
+    # article links to it (见分册《…》); not 百城提质's, which does not.
     headline = keys(edited(edition, 2, headline="改过的标题"))
-    assert {rel for rel in base if base[rel] != headline[rel]} >= {
-        urls.PRINT, "print/alpha/index.html", "print/alpha/2/index.html", "print/beta/index.html"}
+    changed = {rel for rel in base if base[rel] != headline[rel]}
+    assert changed >= {urls.PRINT, "print/alpha/index.html", "print/alpha/2/index.html"}
+    assert "print/beta/index.html" not in changed
     # Listing fields other volumes never show (deck, byline, figures …): only its own volume.
     deck = keys(edited(edition, 2, deck="新的副题", key_figures=()))
     changed = {rel for rel in base if base[rel] != deck[rel]}
@@ -287,6 +291,37 @@ def test_a_volume_shows_nothing_of_other_articles_beyond_the_print_index(tmp_pat
     assert all(getattr(changed, f) == other[f] for f in PRINT_INDEX)
     after = volumes(with_articles(edition, {three.source: changed}))
     assert {rel for rel in base if base[rel] != after[rel]} == {"print/alpha/2/index.html"}
+
+
+def test_a_headline_shows_in_its_volume_and_those_linking_to_it_only(tmp_path):
+    """The other half of the contract: another article's headline appears in a
+    volume only where one of its articles links to that article. Rendered, not
+    keyed: the bytes of the other volumes stay the same."""
+    from dataclasses import replace
+    from feature.assets import collect_assets
+    from feature.config import load_config
+    from feature.photos import with_articles
+    from feature.pipeline import prepare_edition
+    from feature.render import context_for, make_environment, pages_of, render_page
+    root = write_edition(tmp_path / "edition", FILES, CONFIG)
+    config = load_config(root / "config.yaml")
+    edition = prepare_edition(config, Diagnostics())
+    env, assets = make_environment(config.templates_dir), collect_assets(config.static_dir)
+
+    def volumes(ed):
+        return {p.output_path: render_page(env, p, context_for(p, ed, config, assets))
+                for p in pages_of(ed, config) if p.volume is not None}
+
+    def changed_by(index):
+        a = edition.articles[index]
+        after = volumes(with_articles(edition, {a.source: replace(a, headline="改过的标题")}))
+        return {rel for rel in base if base[rel] != after[rel]}
+
+    base = volumes(edition)
+    paths = [a.output_path for a in edition.articles]
+    assert changed_by(paths.index("alpha/three/index.html")) == {"print/alpha/index.html", "print/alpha/2/index.html"}
+    assert changed_by(paths.index("beta/lu/index.html")) == {"print/beta/index.html"}
+    assert changed_by(paths.index("beta/gang/index.html")) == {"print/alpha/index.html", "print/beta/index.html"}
 
 
 def test_remembered_block_follows_a_headline_edit_in_another_volume():
