@@ -134,8 +134,16 @@ class Article(TextAsBytes):
     def without_body(self, ref) -> "Article":
         """A lean copy: the body fields dropped, `ref.load()` gives them back."""
         lean = object.__new__(Article)
-        lean.__dict__.update({k: v for k, v in self.__dict__.items() if k not in LAZY_FIELDS}, _body=ref)
+        lean.__dict__.update({k: v for k, v in self.__dict__.items() if k not in LAZY_FIELDS}, _body=ref,
+                             _figure_count=len(self.key_figures))
         return lean
+
+    @property
+    def figure_count(self) -> int:
+        """len(key_figures), known without loading a lean article's body (the 数说
+        index counts every article's figures)."""
+        count = self.__dict__.get("_figure_count")
+        return len(self.key_figures) if count is None else count
 
     def placed(self, position: int, previous: "ArticleLink | None", next: "ArticleLink | None") -> "Article":
         """dataclasses.replace(self, position=…, previous=…, next=…) that leaves a

@@ -84,6 +84,15 @@ def test_a_removed_pack_is_reported_as_missing(tmp_path):
             raise AssertionError("no BodyMissing")
 
 
+def test_a_lean_article_counts_its_figures_without_its_body(tmp_path):
+    # The 数说 index counts every article's figures: 10,000 bodies read at 10,000 articles.
+    store = BodyStore(tmp_path / "bodies")
+    lean = spill_one(store, full_article(), "k1").placed(4, None, None)
+    store.remove(store.present())
+    assert lean.figure_count == len(full_article().key_figures) == 1
+    assert replace(full_article(), key_figures=()).figure_count == 0
+
+
 def built_articles(builder: IncrementalBuilder):
     return builder.build().edition.articles
 
