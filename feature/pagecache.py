@@ -22,7 +22,9 @@ the page can see:
   and a headline edit that volume and those linking to it (keyed by the whole
   listing, each re-rendered all 205 volumes of a 10,000-article edition and
   its 205 数说 pages: 13–23 s);
-- any other page (cover, section, figures, the print contents page, 404):
+- a section page whose template reaches no articles but `section.articles`
+  (TemplateDeps reads it): the listings of that section's articles;
+- any other page (cover, figures, the print contents page, 404):
   the whole edition. "Whole edition" is the *listing* of every article
   (headline, deck, byline, lede, figures, paths … everything but the body)
   unless one of its templates names a body field (`body_html`,
@@ -148,6 +150,17 @@ def sections_header(edition: Edition) -> str:
                     for s in edition.sections))
 
 
+OTHER_ARTICLES = "\0articles"      # TemplateDeps.names: `.articles` of something but the page's section
+
+
+def _own_section(node) -> bool:
+    """`section` or `page.section` or `page` (whose `.articles` are its own)."""
+    if isinstance(node, nodes.Name):
+        return node.name in ("section", "page")
+    return isinstance(node, nodes.Getattr) and node.attr == "section" and \
+        isinstance(node.node, nodes.Name) and node.node.name == "page"
+
+
 class TemplateDeps:
     """Per template: does it reach other articles, does it show bodies?"""
 
@@ -169,6 +182,10 @@ class TemplateDeps:
             return None
         found = {n.attr for n in ast.find_all(nodes.Getattr)}
         found |= {n.value for n in ast.find_all(nodes.Const) if isinstance(n.value, str)}
+        if "articles" in found and any(n.attr == "articles" and not _own_section(n.node)
+                                       for n in ast.find_all(nodes.Getattr)) or "articles" in {
+                n.value for n in ast.find_all(nodes.Const)}:
+            found.add(OTHER_ARTICLES)
         result: frozenset[str] | None = frozenset(found)
         for ref in meta.find_referenced_templates(ast):
             sub = self.names(ref) if ref is not None else None
@@ -178,6 +195,12 @@ class TemplateDeps:
             result |= sub
         self._names[template] = result
         return result
+
+    def shows_own_section_only(self, template: str) -> bool:
+        """Whether the only articles it reaches are `section.articles` (or
+        `page.articles`): a section page drawn by it shows no other section's."""
+        names = self.names(template)
+        return names is not None and OTHER_ARTICLES not in names
 
     def sees_all(self, template: str) -> bool:
         names = self.names(template)
@@ -254,6 +277,18 @@ class PageKeys:
         elif getattr(page, "articles", ()):
             fp = self.prints.full if self.deps.sees_bodies(page.template) else self.prints.listing
             parts += [self.print_index(), "printed", *(fp(a) for a in page.articles), *self.headlines_linked(page)]
+        elif page.kind == "section" and page.section is not None and self.deps.shows_own_section_only(page.template):
+            parts += ["section", self.section_listing(page.section, self.deps.sees_bodies(page.template))]
         else:
             parts.append(self.whole(self.deps.sees_bodies(page.template)))
         return digest(*parts)
+
+    def section_listing(self, section, bodies: bool) -> str:
+        """A section's articles, as `whole` is the edition's: a headline edit
+        re-renders its own section's page, not all ten (1,000 cards each at
+        10,000 articles). Kept with the listing unless bodies count."""
+        memo = self.by_listing.setdefault("sections", {}) if not bodies else {}
+        if section.key not in memo:
+            fp = self.prints.full if bodies else self.prints.listing
+            memo[section.key] = digest(*(fp(a) for a in section.articles))
+        return memo[section.key]

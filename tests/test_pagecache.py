@@ -45,3 +45,39 @@ def test_edition_wide_pages_do_not_show_where_figures_sit(tmp_path):
     # …while anything else about a figure is in the listing.
     relabelled = replace(one, key_figures=(replace(one.key_figures[0], label="别的标签"),) + one.key_figures[1:])
     assert listing_fingerprint(relabelled) != listing_fingerprint(one)
+
+
+def test_a_section_page_is_keyed_by_its_own_articles_only_when_its_template_says_so(tmp_path):
+    """section.html reaches only `section.articles`: a headline edit re-keys its own
+    section's page. A template that reaches any other `.articles` is keyed by the
+    whole edition, as before (an editor's template is read, not trusted)."""
+    import jinja2
+    from feature.model import Edition
+    from feature.pagecache import Fingerprints, PageKeys, TemplateDeps
+    root = write_edition(tmp_path / "e", {
+        "content/alpha/one.md": article("第一篇", body=BODY),
+        "content/alpha/three.md": article("第三篇", body="第三篇正文。\n"),
+        "content/beta/two.md": article("第二篇", section="beta", body=BODY),
+    })
+    config = load_config(root / "config.yaml")
+    edition = prepare_edition(config, Diagnostics())
+    deps = TemplateDeps(make_environment(config.templates_dir))
+    assert deps.shows_own_section_only("section.html") and not deps.shows_own_section_only("cover.html")
+    other = TemplateDeps(jinja2.Environment(loader=jinja2.DictLoader({
+        "own.html": "{% for a in section.articles %}{{ a.headline }}{% endfor %}{{ page.section.articles }}",
+        "all.html": "{% for a in edition.articles %}{{ a.headline }}{% endfor %}",
+        "loop.html": "{% for s in edition.sections %}{{ s.articles | length }}{% endfor %}",
+        "item.html": "{{ section['articles'] }}",
+        "inc.html": "{% include 'all.html' %}"})))
+    assert other.shows_own_section_only("own.html")
+    assert not any(other.shows_own_section_only(t) for t in ("all.html", "loop.html", "item.html", "inc.html"))
+
+    def section_keys(ed):
+        return {p.output_path: PageKeys("g", ed, Fingerprints(), deps).key(p)
+                for p in pages_of(ed, config) if p.kind == "section"}
+
+    two = edition.articles[-1]
+    assert two.section == "beta"
+    after = with_articles(edition, {two.source: replace(two, headline="改过的标题")})
+    base, edited = section_keys(edition), section_keys(Edition(after.sections, after.articles))
+    assert {rel for rel in base if base[rel] != edited[rel]} == {"beta/index.html"}
