@@ -50,10 +50,33 @@ def page_facts(path: str, text: str, site_path: str = "/") -> tuple[frozenset[st
     """What `check_links` needs from one page: its ids, the distinct (file, anchor)
     targets of its internal links, and how many links it has. The incremental
     build keeps these per page content, so unchanged pages are never re-scanned."""
-    ids = frozenset(_unescaped(_ID.findall(text)))
-    targets = [t for t in (_resolve(path, raw, site_path) for raw in _unescaped(_REF.findall(text)))
-               if t is not None]
+    ids = frozenset(_unescaped(_quoted_values(text, 'id="')))
+    refs = _unescaped(_quoted_values(text, 'href="', 'src="'))
+    targets = [t for t in (_resolve(path, raw, site_path) for raw in refs) if t is not None]
     return ids, frozenset(targets), len(targets)
+
+
+def _quoted_values(text: str, name: str, other: str | None = None) -> list[str]:
+    """`_ID.findall(text)` (name 'id="'), `_REF.findall(text)` (names 'href="', 'src="'):
+    each value of `name"…"` that follows a whitespace character, left to right
+    without overlaps. The regexes start with a space class, which the regex engine tries
+    at every character of a Chinese page; str.find jumps (half the time)."""
+    out, find = [], text.find
+    a, b = find(name, 1), find(other, 1) if other else -1
+    while a >= 0 or b >= 0:
+        at, size = (a, len(name)) if b < 0 or 0 <= a < b else (b, len(other))
+        start = at + 1
+        if text[at - 1].isspace():          # what \s matches (both are Py_UNICODE_ISSPACE)
+            close = find('"', at + size)
+            if close < 0:
+                break
+            out.append(text[at + size:close])
+            start = close + 1
+        if 0 <= a < start:
+            a = find(name, start)
+        if 0 <= b < start:
+            b = find(other, start)
+    return out
 
 
 def _unescaped(values: list[str]) -> list[str]:

@@ -41,7 +41,11 @@ def elsewhere(article, linked, volume_of: dict | None, refs: list | None = None)
     return said
 
 
-_UNUSUAL = ("<!", "<?", "<script", "<style", "<textarea", "<title")
+# Tags the fast pass leaves to the parser, in any ASCII case: what
+# `any(u in html.lower() for u in …)` found, without lowering the whole block
+# (0.07 -> 0.02 ms a block). Only İ and K (Kelvin) lower to ASCII letters, to
+# "i̇" and "k": neither can complete one of these names, so the match is the same.
+_UNUSUAL = re.compile(r"<(?:!|\?|script|style|textarea|title)", re.I | re.A)
 # A "<" that does not open a plain tag (name, then attributes in double quotes or
 # bare): comments, quirks, single-quoted or unquoted values. Leave those to the parser.
 _ODD_ATTR = re.compile(r"""<(?![a-zA-Z][a-zA-Z0-9]*(?:\s+[^\s"'<>/=]+(?:="[^"<>]*")?)*\s*/?>"""
@@ -63,8 +67,7 @@ def rewrite_fast(html: str, article, by_path: dict, site_path: str,
                  volume_of: dict | None = None, refs: list | None = None) -> str | None:
     """The rewrite as a few linear regex passes over our own generated HTML;
     None when the block holds anything it is not sure of."""
-    lowered = html.lower()
-    if any(u in lowered for u in _UNUSUAL) or "<A" in html or "</A" in html or _ODD_ATTR.search(html):
+    if _UNUSUAL.search(html) or "<A" in html or "</A" in html or _ODD_ATTR.search(html):
         return None
     prefix = f"a{article.position}-"
     html = _ID_ATTR.sub(lambda m: m.group(1) + prefix, html)

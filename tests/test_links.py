@@ -68,3 +68,17 @@ def test_page_facts_unescape_ids_and_links():
     ids, targets, count = page_facts("fupin/a/index.html", text)
     assert ids == {"a&b"} and count == 2
     assert targets == {("fupin/a/index.html", "a&b"), ("fupin/b/index.html", "")}
+
+
+_HTML_PIECES = st.sampled_from(['id="', ' id="', 'href="', ' href="', ' src="', 'src="', '"', "x", "=", "i", "d",
+                                " ", "\t", "\n", "\u3000", "\xa0", "\x1c", "<a", ">", "周"])
+
+
+@settings(max_examples=3000)
+@given(st.lists(_HTML_PIECES, max_size=12).map("".join))
+def test_quoted_values_are_the_regex_findall(text):
+    """page_facts finds ids and links with str.find; check_links (the reference)
+    with the regexes: the same values, whitespace and overlaps included."""
+    from feature.links import _ID, _REF, _quoted_values
+    assert _quoted_values(text, 'id="') == _ID.findall(text)
+    assert _quoted_values(text, 'href="', 'src="') == _REF.findall(text)
