@@ -260,27 +260,31 @@ def test_volume_keys_cover_own_bodies_and_the_listing_only(tmp_path):
     assert not changed & {"print/alpha/index.html", "print/beta/index.html"}
 
 
+def volume_renderer(tmp_path):
+    """The fixture edition, prepared, and a function: edition → {volume path: its bytes}."""
+    from feature.assets import collect_assets
+    from feature.config import load_config
+    from feature.pipeline import prepare_edition
+    from feature.render import context_for, make_environment, pages_of, render_page
+    root = write_edition(tmp_path / "edition", FILES, CONFIG)
+    config = load_config(root / "config.yaml")
+    env, assets = make_environment(config.templates_dir), collect_assets(config.static_dir)
+
+    def volumes(ed):
+        return {p.output_path: render_page(env, p, context_for(p, ed, config, assets))
+                for p in pages_of(ed, config) if p.volume is not None}
+    return prepare_edition(config, Diagnostics()), volumes
+
+
 def test_a_volume_shows_nothing_of_other_articles_beyond_the_print_index(tmp_path):
     """The contract pagecache keys volumes by: of articles it does not print, a
     volume may show only pagecache.PRINT_INDEX fields. Everything else about
     them changes here, and no other volume's bytes may change."""
     from dataclasses import fields, replace
-    from feature.assets import collect_assets
-    from feature.config import load_config
     from feature.model import Article, Reporter
     from feature.pagecache import PRINT_INDEX
     from feature.photos import with_articles
-    from feature.pipeline import prepare_edition
-    from feature.render import context_for, make_environment, pages_of, render_page
-    root = write_edition(tmp_path / "edition", FILES, CONFIG)
-    config = load_config(root / "config.yaml")
-    edition = prepare_edition(config, Diagnostics())
-    env, assets = make_environment(config.templates_dir), collect_assets(config.static_dir)
-
-    def volumes(ed):
-        return {p.output_path: render_page(env, p, context_for(p, ed, config, assets))
-                for p in pages_of(ed, config) if getattr(p, "articles", ())}
-
+    edition, volumes = volume_renderer(tmp_path)
     base = volumes(edition)
     three = edition.articles[2]
     other = {f.name: getattr(three, f.name) for f in fields(Article)}
@@ -298,19 +302,8 @@ def test_a_headline_shows_in_its_volume_and_those_linking_to_it_only(tmp_path):
     volume only where one of its articles links to that article. Rendered, not
     keyed: the bytes of the other volumes stay the same."""
     from dataclasses import replace
-    from feature.assets import collect_assets
-    from feature.config import load_config
     from feature.photos import with_articles
-    from feature.pipeline import prepare_edition
-    from feature.render import context_for, make_environment, pages_of, render_page
-    root = write_edition(tmp_path / "edition", FILES, CONFIG)
-    config = load_config(root / "config.yaml")
-    edition = prepare_edition(config, Diagnostics())
-    env, assets = make_environment(config.templates_dir), collect_assets(config.static_dir)
-
-    def volumes(ed):
-        return {p.output_path: render_page(env, p, context_for(p, ed, config, assets))
-                for p in pages_of(ed, config) if p.volume is not None}
+    edition, volumes = volume_renderer(tmp_path)
 
     def changed_by(index):
         a = edition.articles[index]
