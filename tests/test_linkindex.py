@@ -112,3 +112,18 @@ def test_ids_answer_as_a_set_does(ids, anchor):
     assert (anchor in small) == (anchor in ids)
     assert set(small) == ids
     assert compact(raw(ids, [("a.html", anchor)])).links() == [("a.html", anchor)]
+
+
+@given(st.sets(st.text(min_size=3, max_size=5), min_size=80), st.lists(st.text(max_size=5), max_size=40))
+@settings(max_examples=100, deadline=None, derandomize=True)
+def test_ids_asked_often_answer_the_same_and_pickle_small(ids, anchors):
+    import pickle
+    often = Ids(ids)
+    for anchor in [*anchors, *list(ids)[:20]]:
+        assert (anchor in often) == (anchor in ids)
+    assert isinstance(often.joined, frozenset)          # asked often: a set now
+    assert set(often) == ids and often == Ids(ids)
+    again = pickle.loads(pickle.dumps(often))
+    assert again == Ids(ids)
+    if not any("\0" in i for i in ids):        # kept as one string again, not as the set it became
+        assert again.joined == Ids(ids).joined
