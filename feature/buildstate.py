@@ -20,7 +20,7 @@ from .bodystore import ArticleCache
 from .buildscan import SourceScan
 from .buildsteps import StepsAndLinks
 from .bodyedit import BodyEdit, PagePlan
-from .cachestore import Shards, stat_signature
+from .cachestore import Shards, paused_gc, stat_signature
 from .linkindex import LinkIndex
 from .model import Edition
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
@@ -64,7 +64,8 @@ class State:
 
     def _load(self) -> None:
         try:
-            small = pickle.loads((self.cache_dir / "state.pickle").read_bytes())
+            with paused_gc():
+                small = pickle.loads((self.cache_dir / "state.pickle").read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             small = {}
         if small.get("code") != self.code:

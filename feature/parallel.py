@@ -9,6 +9,7 @@ jobs == 1 (small rebuilds) the same functions run in this process.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 from dataclasses import dataclass
@@ -174,5 +175,7 @@ def _map(fn, tasks: list, jobs: int):
             yield fn(t)
         return
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(min(jobs, len(tasks))) as pool:
+    # A worker collects its own garbage even when the parent paused its
+    # collector while loading (incremental.IncrementalBuilder._build).
+    with ctx.Pool(min(jobs, len(tasks)), initializer=gc.enable) as pool:
         yield from pool.imap_unordered(fn, tasks)
