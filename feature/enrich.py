@@ -11,7 +11,7 @@ from dataclasses import replace
 from .config import Config
 from .diagnostics import Diagnostics
 from .markup import MarkdownRenderer, MarkdownTooComplex, RenderedBody
-from .figures import curated_problem, extract_figures, find_curated, rank_figures
+from .figures import curated_problem, extract_figures, find_curated, rank_figures, top_figures
 from .model import Article, ArticleLink, Edition, KeyFigure, Section
 from . import urls
 
@@ -23,9 +23,13 @@ def enrich_article(article: Article, renderer: MarkdownRenderer, problems: Diagn
     if body is None:
         return article
     path = urls.article_path(article.section, article.slug)
-    figures, text = body_figures(body)
-    return replace(article, body_html=body.html, toc=body.toc, plain_text=text,
-                   key_figures=tuple(sidebar_figures(article, figures, text, sidebar_size, problems)),
+    if article.curated_figures:
+        figures, text = body_figures(body)
+        picks = sidebar_figures(article, figures, text, sidebar_size, problems)
+    else:       # sidebar_figures' ranking, labelling only the figures it picks
+        text = body_text(body)
+        picks = top_figures(body.paragraphs, sentence_ids(body), sidebar_size, body.scanned)
+    return replace(article, body_html=body.html, toc=body.toc, plain_text=text, key_figures=tuple(picks),
                    output_path=path, url=urls.pretty_url(path))
 
 
@@ -44,9 +48,16 @@ def render_body(article: Article, renderer: MarkdownRenderer, problems: Diagnost
 
 def body_figures(body: RenderedBody) -> tuple[list[KeyFigure], str]:
     """Every figure of a rendered body, anchored to its sentence; and the body's text."""
-    ids = {(s.paragraph, s.index): s.sentence_id for s in body.sentences}
-    figures = extract_figures(body.paragraphs, ids)
-    return figures, "\n".join(p for _, p in body.paragraphs)
+    return extract_figures(body.paragraphs, sentence_ids(body), body.scanned), body_text(body)
+
+
+def sentence_ids(body: RenderedBody) -> dict[tuple[int, int], str]:
+    """{(paragraph, sentence index): sentence id} of a rendered body."""
+    return {(s.paragraph, s.index): s.sentence_id for s in body.sentences}
+
+
+def body_text(body: RenderedBody) -> str:
+    return "\n".join(p for _, p in body.paragraphs)
 
 
 def sidebar_figures(article: Article, figures: list[KeyFigure], text: str, size: int,

@@ -35,9 +35,11 @@ Inline children (strong, em, a …)
 What the pipeline reads after `md.convert()`
     `md.paragraphs`: [(subhead, plain text)], exactly `extract_figures`' input;
     `md.sentences`: [SentenceRef(sentence_id, text, paragraph, subhead, index)].
+    `md.scanned`: per paragraph, the figures found in it while wrapping
+    (figures.Scanned), or None where extract_figures must split and scan itself.
     `attach_sentence_ids(figures, md.sentences)` fills `KeyFigure.sentence_id`
     (enrich passes the same ids straight to `extract_figures`).
-    Both lists are replaced on every conversion and emptied by `md.reset()`.
+    The lists are replaced on every conversion and emptied by `md.reset()`.
 """
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ from typing import NamedTuple, Sequence
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from feature.figures import DIGIT, find_figures, format_number, normalise_digits, sentence_spans
+from feature.figures import DIGIT, FigureMatch, find_figures, format_number, normalise_digits, sentence_spans
 from feature.model import KeyFigure
 
 # After inline patterns (20), prettify (10) and the project's CJK soft-break
@@ -104,6 +106,7 @@ class SentenceExtension(Extension):
     def reset(self) -> None:
         self.md.sentences = []
         self.md.paragraphs = []
+        self.md.scanned = []
 
 
 class SentenceTreeprocessor(Treeprocessor):
@@ -112,11 +115,12 @@ class SentenceTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         self.sentences: list[SentenceRef] = []
         self.paragraphs: list[tuple[str, str]] = []
+        self.scanned: list[tuple | None] = []       # per paragraph: see figures.Scanned
         self.used: dict[str, int] = {}
         self.subhead = ""
         for child in root:
             self._visit(child)
-        self.md.sentences, self.md.paragraphs = self.sentences, self.paragraphs
+        self.md.sentences, self.md.paragraphs, self.md.scanned = self.sentences, self.paragraphs, self.scanned
 
     def _visit(self, el: etree.Element) -> None:
         if el.tag in _HEADINGS:
@@ -148,7 +152,11 @@ class SentenceTreeprocessor(Treeprocessor):
             text = plain(raw[a:b])
             ids.append(self._new_id(text))
             self.sentences.append(SentenceRef(ids[-1], text, p_index, self.subhead, index))
-        if not len(el):                 # nine paragraphs in ten: text only
+        if not len(el) and plain is str:    # nine paragraphs in ten: text only, nothing to resolve
+            self.scanned.append(_wrap_text_paragraph(el, spans, ids))
+            return
+        self.scanned.append(None)
+        if not len(el):
             _wrap_plain_paragraph(el, spans, ids)
             return
         _SentenceWrapper(spans, ids).apply(el)
@@ -334,6 +342,45 @@ def _wrap_plain_paragraph(el: etree.Element, spans: list[tuple[int, int]], ids: 
     el[:] = children
 
 
+def _wrap_text_paragraph(el: etree.Element, spans: list[tuple[int, int]], ids: list[str]) -> tuple:
+    """_wrap_plain_paragraph for text that holds no placeholder and no entity
+    (nothing to mask: the text run of each sentence is that sentence of the
+    paragraph's plain text), keeping the figures found in each sentence for
+    extract_figures, which then neither splits nor scans the paragraph again.
+    Returns those figure places (figures.Scanned)."""
+    text = el.text or ""
+    el.text = text[:spans[0][0]] if spans else text     # (whitespace: sentence spans are trimmed)
+    children, places = [], []
+    ends = [a for a, _ in spans[1:]] + [len(text)]
+    for k, ((a, b), end, sentence_id) in enumerate(zip(spans, ends, ids)):
+        span = etree.Element("span", {"class": "sentence", "id": sentence_id})
+        sentence = text[a:b]
+        matches = find_figures(sentence)
+        if matches:
+            places.append((k, sentence, tuple(matches)))
+            span.text = sentence[:matches[0].start]
+            span.extend(_data_nodes(sentence, matches, len(sentence)))
+        else:
+            span.text = sentence
+        span.tail = text[b:end]             # whitespace, usually none: Chinese sentences abut
+        children.append(span)
+    el[:] = children
+    return tuple(places)
+
+
+def _data_nodes(text: str, matches: Sequence[FigureMatch], end: int) -> list[etree.Element]:
+    """A <data> element per match, each carrying the text up to the next (or `end`) as its tail."""
+    nodes = []
+    for i, m in enumerate(matches):
+        data = etree.Element("data", {"value": format_number(m.value), "class": "figure"})
+        if m.value_max is not None:
+            data.set("data-max", format_number(m.value_max))
+        data.text = text[m.start:m.end]
+        data.tail = text[m.end:matches[i + 1].start if i + 1 < len(matches) else end]
+        nodes.append(data)
+    return nodes
+
+
 def _wrap_figures(el: etree.Element) -> None:
     """Each figure in el's text runs (not in code, not in block children) → <data>."""
     lead, nodes = _figure_nodes(el.text or "")
@@ -355,13 +402,4 @@ def _figure_nodes(text: str) -> tuple[str, list[etree.Element]]:
     matches = find_figures(_mask(text))
     if not matches:
         return text, []
-    nodes = []
-    for i, m in enumerate(matches):
-        data = etree.Element("data", {"value": format_number(m.value), "class": "figure"})
-        if m.value_max is not None:
-            data.set("data-max", format_number(m.value_max))
-        data.text = text[m.start:m.end]
-        following = matches[i + 1].start if i + 1 < len(matches) else len(text)
-        data.tail = text[m.end:following]
-        nodes.append(data)
-    return text[:matches[0].start], nodes
+    return text[:matches[0].start], _data_nodes(text, matches, len(text))

@@ -43,6 +43,7 @@ import bisect
 import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from typing import Mapping, NamedTuple, Sequence
@@ -127,7 +128,8 @@ def find_figures(text: str) -> list[FigureMatch]:
 
 
 # The body's treeprocessor scans each sentence's text run, then extract_figures
-# scans the same sentence of the plain text: the second scan is a cache hit.
+# scans the same sentence of the plain text (where the treeprocessor did not hand
+# it its matches, figures.Scanned): the second scan is a cache hit.
 # Bounded in entries and in their length (a pure function of the text), so a
 # long preview session cannot grow it; a longer text is scanned each time.
 _CACHED_TEXT = 2000
@@ -187,26 +189,70 @@ def parse_figure(text: str) -> tuple[float, str, bool, float | None]:
     return parsed
 
 
+class _Found(NamedTuple):
+    """A figure before it is a KeyFigure: what ranking reads, and where it stands."""
+    text: str
+    value: float
+    unit: str
+    sentence: str
+    subhead: str
+    paragraph: int
+    sentence_index: int
+    start: int                      # of `text` in `sentence`
+    end: int
+    approximate: bool
+    value_max: float | None
+
+
+# Per paragraph: its figures as the body's treeprocessor found them, sentence
+# by sentence ((sentence index, sentence, its matches), …: the sentences of the
+# paragraph's plain text that hold figures), or None for one to split and scan here.
+Scanned = Sequence[tuple | None]
+
+
 def extract_figures(paragraphs: Sequence[tuple[str, str]],
-                    sentence_ids: Mapping[tuple[int, int], str] | None = None) -> list[KeyFigure]:
+                    sentence_ids: Mapping[tuple[int, int], str] | None = None,
+                    scanned: Scanned | None = None) -> list[KeyFigure]:
     """Every figure of an article; `paragraphs` are (subhead, plain text).
 
     `sentence_ids` ({(paragraph, sentence index): id}) fills `sentence_id`
-    as the figures are made (as figure_markup.attach_sentence_ids would)."""
+    as the figures are made (as figure_markup.attach_sentence_ids would).
+    `scanned` (RenderedBody.scanned) saves splitting and scanning again the
+    paragraphs the body's treeprocessor has: the same figures."""
     ids = sentence_ids or {}
-    figures = []
+    return [_key_figure(f, ids) for f in _found(paragraphs, scanned)]
+
+
+def top_figures(paragraphs: Sequence[tuple[str, str]], sentence_ids: Mapping[tuple[int, int], str] | None,
+                limit: int = 8, scanned: Scanned | None = None) -> list[KeyFigure]:
+    """`rank_figures(extract_figures(paragraphs, sentence_ids, scanned), limit)`,
+    labelling only the picks: ranking reads no label, and most figures are
+    never shown (a label is a clause cut around its figure)."""
+    return [_key_figure(f, sentence_ids or {}) for f in rank_figures(_found(paragraphs, scanned), limit)]
+
+
+def _found(paragraphs: Sequence[tuple[str, str]], scanned: Scanned | None) -> list[_Found]:
+    found = []
     for p_index, (subhead, text) in enumerate(paragraphs):
-        if not DIGIT.search(text):     # most paragraphs hold no figure at all
-            continue
-        for s_index, sentence in enumerate(split_sentences(text)):
-            for m in find_figures(sentence):
-                figures.append(KeyFigure(
-                    text=sentence[m.start:m.end], value=m.value, unit=m.unit,
-                    label=make_label(sentence, m.start, m.end), sentence=sentence,
-                    paragraph=p_index, sentence_index=s_index, subhead=subhead,
-                    approximate=m.approximate, value_max=m.value_max,
-                    sentence_id=ids.get((p_index, s_index), "")))
-    return figures
+        places = scanned[p_index] if scanned else None
+        if places is None:
+            if not DIGIT.search(text):     # most paragraphs hold no figure at all
+                continue
+            places = [(s_index, sentence, find_figures(sentence))
+                      for s_index, sentence in enumerate(split_sentences(text))]
+        for s_index, sentence, matches in places:
+            for m in matches:
+                found.append(_Found(sentence[m.start:m.end], m.value, m.unit, sentence, subhead, p_index,
+                                    s_index, m.start, m.end, m.approximate, m.value_max))
+    return found
+
+
+def _key_figure(f: _Found, ids: Mapping[tuple[int, int], str]) -> KeyFigure:
+    return KeyFigure(
+        text=f.text, value=f.value, unit=f.unit, label=make_label(f.sentence, f.start, f.end),
+        sentence=f.sentence, paragraph=f.paragraph, sentence_index=f.sentence_index, subhead=f.subhead,
+        approximate=f.approximate, value_max=f.value_max,
+        sentence_id=ids.get((f.paragraph, f.sentence_index), ""))
 
 
 def make_label(sentence: str, start: int, end: int) -> str:
@@ -284,7 +330,8 @@ def unit_group(unit: str) -> int:
 
 
 def rank_figures(figures: Sequence[KeyFigure], limit: int = 8) -> list[KeyFigure]:
-    """The `limit` best figures for a sidebar (rules in the module docstring)."""
+    """The `limit` best figures for a sidebar (rules in the module docstring).
+    Reads each figure's unit, value, subhead, sentence and text, nothing else."""
     order = sorted(range(len(figures)), key=lambda k: _rank_key(figures[k], k))
     sections = {f.subhead for f in figures}
     picked: list[int] = []
@@ -298,19 +345,24 @@ def _rank_key(figure: KeyFigure, position: int) -> tuple:
 
 
 def _pick(figures, order: list[int], picked: list[int], limit: int, cap: int) -> None:
+    """Walk `order`, adding to `picked` each figure that shares neither sentence
+    nor text with a pick and whose section holds fewer than `cap` picks."""
+    taken = set(picked)
+    sentences = {figures[j].sentence for j in picked}
+    texts = {figures[j].text for j in picked}
+    per_section = Counter(figures[j].subhead for j in picked)
     for k in order:
         if len(picked) == limit:
             return
         fig = figures[k]
-        chosen = [figures[j] for j in picked]
-        if k in picked or _clashes(fig, chosen):
+        if k in taken or fig.sentence in sentences or fig.text in texts:
             continue
-        if sum(c.subhead == fig.subhead for c in chosen) < cap:
+        if per_section[fig.subhead] < cap:
             picked.append(k)
-
-
-def _clashes(figure: KeyFigure, chosen: list[KeyFigure]) -> bool:
-    return any(c.sentence == figure.sentence or c.text == figure.text for c in chosen)
+            taken.add(k)
+            sentences.add(fig.sentence)
+            texts.add(fig.text)
+            per_section[fig.subhead] += 1
 
 
 def find_curated(curated: CuratedFigure, figures: Sequence[KeyFigure],

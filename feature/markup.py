@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor
-from markdown.extensions.toc import TocExtension
+from markdown.extensions.toc import (TocExtension, TocTreeprocessor, escape_cdata, nest_toc_tokens, remove_fnrefs,
+                                     render_inner_html, run_postprocessors, strip_tags, unique)
 from markdown import blockprocessors, inlinepatterns as ip, util
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor, LinkInlineProcessor
@@ -254,6 +255,76 @@ def _gated(stock, method: str, needs: tuple[str, ...]):
     return run
 
 
+class _Toc(TocTreeprocessor):
+    """Python-Markdown's TOC pass (its `run`, 3.11) without the work whose result
+    no one reads: we read `md.toc_tokens`, not `md.toc`, the <div> of links that
+    the pass builds, prettifies, serializes and post-processes for every article
+    (it stays "" unless the body holds the `[TOC]` paragraph it replaces); and a
+    heading of plain text (no child, no `& < >`, no placeholder) is not
+    serialized and post-processed to find its text: that is its text, stripped.
+    The post-processors still run once, where the stock pass first runs them:
+    `_DropRawHtml` blanks left-out raw HTML there, before the sentence pass
+    reads the stash."""
+
+    def run(self, doc) -> None:
+        used_ids, marked = set(), False
+        for el in doc.iter():
+            if "id" in el.attrib:
+                used_ids.add(el.attrib["id"])
+            if el.text and not len(el) and el.text.strip() == self.marker:
+                marked = True
+        id_counters: dict[str, int] = {}
+        toc_tokens = []
+        side_effects_done = False
+        for el in doc.iter():
+            if isinstance(el.tag, str) and self.header_rgx.match(el.tag):
+                self.set_level(el)
+                text = el.text or ""
+                if not len(el) and not any(c in text for c in "\x02&<>"):
+                    innerhtml = text.strip()
+                    name = " ".join(innerhtml.split())      # strip_tags without a tag to strip
+                else:
+                    innerhtml = render_inner_html(remove_fnrefs(el), self.md)
+                    name = strip_tags(innerhtml)
+                    side_effects_done = True
+                if "id" not in el.attrib:
+                    el.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+                data_toc_label = ""
+                if "data-toc-label" in el.attrib:
+                    data_toc_label = run_postprocessors(self._unescape(el.attrib["data-toc-label"]), self.md)
+                    name = escape_cdata(strip_tags(data_toc_label))
+                    del el.attrib["data-toc-label"]
+                    side_effects_done = True
+                if self.toc_top <= int(el.tag[-1]) <= self.toc_bottom:
+                    toc_tokens.append({"level": int(el.tag[-1]), "id": self._unescape(el.attrib["id"]),
+                                       "name": name, "html": innerhtml, "data-toc-label": data_toc_label})
+                if self.use_anchors:
+                    self.add_anchor(el, el.attrib["id"])
+                if self.use_permalinks not in [False, None]:
+                    self.add_permalink(el, el.attrib["id"])
+        toc_tokens = nest_toc_tokens(toc_tokens)
+        self.md.toc_tokens = toc_tokens
+        if self.marker and marked:
+            div = self.build_toc_div(toc_tokens)
+            self.replace_marker(doc, div)
+            if "prettify" in self.md.treeprocessors:
+                self.md.treeprocessors["prettify"].run(div)
+            toc = self.md.serializer(div)
+            for pp in self.md.postprocessors:
+                toc = pp.run(toc)
+            self.md.toc = toc
+        elif not side_effects_done:
+            run_postprocessors("", self.md)
+
+    @staticmethod
+    def _unescape(text: str) -> str:
+        return UnescapeTreeprocessor().unescape(text)
+
+
+class _LeanToc(TocExtension):
+    TreeProcessorClass = _Toc
+
+
 class ChineseMarkdown(Extension):
     def extendMarkdown(self, md):
         if "table" in md.parser.blockprocessors:
@@ -319,6 +390,7 @@ class RenderedBody:
     warnings: tuple[tuple[int, str], ...]   # (line offset in the body, message)
     paragraphs: tuple[tuple[str, str], ...] = ()   # (subhead, plain text), for key figures
     sentences: tuple[SentenceRef, ...] = ()        # sentence anchors in `html`
+    scanned: tuple = ()                            # figures.Scanned: figure places per paragraph
 
 
 class MarkdownRenderer:
@@ -333,7 +405,7 @@ class MarkdownRenderer:
         md = markdown.Markdown(extensions=[
             "attr_list", "tables", "sane_lists", "fenced_code", "footnotes",
             ChineseMarkdown(), SentenceExtension(),
-            TocExtension(slugify=slugify, toc_depth="2-4", permalink=False),
+            _LeanToc(slugify=slugify, toc_depth="2-4", permalink=False),
             PhotoExtension(),
             *extra_extensions,
         ], output_format="html")
@@ -355,7 +427,8 @@ class MarkdownRenderer:
         warnings = [(_line_of(body, b), f"raw HTML left out: `{_short(b)}` "
                      "(set `allow_raw_html: true` in config.yaml to keep it)") for b in md.raw_html]
         warnings += [(0, p) for p in md.problems]
-        return RenderedBody(html, toc, tuple(warnings), tuple(md.paragraphs), tuple(md.sentences))
+        return RenderedBody(html, toc, tuple(warnings), tuple(md.paragraphs), tuple(md.sentences),
+                            tuple(md.scanned))
 
 
 def _flatten(tokens, out=None):

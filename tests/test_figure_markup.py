@@ -214,3 +214,38 @@ def test_sentence_id_ignores_exactly_the_whitespace_regex_would(sentence):
     from feature.figures import normalise_digits
     normal = re.sub(r"\s+", "", normalise_digits(sentence))
     assert sentence_id_base(sentence) == "s-" + hashlib.sha1(normal.encode("utf-8")).hexdigest()[:6]
+
+
+_TEXT_PIECES = ["周口", "21.99亿元", "3个", "。", "！”", "？）", " ", "\n", "\u3000", "\x1c", "约5万户", "第3个",
+                "５０％", "900至1800元", "1,200人", "5G", "A", "2018年", "，", "8500多个", ".5", "万"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TEXT_PIECES), max_size=20).map("".join))
+def test_text_paragraph_path_builds_the_same_tree_and_keeps_its_figures(text):
+    """A paragraph of text alone (no placeholder, no entity): the general path's tree, and
+    the figure places extract_figures reads (each sentence's figures)."""
+    import xml.etree.ElementTree as etree
+    from feature import figure_markup as fm
+    from feature.figures import sentence_spans
+    spans = sentence_spans(text)
+    ids = [f"s-{k}" for k in range(len(spans))]
+    general, fast = etree.Element("p"), etree.Element("p")
+    general.text = fast.text = text or None
+    fm._wrap_plain_paragraph(general, spans, ids)
+    places = fm._wrap_text_paragraph(fast, spans, ids)
+    assert etree.tostring(fast) == etree.tostring(general)
+    expected = [(k, text[a:b], [(m.start, m.end, m.value, m.unit) for m in find_figures(text[a:b])])
+                for k, (a, b) in enumerate(spans)]
+    got = [(k, sentence, [(m.start, m.end, m.value, m.unit) for m in matches]) for k, sentence, matches in places]
+    assert got == [e for e in expected if e[2]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SNIPPETS + _TEXT_PIECES), max_size=40).map("".join))
+def test_extract_figures_from_the_treeprocessors_scan_is_the_same(source):
+    md = markdown.Markdown(extensions=[SentenceExtension(), "fenced_code"])
+    md.convert(source)
+    assert len(md.scanned) == len(md.paragraphs)
+    ids = {(s.paragraph, s.index): s.sentence_id for s in md.sentences}
+    assert extract_figures(md.paragraphs, ids, md.scanned) == extract_figures(md.paragraphs, ids)

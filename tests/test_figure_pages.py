@@ -251,3 +251,13 @@ def test_a_headline_edit_rekeys_its_own_part_only(split):
     base, edited = keys(edition), keys(Edition(after.sections, after.articles))
     assert len(base) > 2
     assert {rel for rel in base if base[rel] != edited[rel]} == {"figures/alpha/2/index.html"}
+
+
+def test_figures_article_writes_out_figure_item_as_it_is():
+    """figures_article.html carries figure_item.html's line inline (no include per figure):
+    the index's items and the section pages' items must stay the same markup."""
+    from pathlib import Path
+    partials = Path(__file__).resolve().parent.parent / "templates" / "partials"
+    item = (partials / "figure_item.html").read_text(encoding="utf-8")
+    loop = "    {% for f in article.key_figures %}\n" + item + "    {% endfor %}\n"
+    assert loop in (partials / "figures_article.html").read_text(encoding="utf-8")

@@ -295,3 +295,41 @@ def test_figure_cache_holds_only_short_texts():
     assert len(find_figures(long_text)) == long_text.count("亿元")
     assert _figures_in.cache_info().currsize == before
     assert _figures_in.cache_info().maxsize is not None
+
+
+def _pick_reference(figures, order, picked, limit, cap):
+    """rank_figures' walk as first written: a list of the picks rebuilt per figure."""
+    for k in order:
+        if len(picked) == limit:
+            return
+        fig = figures[k]
+        chosen = [figures[j] for j in picked]
+        if k in picked or any(c.sentence == fig.sentence or c.text == fig.text for c in chosen):
+            continue
+        if sum(c.subhead == fig.subhead for c in chosen) < cap:
+            picked.append(k)
+
+
+_SMALL = st.sampled_from(["甲", "乙", "丙", ""])
+
+
+@settings(max_examples=500)
+@given(st.lists(st.tuples(_SMALL, _SMALL, _SMALL, st.sampled_from(["元", "人", "%", "个"]),
+                          st.integers(0, 4)), max_size=16), st.integers(0, 9))
+def test_ranking_walk_is_the_reference_walk(rows, limit):
+    import feature.figures as figures_module
+    figures = [fig(text, value, unit, sentence, subhead) for text, sentence, subhead, unit, value in rows]
+    fast = rank_figures(figures, limit)
+    slow_pick, figures_module._pick = figures_module._pick, _pick_reference
+    try:
+        assert fast == rank_figures(figures, limit)
+    finally:
+        figures_module._pick = slow_pick
+
+
+def test_top_figures_label_only_the_picks_and_match_ranking_everything():
+    from feature.figures import top_figures
+    paragraphs = [("", p) for p in (LEADERS, PROMOTIONS, INDUSTRY, JOBS, ECOLOGY, FINANCE, ROADS)]
+    ids = {(p, s): f"s-{p}-{s}" for p in range(7) for s in range(12)}
+    for limit in (0, 3, 8, 40):
+        assert top_figures(paragraphs, ids, limit) == rank_figures(extract_figures(paragraphs, ids), limit)

@@ -130,3 +130,32 @@ def test_inline_pass_still_applies_every_pattern(md):
     html = md.render("**粗**、*斜*、`码`、[链](#a)、&amp;、\\*、<https://a.cn>、注[^1]\n\n[^1]: 脚注").html
     for piece in ("<strong>", "<em>", "<code>", 'href="#a"', "&amp;", "*", 'href="https://a.cn"', "fnref"):
         assert piece in html
+
+
+def _stock_toc_renderer(allow_raw_html: bool) -> MarkdownRenderer:
+    """The same renderer with Python-Markdown's own TOC pass."""
+    from markdown.extensions.toc import TocExtension, TocTreeprocessor
+    renderer = MarkdownRenderer(allow_raw_html=allow_raw_html)
+    ext = next(e for e in renderer.md.registeredExtensions if isinstance(e, TocExtension))
+    renderer.md.treeprocessors.register(TocTreeprocessor(renderer.md, ext.getConfigs()), "toc", 5)
+    return renderer
+
+
+_TOC_PIECES = st.sampled_from([
+    "\n\n## ", "\n\n### ", "\n\n#### ", "\n\n# ", "标题", "周口", " ", "21.99亿元", "。", "\n\n", "正文一句。",
+    "[TOC]", "\n\n[TOC]\n\n", "&amp;", "&", "<b>粗</b>", "<div>块</div>", "\n\n<div>块</div>\n\n", "`码`",
+    '<span title="x>y">', "[^1]", "\n\n[^1]: 注", "**粗**", " {: #自定义 }", ' {: data-toc-label="目录名" }',
+    "\\*", "<", "[链](#a)",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TOC_PIECES, max_size=20).map("".join), st.booleans())
+def test_lean_toc_pass_changes_nothing_we_read(text, allow_raw_html):
+    """Headings, ids, the TOC, the left-out raw HTML (and so the sentences' text:
+    the TOC pass is where the stash is blanked) and [TOC] itself, as the stock pass."""
+    ours, stock = MarkdownRenderer(allow_raw_html=allow_raw_html), _stock_toc_renderer(allow_raw_html)
+    body = ours.render(text)
+    assert body == stock.render(text)
+    if '<div class="toc">' in body.html:        # a [TOC] paragraph: md.toc is made as before
+        assert ours.md.toc == stock.md.toc
