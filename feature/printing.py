@@ -155,6 +155,7 @@ class PrintMemo:
         self.current: dict = {}
         self.previous: dict = {}
         self.places = Places()
+        self.edition = None             # the edition of the build rendering now
         self.rewrites = 0               # blocks rewritten rather than remembered (tests count them)
 
     def for_print(self, html: str, article, edition, site) -> Markup:
@@ -180,6 +181,11 @@ class PrintMemo:
                 f"\0{volume_of[a.output_path].label if volume_of else ''}" for a in articles).encode("utf-8"))
             self.places = Places(articles, size, {a.output_path: a for a in articles}, volume_of,
                                  where.hexdigest(), sections, listing)
+        if edition is not self.edition:
+            # A new build (the places may be kept): blocks it does not use again go
+            # after the next one. Kept generation after generation instead, a
+            # preview edit added a block each time: 33 KB an edit.
+            self.edition = edition
             self.next_generation()
         return self.places
 
@@ -194,10 +200,6 @@ class PrintMemo:
     def put(self, key, value) -> None:
         self.rewrites += 1
         self.current[key] = value
-        if len(self.current) > len(self.places.articles) + 64:
-            # Edits under one listing (places kept) add a block each: keep the
-            # memo at about two editions' worth all the same.
-            self.next_generation()
 
     def next_generation(self) -> None:
         self.previous, self.current = self.current, {}

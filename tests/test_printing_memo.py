@@ -68,6 +68,22 @@ def test_a_warm_rebuild_rewrites_only_the_edited_block(tmp_path):
     assert printed == clean["print/index.html"] and "新增一段" in printed.decode("utf-8")
 
 
+def test_body_edits_in_the_preview_keep_the_memo_at_two_builds(tmp_path):
+    # A body edit keeps the edition's places (bodyedit.py); the memo still drops
+    # the blocks no build uses any more (it grew by a block an edit: 33 KB each).
+    root = _edition(tmp_path / "edition")
+    builder = IncrementalBuilder(root / "config.yaml", tmp_path / "out", jobs=1, in_place=True)
+    builder.build()
+    memo = memo_of(builder._state.env)
+    edited = root / "content" / "beta" / "a1.md"
+    for n in range(6):
+        edited.write_text(article("第1篇报道", "beta", BODY.format(i=1) + f"\n第{n}次新增。\n", order=1),
+                          encoding="utf-8")
+        builder.build({edited})
+    assert memo.rewrites == 4 + 6                           # one block an edit
+    assert len(memo.current) == 4 and len(memo.previous) <= 4
+
+
 def test_a_one_off_call_remembers_nothing():
     from types import SimpleNamespace as NS
     one = NS(position=1, output_path="a/x/index.html")
