@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .assets import collect_assets
@@ -19,14 +19,13 @@ from .enrich import check_figure_consistency, group_into_sections, neighbours, r
 from .bodystore import ArticleCache
 from .buildscan import SourceScan
 from .buildsteps import StepsAndLinks
-from .bodyedit import BodyEdit, PagePlan
+from .bodyedit import BodyEdit
+from .buildpages import PagesAndPhotos
 from .cachestore import Shards, paused_gc, stat_signature
 from .linkindex import LinkIndex
 from .model import Edition
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
-from .photos import place_photos, with_articles
-from .printing import linked_paths
-from .render import make_environment, pages_of
+from .render import make_environment
 from .validate import validate_edition
 from . import parallel
 from . import write as w
@@ -107,10 +106,10 @@ class Outcome:
     written: dict
 
 
-class Run(SourceScan, StepsAndLinks, BodyEdit):
-    """One build. Scanning sources (buildscan.py), the post-process and link
-    stages (buildsteps.py) and patching the last build after a body edit
-    (bodyedit.py) are its other parts."""
+class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
+    """One build. Scanning sources (buildscan.py), the page plan, page keys and
+    photos (buildpages.py), the post-process and link stages (buildsteps.py) and
+    patching the last build after a body edit (bodyedit.py) are its other parts."""
 
     def __init__(self, state: State, config: Config, out_dir: Path, jobs: int, problems: Diagnostics,
                  in_place: bool = False):
@@ -349,53 +348,6 @@ class Run(SourceScan, StepsAndLinks, BodyEdit):
         self._remember_build(linked, edition, plan, media)
         return Outcome(edition, OutputFiles(self.out_dir, manifest), checked, written)
 
-    def _full_plan(self, edition: Edition, keys: PageKeys, deps, previous) -> PagePlan:
-        """Every page, its key, and which of them the output does not hold yet."""
-        pages = pages_of(edition, self.config)
-        known = self.state.small["pages"]
-        plan = PagePlan(pages, {}, {}, [])
-        for page in pages:
-            k = plan.page_keys[page.output_path] = self._page_key(keys, deps, page)
-            d = known.get(k)
-            if d is not None and previous.get(page.output_path) == d:
-                plan.manifest[page.output_path] = d
-            else:
-                plan.todo.append(page)
-        return plan
-
-    def _page_key(self, keys: PageKeys, deps, page) -> str:
-        """keys.key(page), remembered for article pages that see only their own
-        article: the very article object of the last build (its fingerprint, hence
-        its title, description and section) under the same nav and globals gives
-        the same key, so an edit hashes one page key, not 10,000."""
-        if page.article is None:
-            return self._printed_page_key(keys, page) if page.articles else keys.key(page)
-        if deps.sees_all(page.template):
-            return keys.key(page)
-        hit = self.state.page_keys.get(page.output_path)
-        if hit is not None and hit[0] is page.article and hit[1] == self._key_context(keys):
-            return hit[2]
-        hit = self.state.page_keys[page.output_path] = (page.article, self._key_context(keys), keys.key(page))
-        return hit[2]
-
-    def _printed_page_key(self, keys: PageKeys, page) -> str:
-        """keys.key(page) of a page naming the articles it shows (a print volume, a
-        数说 part), remembered like an article page's: the very same article
-        objects, print index and page fields give the same key."""
-        context = (self._key_context(keys), keys.print_index(), page.kind, page.template, page.title,
-                   page.description, page.section.key if page.section else "", keys.headlines_linked(page))
-        hit = self.state.page_keys.get(page.output_path)
-        if (hit is not None and hit[1] == context and len(hit[0]) == len(page.articles)
-                and all(a is b for a, b in zip(hit[0], page.articles))):
-            return hit[2]
-        hit = self.state.page_keys[page.output_path] = (page.articles, context, keys.key(page))
-        return hit[2]
-
-    def _key_context(self, keys: PageKeys) -> tuple:
-        # What an article page's key depends on besides its article; pages_of is
-        # code (global_key), so kind and template follow from the article.
-        return (self.global_key, keys.header)
-
     def _bytes(self, rel, new, staging) -> bytes:
         """A file of this build: rendered in memory, written by a worker, or unchanged."""
         if rel in new:
@@ -436,45 +388,6 @@ class Run(SourceScan, StepsAndLinks, BodyEdit):
                 and known[1] == stat_signature(self.out_dir / w.MARKER):
             return known[2]
         return w.read_manifest(self.out_dir)
-
-    def _place_photos(self, edition: Edition):
-        """photos.place_photos over the articles that may hold a photo: skipped are
-        an article object already seen without one (most of them, most builds) and
-        one whose worker saw none (its Entry says so: no body is read here)."""
-        free, pool = self.state.photo_free, self._photo_pool(edition)
-        candidates = tuple(a for a in (edition.articles if pool is None else pool)
-                           if free.get(id(a)) is not a and self._may_hold_photo(a))
-        placed, media = place_photos(replace(edition, articles=candidates, listing=""), self.config, self.problems)
-        # place_photos changes every article holding a photo: the others hold none.
-        done = {a.source: p for a, p in zip(candidates, placed.articles) if p is not a}
-        self.holders = tuple(a.output_path for a in candidates if a.source in done)
-        if pool is None:
-            self.state.photo_free = {id(a): a for a in edition.articles if a.source not in done}
-        else:               # a body edit (bodyedit.py): only the pool can have changed
-            for a in self.swapped.values():
-                free.pop(id(a), None)
-            for a in pool:
-                if a.source in done:
-                    free.pop(id(a), None)
-                else:
-                    free[id(a)] = a
-        return (with_articles(edition, done) if done else edition), media
-
-    def _links_of(self, a) -> tuple[str, ...]:
-        """printing.linked_paths of an article, from the hrefs its worker found
-        (no body is read here); remembered per article object."""
-        hit = self.state.links_of.get(a.output_path)
-        if hit is None or hit[0] is not a:
-            entry = self._entry_of(a)
-            hrefs = entry.hrefs if entry is not None and entry.article is not None \
-                and entry.article.shares_body(a) else None
-            hit = self.state.links_of[a.output_path] = (a, linked_paths(a, self.config.site_path, hrefs))
-        return hit[1]
-
-    def _may_hold_photo(self, a) -> bool:
-        entry = self._entry_of(a)
-        return entry is None or entry.article is None or entry.photo or not entry.article.shares_body(a)
-
 
 digest_of = w.digest_of
 
