@@ -89,33 +89,35 @@ class BodyEdit:
             swaps.append((path, old_key, new_key, old.article, new.article))
         self.listing, self.key_of, self.key_by_path = last.listing, last.key_of, last.key_by_path
         self.parse_at, self.enrich_at = last.parse_at, last.enrich_at
-        linked, articles, swapped = self.state.linked, list(last.linked.articles), {}
-        for path, old_key, new_key, old_a, new_a in swaps:
-            new = entries.get(new_key)
-            self.key_of.pop(id(old_a), None)
-            self.key_of[id(new_a)] = new_key
-            self.key_by_path[new_a.output_path] = new_key
-            listings[new_key] = listings.pop(old_key)
-            _set_or_drop(self.parse_at, path, new.parse_items)
-            _set_or_drop(self.enrich_at, path, new.enrich_items)
-            entries.discard(old_key)
-            _, old_la = linked[new_a.output_path]
-            la = self._link(new_a, old_la.position, old_la.previous, old_la.next)
-            linked[new_a.output_path] = (new_a, la)
-            articles[old_la.position - 1] = la
-            swapped[old_la.output_path] = old_la
-        self.swapped = swapped
+        articles, self.swapped = list(last.linked.articles), {}
+        for swap in swaps:
+            self._swap_in(*swap, listings, articles)
+        # The diagnostics in a full build's order: parse, validation, enrich, figures.
         problems = self.problems.items
-        for at in (self.parse_at, None, self.enrich_at):
-            if at is None:
-                problems.extend(self._validated(()))        # the listing's: kept
-            else:
-                for path in sorted(at, key=path_order):
-                    problems.extend(at[path])
-        edition = Edition(sections=_swap_in_sections(last.linked.sections, swapped, articles),
+        problems.extend(_in_source_order(self.parse_at))
+        problems.extend(self._validated(()))                # the listing's: kept
+        problems.extend(_in_source_order(self.enrich_at))
+        edition = Edition(sections=_swap_in_sections(last.linked.sections, self.swapped, articles),
                           articles=tuple(articles), listing=last.listing)
         problems.extend(self._figure_warnings(edition))     # the listing's: kept
         return edition
+
+    def _swap_in(self, path, old_key, new_key, old_a, new_a, listings: dict, articles: list) -> None:
+        """One rewritten source: its new article takes the old one's place, keys and
+        neighbours, in Run's maps and in `articles` (reading order)."""
+        new = self.state.entries.get(new_key)
+        self.key_of.pop(id(old_a), None)
+        self.key_of[id(new_a)] = new_key
+        self.key_by_path[new_a.output_path] = new_key
+        listings[new_key] = listings.pop(old_key)
+        _set_or_drop(self.parse_at, path, new.parse_items)
+        _set_or_drop(self.enrich_at, path, new.enrich_items)
+        self.state.entries.discard(old_key)
+        _, old_la = self.state.linked[new_a.output_path]
+        la = self._link(new_a, old_la.position, old_la.previous, old_la.next)
+        self.state.linked[new_a.output_path] = (new_a, la)
+        articles[old_la.position - 1] = la
+        self.swapped[old_la.output_path] = old_la
 
     def _inputs_key(self) -> tuple:
         return (self.global_key, self.entry_salt, str(self.out_dir))
@@ -187,6 +189,11 @@ class BodyEdit:
 
 def _errors(items) -> bool:
     return any(d.severity == "error" for d in items)
+
+
+def _in_source_order(at: dict) -> list:
+    """The diagnostics kept by source path, in find_sources' order."""
+    return [item for path in sorted(at, key=path_order) for item in at[path]]
 
 
 def _set_or_drop(at: dict, path: str, items) -> None:
