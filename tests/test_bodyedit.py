@@ -155,3 +155,22 @@ def test_photos_and_warnings_of_other_articles_survive_a_patch(make_edition, pat
     result = build_and_compare(builder, root, append(root / "content/beta/a1.md", "\n<p>又一段</p>\n"))
     assert patches[1:] == [[True, True]] * 3
     assert len([d for d in result.warnings if "raw HTML" in str(d)]) == 2
+
+
+def test_a_replaced_photo_file_is_placed_again(make_edition, patches):
+    # No article changed (nothing to swap), but the articles holding photos are
+    # placed again in every build, patched or not: the new photo shows.
+    sources = files()
+    sources["content/alpha/a0.md"] = article(headline="图片", body="![码头](dock.jpg \"周口港码头\")\n\n第一段。\n")
+    sources["content/alpha/dock.jpg"] = jpeg(800, 500)
+    root = make_edition(sources, CONFIG)
+    builder = preview(root)
+    build_and_compare(builder, root, None)
+    photo = root / "content/alpha/dock.jpg"
+    photo.write_bytes(jpeg(640, 640, (20, 120, 60)))
+    before = tree(root / "dist")
+    build_and_compare(builder, root, {photo})
+    # The edition is patched (no article changed); the resized files are named by
+    # their content, so the media files are others and every page is planned.
+    assert patches[1] == [True, False]
+    assert tree(root / "dist")["alpha/a0/index.html"] != before["alpha/a0/index.html"]
