@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .diagnostics import Diagnostics
 from .load import path_order
 from .model import Edition
 from .render import article_page, back_pages, front_pages
@@ -83,10 +84,10 @@ class BodyEdit:
         for path, (old_key, new_key) in rekeyed.items():
             old, new = entries.get(old_key), entries.get(new_key)
             if (old is None or new is None or old.article is None or new.article is None
-                    or new.error is not None or _errors(new.parse_items) or _errors(new.enrich_items)
+                    or new.error is not None or Diagnostics(new.parse_items + new.enrich_items)
                     or not new.listing or new.listing != listings.get(old_key)):
                 return None
-            swaps.append((path, old_key, new_key, old.article, new.article))
+            swaps.append((path, old_key, new_key, old.article, new))
         self.listing, self.key_of, self.key_by_path = last.listing, last.key_of, last.key_by_path
         self.parse_at, self.enrich_at = last.parse_at, last.enrich_at
         articles, self.swapped = list(last.linked.articles), {}
@@ -102,10 +103,10 @@ class BodyEdit:
         problems.extend(self._figure_warnings(edition))     # the listing's: kept
         return edition
 
-    def _swap_in(self, path, old_key, new_key, old_a, new_a, listings: dict, articles: list) -> None:
-        """One rewritten source: its new article takes the old one's place, keys and
-        neighbours, in Run's maps and in `articles` (reading order)."""
-        new = self.state.entries.get(new_key)
+    def _swap_in(self, path, old_key, new_key, old_a, new, listings: dict, articles: list) -> None:
+        """One rewritten source: its new entry's article takes the old one's place,
+        keys and neighbours, in Run's maps and in `articles` (reading order)."""
+        new_a = new.article
         self.key_of.pop(id(old_a), None)
         self.key_of[id(new_a)] = new_key
         self.key_by_path[new_a.output_path] = new_key
@@ -127,8 +128,11 @@ class BodyEdit:
         last time and the rewritten ones, in reading order. None: all (no patch)."""
         if self.swapped is None:
             return None
-        at = {self.state.linked[path][1].position - 1 for path in (*self.last.holders, *self.swapped)}
-        return tuple(edition.articles[i] for i in sorted(at))
+        return tuple(edition.articles[i] for i in sorted(self._indices(*self.last.holders, *self.swapped)))
+
+    def _indices(self, *paths) -> set[int]:
+        """Where in reading order the articles at these output paths are."""
+        return {self.state.linked[path][1].position - 1 for path in paths}
 
     # ---- render -------------------------------------------------------------
     def _patched_plan(self, edition: Edition, keys, deps, previous, media) -> PagePlan | None:
@@ -142,7 +146,7 @@ class BodyEdit:
         front, back = front_pages(edition, self.config), back_pages(edition, self.config)
         if len(front) != last.front or len(back) != last.back:
             return None
-        at = {self.state.linked[path][1].position - 1 for path in (*last.holders, *self.holders, *self.swapped)}
+        at = self._indices(*last.holders, *self.holders, *self.swapped)
         replaced = sorted(i for i in at if edition.articles[i] is not last.final.articles[i])
         mine = [article_page(edition.articles[i], edition) for i in replaced]
         if any(deps.sees_all(page.template) for page in mine[:1]):
@@ -157,12 +161,7 @@ class BodyEdit:
         ids = {id(page.article) for page in mine}
         back = [page for page in back if not page.articles or not ids.isdisjoint(map(id, page.articles))]
         plan = PagePlan(pages, dict(last.page_keys), dict(last.manifest), [], [*front, *mine, *back])
-        known = self.state.small["pages"]
-        for page in plan.rechecked:
-            k = plan.page_keys[page.output_path] = self._page_key(keys, deps, page)
-            d = known.get(k)
-            if d is None or previous.get(page.output_path) != d:
-                plan.todo.append(page)
+        self._key_pages(plan, plan.rechecked, keys, deps, previous)
         return plan
 
     def _keep_patched(self, plan: PagePlan, manifest: dict) -> None:
@@ -185,10 +184,6 @@ class BodyEdit:
             linked, final, self.holders, frozenset(media), plan.pages, front,
             len(plan.pages) - front - len(final.articles), plan.page_keys, self.state.written[2],
             self.state.search_parts)
-
-
-def _errors(items) -> bool:
-    return any(d.severity == "error" for d in items)
 
 
 def _in_source_order(at: dict) -> list:

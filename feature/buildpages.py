@@ -22,8 +22,14 @@ class PagesAndPhotos:
     def _full_plan(self, edition: Edition, keys: PageKeys, deps, previous) -> PagePlan:
         """Every page, its key, and which of them the output does not hold yet."""
         pages = pages_of(edition, self.config)
-        known = self.state.small["pages"]
         plan = PagePlan(pages, {}, {}, [])
+        self._key_pages(plan, pages, keys, deps, previous)
+        return plan
+
+    def _key_pages(self, plan: PagePlan, pages, keys: PageKeys, deps, previous) -> None:
+        """Key `pages` into `plan`: one the output holds under its key goes into the
+        manifest, any other into `todo`."""
+        known = self.state.small["pages"]
         for page in pages:
             k = plan.page_keys[page.output_path] = self._page_key(keys, deps, page)
             d = known.get(k)
@@ -31,7 +37,6 @@ class PagesAndPhotos:
                 plan.manifest[page.output_path] = d
             else:
                 plan.todo.append(page)
-        return plan
 
     def _page_key(self, keys: PageKeys, deps, page) -> str:
         """keys.key(page), remembered for article pages that see only their own
