@@ -180,11 +180,10 @@ class TemplateDeps:
         except jinja2.TemplateError:        # render_page reports it, with file and line
             self._names[template] = None
             return None
-        found = {n.attr for n in ast.find_all(nodes.Getattr)}
-        found |= {n.value for n in ast.find_all(nodes.Const) if isinstance(n.value, str)}
-        if "articles" in found and any(n.attr == "articles" and not _own_section(n.node)
-                                       for n in ast.find_all(nodes.Getattr)) or "articles" in {
-                n.value for n in ast.find_all(nodes.Const)}:
+        getattrs = list(ast.find_all(nodes.Getattr))
+        constants = {n.value for n in ast.find_all(nodes.Const) if isinstance(n.value, str)}
+        found = {n.attr for n in getattrs} | constants
+        if "articles" in constants or any(n.attr == "articles" and not _own_section(n.node) for n in getattrs):
             found.add(OTHER_ARTICLES)
         result: frozenset[str] | None = frozenset(found)
         for ref in meta.find_referenced_templates(ast):
@@ -245,17 +244,21 @@ class PageKeys:
         """The headline of each article that `page.articles` link to: a volume names
         those printed in other volumes (见分册《…》), and no other article's.
         Links are in bodies: a page that shows none (a 数说 page) names none."""
-        out = []
         if not self.deps.sees_bodies(page.template):
             return ()
+        out = []
         for a in page.articles:
             for path in self.links_of(a):
-                if "by_path" not in self.by_listing:
-                    self.by_listing["by_path"] = {b.output_path: b for b in self._edition.articles}
-                other = self.by_listing["by_path"].get(path)
+                other = self._by_path().get(path)
                 if other is not None:
                     out.append(f"{path}\x1f{other.headline}")
         return tuple(out)
+
+    def _by_path(self) -> dict:
+        # Made when the first link is looked up (most volumes link nowhere), kept with the listing.
+        if "by_path" not in self.by_listing:
+            self.by_listing["by_path"] = {b.output_path: b for b in self._edition.articles}
+        return self.by_listing["by_path"]
 
     def whole(self, bodies: bool) -> str:
         if not bodies and "whole" in self.by_listing:
