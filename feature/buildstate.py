@@ -21,7 +21,7 @@ from .buildscan import SourceScan
 from .buildsteps import StepsAndLinks
 from .bodyedit import BodyEdit
 from .buildpages import PagesAndPhotos
-from .cachestore import Shards, paused_gc, stat_signature
+from .cachestore import Shards, stat_signature
 from .linkindex import LinkIndex
 from .model import Edition
 from .pagecache import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
@@ -63,8 +63,7 @@ class State:
 
     def _load(self) -> None:
         try:
-            with paused_gc():
-                small = pickle.loads((self.cache_dir / "state.pickle").read_bytes())
+            small = pickle.loads((self.cache_dir / "state.pickle").read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             small = {}
         if small.get("code") != self.code:
