@@ -19,7 +19,7 @@ from .charts import charts_for
 from .figures import format_number
 from .figurepages import FiguresPart, FiguresSection, figures_parts, figures_sections
 from .model import Article, Edition, Section
-from .printing import Volume, for_print, print_volumes
+from .printing import Volume, print_volumes
 from .structured import structured_data_for
 from . import urls
 
