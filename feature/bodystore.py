@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .cachestore import Shards
 from .model import LAZY_FIELDS, Article
-from .write import _replace_file
+from .write import replace_file
 
 
 class BodyMissing(Exception):
@@ -147,7 +147,7 @@ class BodyStore:
 
     def _write(self, name: str, data: bytes) -> str:
         path = self.folder / name
-        _replace_file(path, data)
+        replace_file(path, data)
         return str(path)
 
     def present(self) -> set[str]:

@@ -29,6 +29,7 @@ from .render import make_environment
 from .validate import validate_edition
 from . import parallel
 from . import write as w
+from .write import replace_file
 
 PARALLEL_MIN = 48         # fewer misses than this: not worth starting workers
 
@@ -79,8 +80,8 @@ class State:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         for store in (self.entries, self.facts):
             store.save()
-        _atomic_write(self.cache_dir / "state.pickle",
-                      pickle.dumps({**self.small, "code": self.code}, protocol=pickle.HIGHEST_PROTOCOL))
+        replace_file(self.cache_dir / "state.pickle",
+                     pickle.dumps({**self.small, "code": self.code}, protocol=pickle.HIGHEST_PROTOCOL))
 
     def environment(self, config: Config, templates_key: str):
         if self.env is None or self.env_key != templates_key:
@@ -389,9 +390,6 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         return w.read_manifest(self.out_dir)
 
 digest_of = w.digest_of
-
-
-_atomic_write = w._replace_file
 
 
 class OutputFiles:

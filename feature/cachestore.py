@@ -11,7 +11,7 @@ import time
 import zlib
 from pathlib import Path
 
-from .write import _replace_file as _atomic_write
+from .write import replace_file
 
 
 class Shards:
@@ -76,8 +76,8 @@ class Shards:
 
     def save(self) -> None:
         for i in sorted(self.dirty):
-            _atomic_write(self.folder / f"{self.name}-{i:02d}.pickle",
-                          pickle.dumps(self.parts[i], protocol=pickle.HIGHEST_PROTOCOL))
+            replace_file(self.folder / f"{self.name}-{i:02d}.pickle",
+                         pickle.dumps(self.parts[i], protocol=pickle.HIGHEST_PROTOCOL))
         self.dirty.clear()
 
 

@@ -161,7 +161,7 @@ def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: dict[str
         changed, stale = sorted(changed), []
     write_manifest(out_dir, {})
     for rel in changed:
-        _replace_file(_inside(out_dir, rel), data_of(rel))
+        replace_file(_inside(out_dir, rel), data_of(rel))
     for rel in stale:
         _remove_file(out_dir, rel)
     write_manifest(out_dir, manifest)
@@ -172,10 +172,10 @@ def write_manifest(folder: Path, manifest: dict[str, str]) -> None:
     # No indent: json's C encoder (an indented 10,000-file manifest took 25 ms in Python).
     text = json.dumps({"generator": "feature", "files": manifest}, ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"))
-    _replace_file(folder / MARKER, text.encode("utf-8"))
+    replace_file(folder / MARKER, text.encode("utf-8"))
 
 
-def _replace_file(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes) -> None:
     """Write `path` atomically: a reader sees all of the old bytes or all of the new."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:

@@ -270,17 +270,17 @@ def test_preview_writes_in_place_and_a_killed_preview_is_repaired(tmp_path, monk
     assert tree(out) == expected
 
     edition.apply("body", 1, "再改")
-    real, calls = write._replace_file, []
+    real, calls = write.replace_file, []
 
     def dies(path, data):
         calls.append(path)
         if len(calls) == 2:
             raise KeyboardInterrupt
         real(path, data)
-    monkeypatch.setattr(write, "_replace_file", dies)
+    monkeypatch.setattr(write, "replace_file", dies)
     with pytest.raises(KeyboardInterrupt):
         IncrementalBuilder(edition.root / "config.yaml", out, in_place=True).build()
-    monkeypatch.setattr(write, "_replace_file", real)
+    monkeypatch.setattr(write, "replace_file", real)
     assert write.read_manifest(out) == {}                       # marked untrustworthy
     IncrementalBuilder(edition.root / "config.yaml", out).build()
     expected, _ = clean_build(edition.root, tmp_path / "ref2")
