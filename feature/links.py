@@ -33,7 +33,7 @@ def check_links(files: dict[str, bytes], sources: dict[str, str], problems: Diag
         ids[path] = {html.unescape(i) for i in _ID.findall(text)}
     for path, text in pages.items():
         for raw in _REF.findall(text):
-            target = _resolve(path, html.unescape(raw), site_path)
+            target = resolve_link(path, html.unescape(raw), site_path)
             if target is None:
                 continue
             checked += 1
@@ -52,7 +52,7 @@ def page_facts(path: str, text: str, site_path: str = "/") -> tuple[frozenset[st
     build keeps these per page content, so unchanged pages are never re-scanned."""
     ids = frozenset(_unescaped(_quoted_values(text, 'id="')))
     refs = _unescaped(_quoted_values(text, 'href="', 'src="'))
-    targets = [t for t in (_resolve(path, raw, site_path) for raw in refs) if t is not None]
+    targets = [t for t in (resolve_link(path, raw, site_path) for raw in refs) if t is not None]
     return ids, frozenset(targets), len(targets)
 
 
@@ -84,7 +84,7 @@ def _unescaped(values: list[str]) -> list[str]:
     return values if "&" not in "".join(values) else [html.unescape(v) for v in values]
 
 
-def _resolve(page: str, url: str, site_path: str) -> tuple[str, str] | None:
+def resolve_link(page: str, url: str, site_path: str) -> tuple[str, str] | None:
     """(output file, anchor) a link points at, or None for external links."""
     if _PLAIN.match(url):           # most links: split as urlsplit would, without its work
         raw_path, _, fragment = url.partition("#")

@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from html import unescape
 
-from .links import _resolve
+from .links import resolve_link
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5")
 _ID_REFS = ("aria-labelledby", "aria-describedby", "data-sentence")
@@ -101,7 +101,7 @@ def rewrite_fast(html: str, article, by_path: dict, site_path: str,
         classes = (values.get("class") or "").split()
         if "footnote-backref" in classes:
             return ""
-        target = _resolve(article.output_path, href, site_path)
+        target = resolve_link(article.output_path, href, site_path)
         if target is None:
             shown = re.sub(r"^(mailto|tel):", "", href.strip())
             text = unescape(_TAGS.sub("", inner))
@@ -150,7 +150,7 @@ def rewrite_soup(html: str, article, by_path: dict, site_path: str,
         if "footnote-backref" in classes:
             a.decompose()
             continue
-        target = _resolve(article.output_path, a["href"], site_path)
+        target = resolve_link(article.output_path, a["href"], site_path)
         if target is None:
             _mark_external(a)
             continue

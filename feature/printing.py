@@ -29,6 +29,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import paper, urls
+from .links import resolve_link
 from .sectionparts import SectionPart, split_sections
 
 PDF_NAME = "edition.pdf"
@@ -66,9 +67,8 @@ def body_links(body_html: str) -> tuple[str, ...]:
 
 def linked_paths(article, site_path: str, hrefs: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """Output paths `article`'s body links to (`hrefs`: its body_links, if known)."""
-    from .links import _resolve
     hrefs = body_links(article.body_html) if hrefs is None else hrefs
-    targets = (_resolve(article.output_path, href, site_path) for href in hrefs)
+    targets = (resolve_link(article.output_path, href, site_path) for href in hrefs)
     return tuple(sorted({t[0] for t in targets if t is not None and t[0] != article.output_path}))
 
 

@@ -1,4 +1,4 @@
-"""links._resolve: the fast path for plain links reads them as urlsplit does."""
+"""links.resolve_link: the fast path for plain links reads them as urlsplit does."""
 from __future__ import annotations
 
 import posixpath
@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from hypothesis import given, settings, strategies as st
 
-from feature.links import _resolve
+from feature.links import resolve_link
 
 
 def _reference(page: str, url: str, site_path: str):
@@ -32,12 +32,12 @@ def _reference(page: str, url: str, site_path: str):
 
 def test_resolves_the_links_our_pages_have():
     page = "fupin/zongshu/index.html"
-    assert _resolve(page, "../../index.html", "/") == ("index.html", "")
-    assert _resolve(page, "#s-1a2b3c", "/") == (page, "s-1a2b3c")
-    assert _resolve(page, "../a/index.html#%E5%91%A8", "/") == ("fupin/a/index.html", "周")
-    assert _resolve(page, "https://example.cn/", "/") is None
-    assert _resolve(page, "mailto:x@example.cn", "/") is None
-    assert _resolve(page, "/x/fupin/", "/x/") == ("fupin/index.html", "")
+    assert resolve_link(page, "../../index.html", "/") == ("index.html", "")
+    assert resolve_link(page, "#s-1a2b3c", "/") == (page, "s-1a2b3c")
+    assert resolve_link(page, "../a/index.html#%E5%91%A8", "/") == ("fupin/a/index.html", "周")
+    assert resolve_link(page, "https://example.cn/", "/") is None
+    assert resolve_link(page, "mailto:x@example.cn", "/") is None
+    assert resolve_link(page, "/x/fupin/", "/x/") == ("fupin/index.html", "")
 
 
 _PIECES = st.sampled_from(["a", "/", "//", "#", "?", ":", "..", ".", "%20", "%E5%91%A8", "%", "\t", "\n",
@@ -49,7 +49,7 @@ _PIECES = st.sampled_from(["a", "/", "//", "#", "?", ":", "..", ".", "%20", "%E5
        st.sampled_from(["index.html", "fupin/index.html", "fupin/a/index.html"]),
        st.sampled_from(["/", "/x/"]))
 def test_resolve_agrees_with_urlsplit(url, page, site_path):
-    assert _resolve(page, url, site_path) == _reference(page, url, site_path)
+    assert resolve_link(page, url, site_path) == _reference(page, url, site_path)
 
 
 _SEGMENTS = st.lists(st.sampled_from(["a", "b", "..", ".", "", "index.html", "周口"]), min_size=1, max_size=5)
