@@ -38,6 +38,17 @@ class PagesAndPhotos:
             else:
                 plan.todo.append(page)
 
+    def _keep_full(self, plan: PagePlan, manifest: dict, edition: Edition) -> None:
+        """After a fully planned build: its page keys, and the memos of pages and
+        articles it still has (bodyedit._keep_patched does this after a patch)."""
+        state = self.state
+        state.small["pages"] = {plan.page_keys[rel]: manifest[rel] for rel in plan.page_keys}
+        if len(state.page_keys) > len(plan.page_keys):
+            state.page_keys = {rel: v for rel, v in state.page_keys.items() if rel in plan.page_keys}
+        if len(state.links_of) > len(edition.articles):
+            state.links_of = {rel: v for rel, v in state.links_of.items() if rel in plan.page_keys}
+        state.prints.keep_only(edition.articles)
+
     def _page_key(self, keys: PageKeys, deps, page) -> str:
         """keys.key(page), remembered for article pages that see only their own
         article: the very article object of the last build (its fingerprint, hence

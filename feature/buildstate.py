@@ -337,12 +337,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
             written = self._write(manifest, previous, new, staging, changed)
         self._lap("write")
         if plan.rechecked is None:
-            state.small["pages"] = {plan.page_keys[rel]: manifest[rel] for rel in plan.page_keys}
-            if len(state.page_keys) > len(plan.page_keys):
-                state.page_keys = {rel: v for rel, v in state.page_keys.items() if rel in plan.page_keys}
-            if len(state.links_of) > len(edition.articles):
-                state.links_of = {rel: v for rel, v in state.links_of.items() if rel in plan.page_keys}
-            state.prints.keep_only(edition.articles)
+            self._keep_full(plan, manifest, edition)
         else:
             self._keep_patched(plan, manifest)
         self._remember_build(linked, edition, plan, media)
