@@ -19,32 +19,15 @@ this corpus can be here: no split overhead, no shared work, no features.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import run  # noqa: E402  (benchmarks/run.py: the edition, our build's argv, a clean start)
-
-
-def timed_all(commands: list[tuple[list[str], Path]]) -> tuple[float, float]:
-    """Start every command at once; (wall seconds until the last ends, CPU seconds of all)."""
-    t0 = time.perf_counter()
-    procs = [subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL) for argv, cwd in commands]
-    cpu = 0.0
-    for p in procs:
-        _, status, usage = os.wait4(p.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise RuntimeError(f"{' '.join(map(str, p.args))} failed")
-        cpu += usage.ru_utime + usage.ru_stime      # wait4 counts the process and its reaped children
-    return time.perf_counter() - t0, cpu
 
 
 def halves(canonical: Path, into: Path) -> list[Path]:
@@ -82,12 +65,13 @@ def main() -> None:
         }
         for commands in rows.values():               # warm the page cache once
             run.fresh(edition)
-            timed_all(commands("warm"))
+            run.timed_together(commands("warm"))
         results = {name: [] for name in rows}
         for k in range(args.runs):
             for name, commands in rows.items():
                 run.fresh(edition)
-                results[name].append(timed_all(commands(k)))
+                wall, _, cpu = run.timed_together(commands(k))
+                results[name].append((wall, cpu))
     print(f"\nN = {n:,}, {args.runs} runs each, alternating; {run.machine()}\n")
     print("| build | wall s (median) | min–max s | CPU s | wall ÷ Hugo |")
     print("| --- | ---: | ---: | ---: | ---: |")

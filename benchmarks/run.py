@@ -24,6 +24,7 @@ writable copy of shared/bench with its .venv set up by `peers/run.sh`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -45,18 +46,34 @@ import corpus  # noqa: E402
 
 def timed(argv: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, float]:
     """(wall seconds, peak RSS MiB of the largest process) of one command."""
-    with tempfile.TemporaryFile() as errors:       # a file, not a pipe: warnings can't block the child
+    wall, peak, _ = timed_together([(argv, cwd)], env)
+    return wall, peak
+
+
+def timed_together(commands: list[tuple[list[str], Path | None]], env: dict | None = None
+                   ) -> tuple[float, float, float]:
+    """Start every (argv, cwd) at once: (wall seconds until the last ends, peak RSS
+    MiB of the largest process, CPU seconds (user + sys) of them all)."""
+    with contextlib.ExitStack() as stack:
+        # Files, not pipes: warnings can't block a child.
+        errors = [stack.enter_context(tempfile.TemporaryFile()) for _ in commands]
         t0 = time.perf_counter()
-        p = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(p.pid, 0)
+        procs = [subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=err)
+                 for (argv, cwd), err in zip(commands, errors)]
+        peak = cpu = 0.0
+        for p in procs:
+            # wait4 counts the process and its reaped children (our build's workers)
+            _, status, usage = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+            peak, cpu = max(peak, usage.ru_maxrss / 1024), cpu + usage.ru_utime + usage.ru_stime
         wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)
-        errors.seek(0)
-        err = errors.read().decode("utf-8", "replace")
-    if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, argv))} failed:\n{err[-3000:]}")
-    return wall, usage.ru_maxrss / 1024
+        for p, err in zip(procs, errors):
+            if p.returncode != 0:
+                err.seek(0)
+                text = err.read().decode("utf-8", "replace")
+                raise RuntimeError(f"{' '.join(map(str, p.args))} failed:\n{text[-3000:]}")
+    return wall, peak, cpu
 
 
 def our_build(edition: Path, jobs: int | None, *extra: str) -> list[str]:
