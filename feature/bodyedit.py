@@ -79,7 +79,7 @@ class BodyEdit:
                 or small.get("validated", ("",))[0] != last.listing
                 or small.get("figure_warnings", ("",))[0] != last.listing):
             return None
-        listings = self.state.small.get("listings") or {}
+        listings = small.get("listings") or {}
         swaps = []
         for path, (old_key, new_key) in rekeyed.items():
             old, new = entries.get(old_key), entries.get(new_key)
