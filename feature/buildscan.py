@@ -3,7 +3,6 @@ anything the last build read has changed at all (the no-change shortcut).
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .cachestore import StatIndex
@@ -91,10 +90,10 @@ class SourceScan:
         last = self.state.small.get("last")
         if last is None or last["inputs"] != self._inputs(sources):
             return None
-        marker = _read(self.out_dir / w.MARKER)
-        if marker is None or last["marker"] != digest(marker):
+        check = self.output_check()         # every file there as the marker lists it, nothing else
+        if not check.intact or last["marker"] != digest(check.marker):
             return None
-        return {**last, "manifest": json.loads(marker)["files"]}
+        return {**last, "manifest": check.held.files}
 
     def remember(self, sources, outcome) -> None:
         """After a build that succeeded from a full scan: see unchanged_since_last."""

@@ -115,6 +115,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
                  in_place: bool = False):
         self.state, self.config, self.out_dir, self.jobs, self.problems = state, config, out_dir, jobs, problems
         self.in_place = in_place
+        self._output_check: w.FolderCheck | None = None
         self.timings: dict[str, float] = {}
         self._t = time.perf_counter()
         self.assets = collect_assets(config.static_dir)
@@ -301,8 +302,9 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         protected = self.config.sources
         # `build` always stages and swaps, however small the change: a build killed
         # or refused by the disk halfway leaves the previous output exactly as it
-        # was. The preview server may replace changed files in place (see write.py).
-        in_place = self.in_place and bool(previous)
+        # was. The preview server may replace changed files in place (see write.py)
+        # in a folder that holds exactly what its marker says.
+        in_place = self.in_place and bool(previous) and self.output_intact
         if in_place:
             w.check_output_dir(self.out_dir, protected)
         self.in_staging: set[str] = set()      # files this build wrote into the staging folder
@@ -359,30 +361,43 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
             removed = len(previous.keys() - manifest.keys())
         else:
             changed_count, removed = len(changed), 0
-        if not changed_count and not removed and (self.out_dir / w.MARKER).is_file():
+        held = self.previous_held
+        if not changed_count and not removed and self.output_intact:
             # The output already is this build: touch nothing (staging goes back as the spare).
-            stats = {"written": 0, "linked": len(manifest), "removed": 0}
+            stats, sizes = {"written": 0, "linked": len(manifest), "removed": 0}, held.sizes
             if staging is not None:
                 w.return_spare(staging, self.out_dir, {rel: manifest[rel] for rel in self.in_staging})
         else:
             def data_of(rel: str) -> bytes:
                 return self._bytes(rel, new, staging)
             if staging is None:
-                stats = w.replace_in_place(self.out_dir, manifest, previous, data_of, changed)
+                stats, sizes = w.replace_in_place(self.out_dir, manifest, held, data_of, changed)
             else:
-                stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of, self.in_staging)
+                stats, sizes = w.fill_staging(staging, self.out_dir, manifest, held, data_of, self.in_staging)
                 w.swap_in(staging, self.out_dir, keep_spare=True)
-        self.state.written = (str(self.out_dir), stat_signature(self.out_dir / w.MARKER), dict(manifest))
+        self.state.written = (str(self.out_dir), stat_signature(self.out_dir / w.MARKER), dict(manifest), sizes)
         return stats
 
     def _previous_manifest(self) -> dict[str, str]:
-        """The output folder's manifest: as this process last wrote it while the
-        marker file is untouched (same inode, size, times), else read from disk."""
+        """The files of the output folder that can be trusted, path → digest: as
+        this process last wrote them while the marker file is untouched (same
+        inode, size, times; the output lock keeps our other writers out), else
+        those the folder holds as its marker lists them (write.check_folder).
+        Sets `previous_held` (with sizes) and `output_intact` (nothing else there)."""
         known = self.state.written
         if known is not None and known[0] == str(self.out_dir) and known[1] is not None \
                 and known[1] == stat_signature(self.out_dir / w.MARKER):
+            self.previous_held, self.output_intact = w.Manifest(known[2], known[3]), True
             return known[2]
-        return w.read_manifest(self.out_dir)
+        check = self.output_check()
+        self.previous_held, self.output_intact = check.held, check.intact
+        return check.held.files
+
+    def output_check(self) -> w.FolderCheck:
+        """The output folder against its marker, once per build (write.check_folder)."""
+        if self._output_check is None:
+            self._output_check = w.check_folder(self.out_dir)
+        return self._output_check
 
 digest_of = w.digest_of
 

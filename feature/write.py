@@ -11,6 +11,13 @@ build in it, so a small change costs a few files, not a new tree of 10,000.
 Safety: the build only ever deletes folders it created. The manifest file
 `MARKER` inside the output folder says "this folder is ours"; an existing
 folder without it is refused, never cleared.
+
+Trust: the marker lists every file with its digest and size and is written
+last, so a file is as the build left it when it has that size and was not
+modified after the marker (`check_folder`, a stat per file: what a build
+checks before it reuses a file of the output or the spare). `verify_output`
+reads every byte instead: what `deploy` and `print` check before they read
+the folder.
 """
 from __future__ import annotations
 
@@ -20,11 +27,13 @@ import json
 import os
 import shutil
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 MARKER = ".feature-build.json"
 _RENAME_EXCHANGE = 2
+_HALF_WRITTEN = (".tmp-", ".part")      # replace_file's and render_pdf's names before their rename
 
 
 class OutputRefused(Exception):
@@ -35,13 +44,32 @@ class OutputFailed(OutputRefused, OSError):
     """The disk said no (full, read-only): the previous output is still whole."""
 
 
+@dataclass
+class Manifest:
+    """Files of a build folder: output path → digest, and → size in bytes."""
+    files: dict[str, str] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class FolderCheck:
+    """A build folder against its marker, by one stat per file (check_folder)."""
+    held: Manifest                  # the listed files that are as the build left them
+    strays: list[str]               # anything else: changed, unlisted, not a regular file, empty folders
+    missing: list[str]              # listed, not there
+    marker: bytes | None            # the marker's bytes; None if it is missing or unreadable
+
+    @property
+    def intact(self) -> bool:
+        return self.marker is not None and not self.strays and not self.missing
+
+
 def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = ()) -> dict[str, int]:
     """Write `files` as the new content of `out_dir`; return counts of written/linked/removed."""
     out_dir = out_dir.resolve()
-    previous = read_manifest(out_dir)
     with staged_output(out_dir, protected) as staging:
         manifest = {rel: digest_of(data) for rel, data in sorted(files.items())}
-        stats = fill_staging(staging, out_dir, manifest, previous, files.__getitem__)
+        stats, _ = fill_staging(staging, out_dir, manifest, check_folder(out_dir).held, files.__getitem__)
         swap_in(staging, out_dir)
     return stats
 
@@ -49,6 +77,121 @@ def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = (
 def digest_of(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
+
+# ---- trust: what a folder holds --------------------------------------------
+
+def check_folder(folder: Path) -> FolderCheck:
+    """Which of the files the marker lists are as the build left them: there, a
+    regular file of the recorded size, not modified after the marker was
+    written (the marker is written last). Anything else in the folder is a
+    stray. A stat per file: 10,000 files in a few tens of ms (docs/hardening.md)."""
+    marker, listed = _read_marker(folder)
+    try:
+        found, odd = _walk(folder)
+    except FileNotFoundError:
+        found, odd = {}, []
+    held, strays, missing = Manifest(), odd, []
+    if listed is not None:
+        files, sizes, written_at = listed
+        for rel, digest in files.items():
+            st = found.pop(rel, None)
+            if st is None:
+                missing.append(rel)
+            elif st.st_size == sizes.get(rel) and st.st_mtime_ns <= written_at:
+                held.files[rel] = digest
+                held.sizes[rel] = st.st_size
+            else:
+                strays.append(rel)
+    strays.extend(found)
+    return FolderCheck(held, strays, missing, marker if listed is not None else None)
+
+
+def verify_output(out_dir: Path) -> list[str]:
+    """What keeps `out_dir` from being a finished, intact build, in plain words;
+    [] when it holds exactly the files its marker lists, each with the size and
+    digest recorded there, and nothing else (no half-written `*.tmp-*`). Reads
+    every byte: `deploy` and `print` call it before they read the folder."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        return [f"{out_dir} is not a folder"]
+    marker, listed = _read_marker(out_dir)
+    if listed is None:
+        return [f"{MARKER} is missing or unreadable: this is not a finished build"]
+    files, sizes, _ = listed
+    found, odd = _walk(out_dir)
+    problems = [] if files else [f"{MARKER} lists no files: a writer was stopped before it finished"]
+    for rel, digest in files.items():
+        st = found.pop(rel, None)
+        if st is None:
+            problems.append(f"{rel} is missing")
+        elif st.st_size != sizes.get(rel, st.st_size):
+            problems.append(f"{rel} has {st.st_size} bytes, not the {sizes[rel]} the build wrote")
+        elif _file_digest(out_dir / rel) != digest:
+            problems.append(f"{rel} is not the file the build wrote (its content changed)")
+    for rel in sorted(found):
+        half = any(mark in rel.rsplit("/", 1)[-1] for mark in _HALF_WRITTEN)
+        problems.append(f"{rel} is a half-written file left by a writer that was stopped" if half
+                        else f"{rel} is not part of the build")
+    problems += [f"{rel} is not a regular file" if not rel.endswith("/") else f"{rel} is an empty folder"
+                 for rel in odd]
+    return problems
+
+
+def _read_marker(folder: Path) -> tuple[bytes | None, tuple[dict, dict, int] | None]:
+    """(the marker's bytes, (files, sizes, its mtime in ns)); None for what cannot be read."""
+    path = folder / MARKER
+    try:
+        with open(path, "rb") as f:
+            data, written_at = f.read(), os.fstat(f.fileno()).st_mtime_ns
+        parsed = json.loads(data)
+        files, sizes = parsed["files"], parsed.get("sizes", {})
+        if not isinstance(files, dict) or not isinstance(sizes, dict):
+            return data, None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, None
+    return data, (files, sizes, written_at)
+
+
+def _walk(folder: Path) -> tuple[dict[str, os.stat_result], list[str]]:
+    """Every regular file under `folder` but the marker → its stat; and the rest:
+    symlinks, devices, sockets, empty folders ('x/'), never followed."""
+    files, odd, todo = {}, [], [("", os.fspath(folder))]
+    while todo:
+        prefix, path = todo.pop()
+        with os.scandir(path) as entries:
+            empty = True
+            for e in entries:
+                empty = False
+                rel = prefix + e.name
+                if e.is_dir(follow_symlinks=False):
+                    todo.append((rel + "/", e.path))
+                elif e.is_file(follow_symlinks=False):
+                    files[rel] = e.stat(follow_symlinks=False)
+                else:
+                    odd.append(rel)
+        if empty and prefix:
+            odd.append(prefix)
+    files.pop(MARKER, None)
+    return files, odd
+
+
+def _file_digest(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha1").hexdigest()
+
+
+def _tidy(folder: Path) -> None:
+    """Leave in a build folder only what its marker vouches for, as recorded (a
+    reused spare: a killed writer's half-written file, a page changed since, a
+    file of a later `print`), and list only that in its marker."""
+    check = check_folder(folder)
+    for rel in check.strays:
+        _remove_file(folder, rel.rstrip("/"))
+    if check.strays or check.missing:
+        write_manifest(folder, check.held.files, check.held.sizes)
+
+
+# ---- staging and the swap --------------------------------------------------
 
 @contextmanager
 def staged_output(out_dir: Path, protected=(), reuse_spare: bool = False):
@@ -58,9 +201,12 @@ def staged_output(out_dir: Path, protected=(), reuse_spare: bool = False):
     With `reuse_spare`, the build before the previous one (kept by swap_in as
     `.dist.spare`, see there) becomes the staging folder: fill_staging then
     touches only the files that differ from it, instead of making 10,000
-    folders and links. Its marker still lists what it holds; anything that
-    writes into it must replace files (new inode), never write into one, as
-    its unchanged files are hard links shared with the output folder."""
+    folders and links. It is checked first (_tidy): its marker then lists what
+    it holds; anything that writes into it must replace files (new inode),
+    never write into one, as its unchanged files are hard links shared with
+    the output folder.
+
+    The caller holds the output's lock (outputlock.py): no other writer is at work."""
     check_output_dir(out_dir, protected)
     clean_leftovers(out_dir)
     staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
@@ -68,6 +214,7 @@ def staged_output(out_dir: Path, protected=(), reuse_spare: bool = False):
     try:
         if reuse_spare and (spare / MARKER).is_file():
             os.rename(spare, staging)           # a killed build leaves it as a staging leftover
+            _tidy(staging)
         else:
             staging.mkdir(parents=True)
             (staging / MARKER).write_text("{}")   # claims the folder before anything else
@@ -87,41 +234,50 @@ def staged_output(out_dir: Path, protected=(), reuse_spare: bool = False):
         _remove_build(staging)           # not swapped in: the output already was this build
 
 
-def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previous: dict[str, str],
-                 data_of: Callable[[str], bytes], written: set[str] = frozenset()) -> dict[str, int]:
+def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previous: Manifest,
+                 data_of: Callable[[str], bytes], written: set[str] = frozenset()
+                 ) -> tuple[dict[str, int], dict[str, int]]:
     """Put every file of `manifest` (path → digest) into `staging`: files this
     build already wrote there (`written`, with stage_file) stay, files a reused
     spare holds with the right digest stay, unchanged ones are hard-linked from
-    the previous build, the rest are written from `data_of(path)`; files of the
-    spare that are no longer wanted go."""
-    holds = read_manifest(staging)
-    stats = {"written": 0, "linked": 0, "removed": len(previous.keys() - manifest.keys())}
+    the previous build (`previous`: the output's files as checked), the rest
+    are written from `data_of(path)`; files of the spare that are no longer
+    wanted go. → (counts, the size of every file)."""
+    holds = _read_marker(staging)[1] or ({}, {}, 0)
+    held, held_sizes = holds[0], holds[1]
+    stats = {"written": 0, "linked": 0, "removed": len(previous.files.keys() - manifest.keys())}
+    sizes = {}
     for rel, digest in sorted(manifest.items()):
         if rel in written:
             stats["written"] += 1
+            sizes[rel] = os.stat(staging / rel).st_size
             continue
-        if holds.get(rel) == digest:        # the spare's marker vouches, as the output's does
+        if held.get(rel) == digest:         # the spare's marker vouches, as checked by _tidy
             stats["linked"] += 1
+            sizes[rel] = held_sizes[rel]
             continue
         target = _inside(staging, rel)
-        target.unlink(missing_ok=True)      # a spare's file is shared with the output: never write into it
+        _clear(target)                      # a spare's file is shared with the output: never write into it
         target.parent.mkdir(parents=True, exist_ok=True)
-        if previous.get(rel) == digest and _link(out_dir / rel, target):
+        if previous.files.get(rel) == digest and _link(out_dir / rel, target):
             stats["linked"] += 1
+            sizes[rel] = previous.sizes[rel]
         else:
-            target.write_bytes(data_of(rel))
+            data = data_of(rel)
+            target.write_bytes(data)
             stats["written"] += 1
-    for rel in sorted(holds.keys() - manifest.keys()):
+            sizes[rel] = len(data)
+    for rel in sorted(held.keys() - manifest.keys()):
         _remove_file(staging, rel)
-    write_manifest(staging, manifest)
-    return stats
+    write_manifest(staging, manifest, sizes)
+    return stats, sizes
 
 
 def stage_file(target: Path, data: bytes) -> None:
     """Write one file of this build into the staging folder (see fill_staging's
     `written`). In a reused spare the file there is a hard link shared with the
     output folder: it is replaced by a new one, never written into."""
-    target.unlink(missing_ok=True)
+    _clear(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
 
@@ -137,41 +293,62 @@ def return_spare(staging: Path, out_dir: Path, written: dict[str, str]) -> None:
     if spare.exists():
         return                              # staged_output removes the staging folder
     if written:
-        write_manifest(staging, {**read_manifest(staging), **written})
+        files, sizes, _ = _read_marker(staging)[1] or ({}, {}, 0)
+        files.update(written)
+        sizes.update((rel, os.stat(staging / rel).st_size) for rel in written)
+        write_manifest(staging, files, sizes)
     os.rename(staging, spare)
 
 
-def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: dict[str, str],
-                     data_of: Callable[[str], bytes], changed: list[str] | None = None) -> dict[str, int]:
+def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: Manifest,
+                     data_of: Callable[[str], bytes], changed: list[str] | None = None
+                     ) -> tuple[dict[str, int], dict[str, int]]:
     """The preview server's writer, in time proportional to what changed.
 
     Each file is replaced by a rename, so a reader gets the old page or the
     new one, never half of one. A preview killed halfway could leave old and
     new pages side by side, so the manifest is emptied first: the next build
     then trusts nothing in the folder and stages everything afresh. `build`
-    never uses this; it always stages and swaps.
+    never uses this; it always stages and swaps. Only for a folder that
+    holds exactly `previous` (FolderCheck.intact): it removes no strays.
 
     `changed`: the files that differ from `previous`, when the caller knows
-    (then `manifest` names the same files as `previous`).
+    (then `manifest` names the same files as `previous`). → (counts, sizes).
     """
     if changed is None:
-        changed = sorted(rel for rel, d in manifest.items() if previous.get(rel) != d)
-        stale = sorted(set(previous) - set(manifest))
+        changed = sorted(rel for rel, d in manifest.items() if previous.files.get(rel) != d)
+        stale = sorted(set(previous.files) - set(manifest))
     else:
         changed, stale = sorted(changed), []
+    sizes = dict(previous.sizes)
     write_manifest(out_dir, {})
     for rel in changed:
-        replace_file(_inside(out_dir, rel), data_of(rel))
+        data = data_of(rel)
+        replace_file(_inside(out_dir, rel), data)
+        sizes[rel] = len(data)
     for rel in stale:
         _remove_file(out_dir, rel)
-    write_manifest(out_dir, manifest)
-    return {"written": len(changed), "linked": len(manifest) - len(changed), "removed": len(stale)}
+        del sizes[rel]
+    write_manifest(out_dir, manifest, sizes)
+    return {"written": len(changed), "linked": len(manifest) - len(changed), "removed": len(stale)}, sizes
 
 
-def write_manifest(folder: Path, manifest: dict[str, str]) -> None:
+def add_files(out_dir: Path, paths: list[Path]) -> None:
+    """Files written into a finished build after it (print's PDFs) join its
+    marker, so that the folder still verifies. The next build, which does not
+    make them, removes them."""
+    files, sizes, _ = _read_marker(out_dir)[1] or ({}, {}, 0)
+    for path in paths:
+        rel = path.relative_to(out_dir).as_posix()
+        files[rel], sizes[rel] = _file_digest(path), path.stat().st_size
+    write_manifest(out_dir, files, sizes)
+
+
+def write_manifest(folder: Path, manifest: dict[str, str], sizes: dict[str, int] | None = None) -> None:
     # No indent: json's C encoder (an indented 10,000-file manifest took 25 ms in Python).
-    text = json.dumps({"generator": "feature", "files": manifest}, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
+    # Sizes, not times: the marker must be the same bytes in every build of the same files.
+    text = json.dumps({"generator": "feature", "files": manifest, "sizes": sizes or {}}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
     replace_file(folder / MARKER, text.encode("utf-8"))
 
 
@@ -186,10 +363,18 @@ def replace_file(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _clear(target: Path) -> None:
+    """Make way for a new file at `target`: whatever is there goes (a folder too)."""
+    try:
+        target.unlink(missing_ok=True)
+    except IsADirectoryError:
+        shutil.rmtree(target)
+
+
 def _remove_file(root: Path, rel: str) -> None:
     """Remove one stale file, and folders it leaves empty (never `root` itself)."""
-    target = _inside(root, rel)
-    target.unlink(missing_ok=True)
+    target = _inside(root, rel, follow=False)
+    _clear(target)
     parent = target.parent
     while parent != root and parent.is_relative_to(root) and not any(parent.iterdir()):
         parent.rmdir()
@@ -213,41 +398,63 @@ def check_output_dir(out_dir: Path, protected=()) -> None:
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:
-    try:
-        return json.loads((out_dir / MARKER).read_text())["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+    listed = _read_marker(out_dir)[1]
+    return listed[0] if listed is not None else {}
 
 
 def clean_leftovers(out_dir: Path) -> None:
-    """Staging folders of builds that were killed: ours by name and marker."""
-    for p in out_dir.parent.glob(f".{out_dir.name}.staging-*"):
-        if (p / MARKER).is_file() or not any(p.iterdir()):
-            _remove_build(p)
-    for p in out_dir.parent.glob(f".{out_dir.name}.old-*"):
-        if (p / MARKER).is_file():
-            _remove_build(p)
+    """Staging folders of builds that were killed: ours by name and marker, and
+    only when the build that made them is gone (its PID is not running; the
+    caller holds the output's lock, which a running build of ours would hold)."""
+    for pattern in (f".{out_dir.name}.staging-*", f".{out_dir.name}.old-*"):
+        for p in out_dir.parent.glob(pattern):
+            if _owner_gone(p) and ((p / MARKER).is_file() or (".staging-" in p.name and not any(p.iterdir()))):
+                _remove_build(p)
+
+
+def _owner_gone(folder: Path) -> bool:
+    """Is the process named in `.dist.staging-PID` gone (or this very one, which is
+    between builds now)? A PID of another user's process, or one that cannot be
+    read, counts as running: the folder is then left alone."""
+    pid = folder.name.rsplit("-", 1)[-1]
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    try:                                        # a zombie: dead, not yet reaped by its parent
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _remove_build(folder: Path) -> None:
     """Delete a build folder with its marker last: a build killed halfway through
-    this leaves a folder the next build still recognises as ours and removes."""
+    this leaves a folder the next build still recognises as ours and removes.
+    Never raises: what it cannot remove, the next build does."""
     try:
         children = [c for c in folder.iterdir() if c.name != MARKER]
+        for child in children:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+        (folder / MARKER).unlink(missing_ok=True)
     except OSError:
         return
-    for child in children:
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
-        else:
-            child.unlink(missing_ok=True)
-    (folder / MARKER).unlink(missing_ok=True)
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _inside(root: Path, rel: str) -> Path:
-    target = (root / rel).resolve()
-    if not target.is_relative_to(root.resolve()) or rel.startswith("/"):
+def _inside(root: Path, rel: str, follow: bool = True) -> Path:
+    """`root / rel`, refused if it leads outside `root` (with `follow`, through
+    symlinks too; without, the last part itself is not followed: to remove it)."""
+    target = (root / rel).resolve() if follow else (root / rel).parent.resolve() / (root / rel).name
+    if not target.is_relative_to(root.resolve()) or rel.startswith("/") or target == root.resolve():
         raise OutputRefused(f"refusing to write {rel!r} outside the output folder")
     return target
 
@@ -264,7 +471,10 @@ def swap_in(staging: Path, out_dir: Path, keep_spare: bool = False) -> None:
     """The staged build becomes `out_dir` in one step; the previous one is removed,
     or with `keep_spare` kept beside as `.dist.spare` for the next build to reuse
     (deleting 10,000 files and folders took seconds; its unchanged files are
-    hard links, so it costs the disk only the files that changed)."""
+    hard links, so it costs the disk only the files that changed).
+
+    Once the new build is in place nothing here fails: keeping or removing the
+    old one is tidying, and the next build finishes what this one could not."""
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
@@ -273,14 +483,21 @@ def swap_in(staging: Path, out_dir: Path, keep_spare: bool = False) -> None:
     else:
         old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
         os.rename(out_dir, old)
-        os.rename(staging, out_dir)
+        try:
+            os.rename(staging, out_dir)
+        except OSError:
+            os.rename(old, out_dir)     # put the previous build back: the caller reports the error
+            raise
     spare = spare_of(out_dir)
-    if keep_spare and (spare / MARKER).is_file():
-        _remove_build(spare)            # a spare nobody took (a build without reuse)
-    if keep_spare and not spare.exists():
-        os.rename(old, spare)
-    else:
-        _remove_build(old)
+    try:
+        if keep_spare and (spare / MARKER).is_file():
+            _remove_build(spare)            # a spare nobody took (a build without reuse)
+        if keep_spare and not spare.exists():
+            os.rename(old, spare)
+            return
+    except OSError:
+        pass
+    _remove_build(old)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -76,8 +76,9 @@ def test_failure_mid_write_leaves_previous_output_intact(tmp_path, monkeypatch):
 
 
 def test_leftovers_of_killed_builds_are_cleaned_only_if_ours(tmp_path):
+    from tests.buildruns import dead_pid
     out = tmp_path / "dist"
-    ours = tmp_path / ".dist.staging-999"
+    ours = tmp_path / f".dist.staging-{dead_pid()}"      # of a build that has ended
     ours.mkdir()
     (ours / MARKER).write_text("{}")
     (ours / "half.html").write_text("x")
@@ -97,13 +98,13 @@ def test_output_is_deterministic(tmp_path):
 
 def staged_write(files: dict, out, written_here=()):
     """As the incremental build writes: reuse the spare, keep it after the swap."""
-    from feature.write import digest_of, fill_staging, read_manifest, stage_file, staged_output, swap_in
-    previous = read_manifest(out)
+    from feature.write import check_folder, digest_of, fill_staging, stage_file, staged_output, swap_in
+    previous = check_folder(out).held
     with staged_output(out, reuse_spare=True) as staging:
         for rel in written_here:                 # as a render worker does
             stage_file(staging / rel, files[rel])
         manifest = {rel: digest_of(data) for rel, data in files.items()}
-        stats = fill_staging(staging, out, manifest, previous, files.__getitem__, set(written_here))
+        stats, _ = fill_staging(staging, out, manifest, previous, files.__getitem__, set(written_here))
         swap_in(staging, out, keep_spare=True)
     return stats
 

@@ -1,0 +1,188 @@
+"""Trust nothing on disk that was not checked: damaged output is found and repaired.
+
+`write.verify_output` (what deploy and print check) names every difference
+between a folder and its marker in plain words; `write.check_folder` (what a
+build checks before it reuses a file of the output or the spare: size, and
+not modified after the marker) lets the next build rewrite whatever was
+damaged. Damage of every kind, in the output and in the spare, must end in a
+build equal to a clean one.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from feature.write import MARKER, check_folder, verify_output, write_site
+from tests.buildruns import assert_clean_build, build, reference, snapshot
+from tests.conftest import article
+
+FILES = {
+    "content/alpha/one.md": article("第一篇", "alpha", body="第一篇正文。\n"),
+    "content/alpha/two.md": article("第二篇", "alpha", body="第二篇正文。\n"),
+    "content/beta/three.md": article("第三篇", "beta", body="第三篇正文。\n"),
+}
+
+
+@pytest.fixture
+def root(make_edition):
+    return make_edition(FILES)
+
+
+def test_an_intact_build_verifies(tmp_path):
+    out = tmp_path / "dist"
+    write_site({"index.html": b"<p>a</p>", "a/index.html": b"<p>b</p>"}, out)
+    assert verify_output(out) == []
+    assert check_folder(out).intact
+
+
+@pytest.mark.parametrize("damage, problem", [
+    ("defaced", "index.html has 8 bytes, not the 9 the build wrote"),
+    ("same size", "index.html is not the file the build wrote (its content changed)"),
+    ("deleted", "index.html is missing"),
+    ("extra", "notes.txt is not part of the build"),
+    ("half-written", ".index.html.tmp-4242 is a half-written file left by a writer that was stopped"),
+    ("symlink", "index.html is not a regular file"),
+    ("empty folder", "empty/ is an empty folder"),
+    ("no marker", f"{MARKER} is missing or unreadable: this is not a finished build"),
+    ("emptied marker", f"{MARKER} lists no files: a writer was stopped before it finished"),
+])
+def test_every_difference_is_named(tmp_path, damage, problem):
+    out = tmp_path / "dist"
+    write_site({"index.html": b"<p>ok</p>", "a/index.html": b"<p>b</p>"}, out)
+    page = out / "index.html"
+    if damage == "defaced":
+        page.write_bytes(b"defaced\n")
+    elif damage == "same size":
+        page.write_bytes(b"<p>no</p>")
+    elif damage == "deleted":
+        page.unlink()
+    elif damage == "extra":
+        (out / "notes.txt").write_text("x")
+    elif damage == "half-written":
+        (out / ".index.html.tmp-4242").write_bytes(b"<p>")
+    elif damage == "symlink":
+        page.unlink()
+        page.symlink_to("/etc/hostname")
+    elif damage == "empty folder":
+        (out / "empty").mkdir()
+    elif damage == "no marker":
+        (out / MARKER).unlink()
+    elif damage == "emptied marker":
+        (out / MARKER).write_text('{"files": {}}')
+    assert problem in verify_output(out)
+    assert not check_folder(out).intact or damage == "same size"    # a stat cannot see same-size bytes …
+    if damage == "same size":                                       # … unless they were written after the build
+        assert "index.html" in check_folder(out).strays
+
+
+def deface(path) -> None:
+    path.write_bytes(b"defaced\n")
+
+
+def truncate(path) -> None:
+    path.write_bytes(b"")
+
+
+def delete(path) -> None:
+    path.unlink()
+
+
+def symlink(path) -> None:
+    path.unlink()
+    path.symlink_to("/etc/hostname")
+
+
+def folder(path) -> None:
+    path.unlink()
+    (path / "inner").mkdir(parents=True)
+    (path / "inner" / "x.html").write_text("x")
+
+
+def stray(path) -> None:
+    (path.parent / f".{path.name}.tmp-4242").write_bytes(b"<html>half")
+    (path.parent / "notes.txt").write_text("x")
+
+
+DAMAGE = [deface, truncate, delete, symlink, folder, stray]
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("no_cache", [False, True], ids=["build", "no-cache"])
+def test_damaged_output_is_repaired_by_the_next_build(root, damage, no_cache):
+    """Issue 16, case 6: `echo defaced > dist/index.html; : > dist/<article>/index.html`,
+    then `build` (or `build --no-cache`): both stayed damaged, "0 written"."""
+    extra = ["--no-cache"] if no_cache else []
+    build(root)
+    build(root)
+    damage(root / "dist/index.html")
+    damage(root / "dist/alpha/one/index.html")
+    build(root, *extra)
+    assert_clean_build(root)
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=lambda f: f.__name__)
+def test_a_damaged_spare_is_not_trusted(root, damage):
+    """The spare (the build before last, hard links shared with the output) becomes
+    the next staging folder: what is damaged there is made again, what is extra goes."""
+    story = root / "content/alpha/one.md"
+    build(root)
+    story.write_text(article("第一篇（二）", "alpha"), encoding="utf-8")
+    build(root)                                     # dist/ is version 2, .dist.spare version 1
+    spare = root / ".dist.spare"
+    for rel in ("index.html", "alpha/two/index.html", "beta/index.html"):
+        target = spare / rel
+        if target.exists() and damage is not stray:     # a shared file would damage dist/ too:
+            data = target.read_bytes()                  # give the spare its own copy first
+            target.unlink()
+            target.write_bytes(data)
+            os.utime(target, ns=(0, 0))
+        damage(target)
+    story.write_text(article("第一篇（三）", "alpha"), encoding="utf-8")
+    build(root)
+    assert_clean_build(root)
+    story.write_text(article("第一篇（四）", "alpha"), encoding="utf-8")
+    build(root)                                     # and the spare after that
+    assert_clean_build(root)
+
+
+def test_a_page_written_into_through_a_shared_link_is_made_again(root):
+    """A file shared by the output and the spare (a hard link) damaged once is
+    damaged in both; neither copy is trusted."""
+    build(root)
+    (root / "content/beta/three.md").write_text(article("第三篇（改）", "beta"), encoding="utf-8")
+    build(root)
+    dist, spare = root / "dist", root / ".dist.spare"
+    shared = [p for p in dist.rglob("*.*") if p.name != MARKER and (spare / p.relative_to(dist)).exists()
+              and p.stat().st_ino == (spare / p.relative_to(dist)).stat().st_ino]
+    assert shared
+    for page in shared:
+        with open(page, "r+b") as f:                # written into, as an editor would
+            f.seek(0)
+            f.write(b"X")
+    build(root)
+    assert_clean_build(root)
+    (root / "content/beta/three.md").write_text(article("第三篇（再改）", "beta"), encoding="utf-8")
+    build(root)
+    assert_clean_build(root)
+
+
+def test_a_no_change_build_finds_damage(root, capsys):
+    """The no-change shortcut (nothing the last build read has changed) still looks
+    at every file of the output: a damaged one makes it build."""
+    build(root)
+    build(root)
+    capsys.readouterr()
+    build(root)
+    assert "(0 written," in capsys.readouterr().out
+    deface(root / "dist/alpha/two/index.html")
+    build(root)
+    assert "(1 written," in capsys.readouterr().out
+    assert_clean_build(root)
+
+
+def test_the_reference_is_what_a_clean_build_writes(root):
+    """The check above compares with the clean build: make sure it can fail."""
+    build(root)
+    (root / "dist/alpha/one/index.html").write_bytes(b"x")
+    assert snapshot(root / "dist") != reference(root)
