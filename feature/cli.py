@@ -87,7 +87,30 @@ def report_problems(diagnostics) -> None:
         print(str(d), file=sys.stderr)
 
 
+def holding_output(args, command: str, run) -> int:
+    """`run(args)` holding the lock of the output folder `args` name (outputlock.py):
+    one writer per folder. A config that does not load names no folder: then
+    `run` reports that."""
+    from .diagnostics import BuildError
+    from .outputlock import output_lock
+    from .write import OutputRefused
+    try:
+        config = load_site_config(args)
+    except BuildError:
+        return run(args)
+    try:
+        with output_lock(args.out or config.output_dir, command):
+            return run(args)
+    except OutputRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
 def run_build(args) -> int:
+    return holding_output(args, "build", _build)
+
+
+def _build(args) -> int:
     from .diagnostics import BuildError
     from .write import OutputRefused
     try:
@@ -108,9 +131,10 @@ def run_build(args) -> int:
     except OutputRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except OSError as exc:          # disk full or read-only while writing: say so, no traceback
-        print(f"error: cannot write the output ({exc.strerror or exc}: {exc.filename}); "
-              "free some space or fix the folder's permissions, then build again", file=sys.stderr)
+    except OSError as exc:          # disk full or read-only: say so, no traceback. Nothing fails after the swap.
+        print(f"error: cannot write {exc.filename or 'a file'} ({exc.strerror or exc}); the previous output "
+              "was left untouched. Free some space or fix the folder's permissions, then build again",
+              file=sys.stderr)
         return 1
     report_problems(result.warnings)
     if not config.site_origin:
@@ -128,13 +152,14 @@ def run_build(args) -> int:
 def run_deploy(args) -> int:
     from .deploy import DeployRefused, publish
     from .diagnostics import BuildError
+    from .write import OutputRefused
     try:
         source = args.out or load_site_config(args).output_dir
         report = publish(source, args.target, dry_run=args.dry_run)
     except BuildError as exc:
         report_problems(exc.diagnostics)
         return 1
-    except DeployRefused as exc:
+    except (DeployRefused, OutputRefused) as exc:      # OutputRefused: the output lock (outputlock.py)
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for name in report.uploaded:

@@ -18,7 +18,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .write import MARKER as BUILD_MARKER
+from .outputlock import output_lock
+from .write import MARKER as BUILD_MARKER, verify_output
 
 MARKER = ".feature-deploy.json"
 CACHE_FOREVER = "public, max-age=31536000, immutable"
@@ -100,10 +101,27 @@ def is_remote(target: str) -> bool:
 
 
 def publish(source: Path, target: str, dry_run: bool = False) -> DeployReport:
-    """Make `target` an exact copy of the built folder `source`, changing only what differs."""
+    """Make `target` an exact copy of the built folder `source`, changing only what differs.
+
+    Only a finished, intact build is published (write.verify_output: every file
+    its marker lists, with the recorded bytes, and nothing else), and no build
+    may change it meanwhile: the output lock is held throughout."""
     source = source.resolve()
-    if not (source / BUILD_MARKER).is_file():
-        raise DeployRefused(f"{source} is not a finished build (no {BUILD_MARKER}); run `build.py build` first")
+    with output_lock(source, "deploy"):
+        check_finished(source)
+        return _publish(source, target, dry_run)
+
+
+def check_finished(source: Path, shown: int = 5) -> None:
+    """Refuse a folder that is not a finished, intact build, saying what is wrong."""
+    problems = verify_output(source)
+    if problems:
+        more = f" (and {len(problems) - shown} more)" if len(problems) > shown else ""
+        raise DeployRefused(f"{source} is not a finished build: {'; '.join(problems[:shown])}{more}. "
+                            f"Nothing was published; run `python build.py build` first")
+
+
+def _publish(source: Path, target: str, dry_run: bool) -> DeployReport:
     if is_remote(target):
         check_remote_target(target)
     else:

@@ -260,12 +260,24 @@ def run(args) -> int:
     """`python build.py print [--pdf]`: the normal build, then a PDF beside each
     printed document: print/edition.pdf, or one per volume of a split edition,
     up to `--jobs` of them at once (`pdf_jobs`). A volume that fails is named and
-    the others are still printed; the command then fails."""
+    the others are still printed; the command then fails. It holds the output
+    lock throughout (outputlock.py): no other build replaces what it prints."""
+    from .cli import holding_output
+    return holding_output(args, "print", _print)
+
+
+def _print(args) -> int:
     from .cli import load_site_config, run_build
+    from .write import add_files, verify_output
     status = run_build(args)
     if status or not args.pdf:
         return status
     out = args.out.resolve() if args.out else load_site_config(args).output_dir
+    problems = verify_output(out)
+    if problems:
+        print(f"error: {out} is not a finished build ({'; '.join(problems[:3])}); run `python build.py build`, "
+              f"then print again", file=sys.stderr)
+        return 1
     documents = built_volumes(out) or [urls.PRINT]
     pages = size = 0
     failed = []
@@ -281,6 +293,7 @@ def run(args) -> int:
         print(f"printed {result.path} ({result.pages} pages, {result.size / 1024:.0f} KiB) "
               f"in {result.seconds:.1f} s")
         pages, size = pages + result.pages, size + result.size
+        add_files(out, [result.path])       # listed in the build's marker: dist/ still verifies
     if len(documents) > 1 and len(failed) < len(documents):
         print(f"printed {len(documents) - len(failed)} volumes, one PDF each beside its HTML under "
               f"{out / 'print'} ({pages} pages, {size / 1024 / 1024:.1f} MiB) in {time.perf_counter() - start:.1f} s")

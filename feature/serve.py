@@ -37,6 +37,7 @@ from tornado.netutil import bind_sockets
 
 from .diagnostics import BuildError
 from .incremental import IncrementalBuilder
+from .outputlock import output_lock
 from .preview_http import STATUS_PATH, make_app
 from .watch import Batch, SourceWatcher
 from .write import OutputRefused
@@ -158,7 +159,9 @@ class PreviewServer:
         start = time.perf_counter()
         errors, result = [], None
         try:
-            result = self.builder.build(changed)
+            # One writer per output folder: a `build` or `print` at work makes this wait.
+            with output_lock(self._writing_to(batch), "serve", log=self.log):
+                result = self.builder.build(changed)
         except BuildError as exc:
             errors = [str(d) for d in exc.diagnostics if d.severity == "error"] or [str(exc)]
         except OutputRefused as exc:
@@ -170,6 +173,10 @@ class PreviewServer:
         location = self._site_location() if not errors and batch and batch.everything else None
         self._report(batch, errors, result, ms)
         return batch, errors, location
+
+    def _writing_to(self, batch: Batch | None) -> Path:
+        """The folder this build writes: the one served, unless config may have moved it."""
+        return self.out_dir if batch is not None and not batch.everything else self._site_location()[0]
 
     def _publish(self, batch: Batch | None, errors: list[str], location) -> None:
         """On the IOLoop (or before it runs): make a finished build visible, tell the browsers."""

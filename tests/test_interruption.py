@@ -13,7 +13,13 @@ page of one version). The next build must succeed and remove the leftovers.
 
 Full or read-only disk: root ignores chmod and there is no small tmpfs here,
 so the OSError is injected: Path.write_bytes / write_text / mkdir raise
-ENOSPC or EROFS at chosen points, in-process.
+ENOSPC or EROFS at chosen points, in-process; and in a sweep, at every write,
+rename, link and removal of a build in turn: the exit code must tell the truth
+(0 and the new build in place, or 1 and the previous output as it was).
+
+Other writers killed: the preview halfway through rewriting pages (deploy
+must refuse the mixed folder), one worker of a parallel build (the build
+must fail within seconds, not hang).
 """
 from __future__ import annotations
 
@@ -75,10 +81,12 @@ def complete_version(files: dict[str, bytes]) -> int:
 
 def leftovers(root: Path) -> list[str]:
     """Staging folders and the like; not `.dist.spare`, the build before last, which
-    `build` keeps on purpose (write.swap_in) and which always holds its marker."""
+    `build` keeps on purpose (write.swap_in) and which always holds its marker, nor
+    `.dist.lock`, the output lock's file (outputlock.py), which is never removed."""
     spare = root / ".dist.spare"
     assert not spare.exists() or (spare / ".feature-build.json").is_file()
-    return sorted(p.name for p in root.iterdir() if p.name.startswith(".dist.") and p != spare)
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".dist.") and p != spare
+                  and p.name != ".dist.lock")
 
 
 @pytest.fixture
@@ -202,9 +210,53 @@ def test_kill_while_removing_the_previous_build_is_cleaned_up(tmp_path):
     from feature.write import clean_leftovers, write_site
     out = tmp_path / "dist"
     write_site({"index.html": b"v1", "a/index.html": b"a"}, out)
-    half = tmp_path / ".dist.staging-4242"            # the previous build, half removed
+    from tests.buildruns import dead_pid
+    half = tmp_path / f".dist.staging-{dead_pid()}"   # the previous build, half removed
     (half / "a").mkdir(parents=True)
     (half / "a/index.html").write_bytes(b"a")
     (half / MARKER).write_text("{}")
     clean_leftovers(out)
     assert leftovers(tmp_path) == []
+
+
+# ---- other writers killed -----------------------------------------------------
+
+def test_deploy_refuses_what_a_killed_preview_left(edition, tmp_path):
+    """Issue 16, case 3: a preview killed halfway through rewriting pages leaves old
+    and new pages side by side; deploy published that with exit 0."""
+    from tests.buildruns import finish, kill, listed, start, wait_for
+    root, dist, site = edition, edition / "dist", tmp_path / "site"
+    assert main(["build", "--config", str(root / "config.yaml")]) == 0
+    log = root.parent / "serve.log"
+    with open(log, "w") as err:
+        serve = start(root, "serve", "--port", "0", delay=0.03, stderr=err)
+        try:
+            wait_for(lambda: "Preview:" in log.read_text(), 60, "the preview to start")
+            set_version(root, 1)
+            wait_for(lambda: listed(dist) == {}, 30, "the preview to rewrite pages")
+            time.sleep(0.3)
+        finally:
+            kill(serve)
+            finish(serve)
+    versions = {p.read_text(encoding="utf-8").count("测试专题第1版") > 0 for p in dist.rglob("*.html")}
+    assert versions == {True, False}                # old and new pages side by side
+    config = str(root / "config.yaml")
+    assert main(["deploy", str(site), "--config", config]) == 1
+    assert not site.exists()
+    assert main(["build", "--config", config]) == 0
+    assert main(["deploy", str(site), "--config", config]) == 0
+    assert complete_version(snapshot(dist)) == 1
+    assert {k: v for k, v in snapshot(site).items() if k != ".feature-deploy.json"} == \
+        {k: v for k, v in snapshot(dist).items() if k != MARKER}
+
+
+def test_deploy_says_why_and_what_to_do(edition, tmp_path, capsys):
+    config = str(edition / "config.yaml")
+    assert main(["build", "--config", config]) == 0
+    (edition / "dist/.index.html.tmp-4242").write_bytes(b"<html>half")
+    capsys.readouterr()
+    assert main(["deploy", str(tmp_path / "site"), "--config", config]) == 1
+    err = capsys.readouterr().err
+    assert ".index.html.tmp-4242 is a half-written file left by a writer that was stopped" in err, err
+    assert "Nothing was published; run `python build.py build` first" in err
+    assert "Traceback" not in err and not (tmp_path / "site").exists()

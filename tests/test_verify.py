@@ -10,9 +10,11 @@ build equal to a clean one.
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
+from feature.cli import main
 from feature.write import MARKER, check_folder, verify_output, write_site
 from tests.buildruns import assert_clean_build, build, reference, snapshot
 from tests.conftest import article
@@ -179,6 +181,20 @@ def test_a_no_change_build_finds_damage(root, capsys):
     build(root)
     assert "(1 written," in capsys.readouterr().out
     assert_clean_build(root)
+
+
+def test_print_refuses_a_damaged_output(root, monkeypatch, capsys):
+    """print reads dist/ for its PDFs: the same check as deploy guards it."""
+    from feature import write
+    build(root)
+    monkeypatch.setattr(write, "swap_in", lambda staging, out_dir, keep_spare=False: (
+        shutil.copy(staging / "index.html", out_dir / "extra.html")))   # a build that left damage
+    (root / "content/alpha/one.md").write_text(article("第一篇（改）", "alpha"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["print", "--pdf", "--config", str(root / "config.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "is not a finished build (extra.html is not part of the build" in err, err
+    assert not (root / "dist/print/edition.pdf").exists()
 
 
 def test_the_reference_is_what_a_clean_build_writes(root):
