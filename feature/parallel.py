@@ -9,9 +9,14 @@ jobs == 1 (small rebuilds) the same functions run in this process.
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import ClassVar
 from pathlib import Path
@@ -27,11 +32,12 @@ from .pagecache import listing_fingerprint
 from .photos import holds_photo, relink_media
 from .printing import body_links
 from .render import context_for, render_page
-from .write import stage_file
+from .write import OutputRefused, stage_file
 from . import search
 
 PARSE_CHUNK = 64
 RENDER_CHUNK = 64
+_PR_SET_PDEATHSIG = 1               # linux/prctl.h
 _job: tuple = ()                    # what forked workers read; set just before forking
 _renderers: dict[bool, MarkdownRenderer] = {}
 
@@ -169,13 +175,50 @@ class _Failed(BuildError):
         return (_Failed, (self.diagnostics,))
 
 
+class WorkerDied(OutputRefused):
+    """A worker process ended without its result (killed; out of memory)."""
+
+
 def _map(fn, tasks: list, jobs: int):
+    """fn(task) for each task, in workers, yielded as they finish. A worker that
+    dies (kill -9, the kernel's OOM killer) raises WorkerDied within moments:
+    concurrent.futures notices, where multiprocessing.Pool waited forever for
+    the lost task. Nothing is written to the output folder by then (workers
+    write into the staging folder only), so it stays as it was."""
     if jobs <= 1 or len(tasks) <= 1:
         for t in tasks:
             yield fn(t)
         return
     ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx, initializer=_start_worker,
+                             initargs=(os.getpid(),)) as pool:
+        pending = set()
+        try:
+            pending.update(pool.submit(fn, t) for t in tasks)
+            for future in as_completed(pending):
+                pending.discard(future)
+                yield future.result()
+        except BrokenProcessPool:
+            raise WorkerDied(f"a worker process ended unexpectedly ({_stage_of(fn)}): killed, or out of "
+                             f"memory? Free some memory or build with --jobs 1") from None
+        finally:
+            for future in pending:      # on any failure: start no more; running tasks finish first
+                future.cancel()
+
+
+def _stage_of(fn) -> str:
+    return "reading articles" if fn is _parse_chunk else "rendering pages"
+
+
+def _start_worker(parent: int) -> None:
     # A worker collects its own garbage even when the parent paused its
     # collector while loading (incremental.IncrementalBuilder._build).
-    with ctx.Pool(min(jobs, len(tasks)), initializer=gc.enable) as pool:
-        yield from pool.imap_unordered(fn, tasks)
+    gc.enable()
+    # A worker outliving its parent (killed outright) would wait for work forever,
+    # holding the output lock it shares (outputlock.py): it ends with the parent.
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:          # the parent died before that took effect
+        os._exit(1)

@@ -260,3 +260,46 @@ def test_deploy_says_why_and_what_to_do(edition, tmp_path, capsys):
     assert ".index.html.tmp-4242 is a half-written file left by a writer that was stopped" in err, err
     assert "Nothing was published; run `python build.py build` first" in err
     assert "Traceback" not in err and not (tmp_path / "site").exists()
+
+
+SLOW_PARSE = """
+import time
+from feature import parallel
+parallel.PARSE_CHUNK = 4
+_load = parallel.load_entry
+def slow_load(*args):
+    time.sleep(0.05)
+    return _load(*args)
+parallel.load_entry = slow_load
+"""
+
+
+@pytest.mark.parametrize("stage", ["reading articles", "rendering pages"])
+def test_a_killed_worker_fails_the_build_at_once(edition, stage):
+    """Issue 16, case 4: kill -9 one worker of a cold `--jobs 2` build (as the OOM
+    killer would): the build hung for ever. Now it fails within seconds, says
+    why, and the previous output is untouched."""
+    import shutil
+    from tests.buildruns import children, finish, kill, start, wait_for
+    root, dist = edition, edition / "dist"
+    assert main(["build", "--config", str(root / "config.yaml")]) == 0
+    before = snapshot(dist)
+    shutil.rmtree(root / ".cache")                  # cold: every article parsed, every page rendered
+    set_version(root, 1)
+    proc = start(root, "build", "--jobs", "2", delay=0.02, setup=SLOW_PARSE)
+    try:
+        if stage == "rendering pages":
+            wait_for(lambda: any(p.name.startswith(".dist.staging-") for p in root.iterdir()), 60, "rendering")
+        wait_for(lambda: children(proc.pid), 60, "workers")
+        os.kill(children(proc.pid)[0], signal.SIGKILL)
+        killed = time.monotonic()
+        code, err = finish(proc, 30)
+    finally:
+        kill(proc)
+    assert time.monotonic() - killed < 15
+    assert code == 1
+    assert f"error: a worker process ended unexpectedly ({stage})" in err and "Traceback" not in err, err
+    assert snapshot(dist) == before
+    assert leftovers(root) == []
+    assert main(["build", "--config", str(root / "config.yaml")]) == 0
+    assert complete_version(snapshot(dist)) == 1
