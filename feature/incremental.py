@@ -133,7 +133,14 @@ class IncrementalBuilder:
         end = time.perf_counter()
         run.remember(sources, outcome)
         if not self.in_place:
-            state.save()
+            # The new output is in place: a cache that cannot be saved costs the next
+            # build time, not this one its success (the exit code must say so).
+            try:
+                state.save()
+            except OSError as exc:
+                run.problems.warning(".cache/build", 0, f"cannot save the build cache ({exc.strerror or exc}: "
+                                                         f"{exc.filename}); the output is complete, the next "
+                                                         f"build will redo more work")
         timings = {"prepare": prepared - start, "render": end - prepared, "total": end - start,
                    **run.timings}
         return BuildResult(outcome.edition, outcome.files, run.problems.warnings, outcome.checked,

@@ -303,3 +303,130 @@ def test_a_killed_worker_fails_the_build_at_once(edition, stage):
     assert leftovers(root) == []
     assert main(["build", "--config", str(root / "config.yaml")]) == 0
     assert complete_version(snapshot(dist)) == 1
+
+
+# ---- the exit code tells the truth --------------------------------------------
+
+def _read_only_cache(monkeypatch, root: Path) -> None:
+    """.cache/build refuses every write (root ignores chmod: injected)."""
+    cache, real = root / ".cache" / "build", Path.write_bytes
+
+    def write_bytes(self, data):
+        if self.is_relative_to(cache):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(self))
+        return real(self, data)
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+
+
+def test_a_read_only_cache_never_makes_a_build_that_changed_dist_fail(edition, monkeypatch, capsys):
+    """Issue 16, case 5: with .cache/build read-only the build swapped the new
+    dist/ in and then exited 1 ("cannot write the output"). The cache only
+    spares later work: its save failing is a warning, the build succeeded."""
+    config = str(edition / "config.yaml")
+    assert main(["build", "--config", config]) == 0
+    set_version(edition, 1)
+    _read_only_cache(monkeypatch, edition)
+    capsys.readouterr()
+    assert main(["build", "--config", config]) == 0
+    err = capsys.readouterr().err
+    assert ".cache/build: warning: cannot save the build cache (Read-only file system" in err, err
+    assert complete_version(snapshot(edition / "dist")) == 1
+
+
+def test_a_read_only_cache_that_stops_a_build_leaves_dist(edition, monkeypatch, capsys):
+    """A new article body must be kept in the cache (bodystore.py) before the pages
+    are rendered: that build fails, before anything in dist/ changed, and says so."""
+    config = str(edition / "config.yaml")
+    assert main(["build", "--config", config]) == 0
+    before = snapshot(edition / "dist")
+    story = edition / "content/alpha/a001.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n新加的一段。\n", encoding="utf-8")
+    _read_only_cache(monkeypatch, edition)
+    capsys.readouterr()
+    assert main(["build", "--config", config]) == 1
+    err = capsys.readouterr().err
+    assert "(Read-only file system); the previous output was left untouched" in err and "Traceback" not in err
+    assert snapshot(edition / "dist") == before
+
+
+WRITES = [(os, "rename"), (os, "replace"), (os, "link"), (os, "unlink"), (os, "mkdir"), (os, "rmdir"),
+          (Path, "write_bytes"), (Path, "write_text")]
+
+
+class Faults:
+    """Counts the build's writes, renames, links and removals (WRITES, and the
+    folder swap) and notes their kind (call, folder); with `fail_at`, that one
+    raises EROFS."""
+
+    def __init__(self, monkeypatch, fail_at: int | None = None):
+        from feature import write
+        self.kinds, self.fail_at = [], fail_at
+        for owner, name in WRITES:
+            monkeypatch.setattr(owner, name, self._wrap(name, getattr(owner, name)))
+        monkeypatch.setattr(write, "_exchange", self._wrap("swap", write._exchange))
+
+    def _wrap(self, name, real):
+        def call(*args, **kwargs):
+            path = str(args[0])
+            self.kinds.append((name, next((f for f in ("/.cache/", "/.dist.", "/dist") if f in path), "")))
+            if len(self.kinds) == self.fail_at:
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS), path)
+            return real(*args, **kwargs)
+        return call
+
+    def points(self) -> list[int]:
+        """Calls worth failing (1-based): each kind's first and last, and every third
+        call in the output's folders (the cache's ~100 writes are one story: its
+        save, after the swap)."""
+        picked, last = set(), {}
+        for i, kind in enumerate(self.kinds, 1):
+            if kind not in last or (i % 3 == 0 and kind[1] != "/.cache/"):
+                picked.add(i)
+            last[kind] = i
+        return sorted(picked | set(last.values()))
+
+
+def test_the_exit_code_tells_the_truth_whatever_write_fails(tmp_path, monkeypatch, capsys):
+    """Each write of a build fails in turn: exit 0 if and only if the new, complete
+    build is in place; exit 1 leaves the previous output byte for byte, says so
+    without a traceback, and the next build succeeds."""
+    import shutil
+    from tests.buildruns import reference
+    files = {f"content/{'alpha' if i % 2 else 'beta'}/a{i}.md": article(f"文章{i}", "alpha" if i % 2 else "beta")
+             for i in range(6)}
+    pristine = write_edition(tmp_path / "pristine", files)
+    for version in (0, 1):              # a spare, as on any working day
+        set_version(pristine, version)
+        assert main(["build", "--config", str(pristine / "config.yaml")]) == 0
+    set_version(pristine, 2)
+    wanted = reference(pristine)
+    root = tmp_path / "edition"
+
+    def run(fail_at):
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(pristine, root, symlinks=True)
+        before = snapshot(root / "dist")
+        with monkeypatch.context() as patch:
+            faults = Faults(patch, fail_at)
+            code = main(["build", "--config", str(root / "config.yaml")])
+        return code, faults, before
+
+    _, faults, _ = run(None)
+    total, outcomes = len(faults.kinds), {0: 0, 1: 0}
+    for fail_at in faults.points():
+        capsys.readouterr()
+        code, _, before = run(fail_at)
+        err = capsys.readouterr().err
+        outcomes[code] += 1
+        assert "Traceback" not in err
+        if code == 0:
+            assert snapshot(root / "dist") == wanted, f"write {fail_at} of {total} failed"
+        else:
+            assert snapshot(root / "dist") == before, f"write {fail_at} of {total} failed: {err}"
+            assert code == 1 and err.startswith("error: cannot "), (fail_at, err)
+        assert main(["build", "--config", str(root / "config.yaml")]) == 0
+        assert snapshot(root / "dist") == wanted
+        assert leftovers(root) == []
+    print(f"\n{sum(outcomes.values())} of {total} writes failed in turn: {outcomes[0]} builds still "
+          f"succeeded, {outcomes[1]} failed cleanly")
+    assert outcomes[0] and outcomes[1]
