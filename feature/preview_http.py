@@ -12,9 +12,16 @@ Routes (one port):
 All of it runs on the preview server's IOLoop thread, which is also where
 build results are published (serve.py): so "serve a page with counter N",
 "register a page's websocket" and "announce build N+1" are strictly ordered.
+
+Every route answers only requests whose `Host` is `localhost` or the very IP
+address the request came in on (`host_allowed`): a web page that points its
+own name at 127.0.0.1 (DNS rebinding) gets 403, not the unpublished edition.
+Bodies, headers, paths and websocket messages are bounded (`MAX_*`): an
+oversized request is refused before it is read.
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import mimetypes
 import re
@@ -33,6 +40,10 @@ TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"
               ".xml": "application/xml", ".txt": "text/plain", ".svg": "image/svg+xml", ".webmanifest":
               "application/manifest+json"}
 FINGERPRINT = re.compile(r"\.[0-9a-f]{10}\.(css|js)(\?|$)")      # assets.py's content-hashed names
+MAX_BODY = 4096                        # the preview takes no uploads: GET, HEAD and a websocket
+MAX_HEADER = 16 * 1024                 # request line and headers (tornado's default: 64 KiB)
+MAX_PATH = 2048                        # the longest page path of a 10,000-article edition is ~60
+MAX_MESSAGE = 64 * 1024                # a livereload.js message is ~300 bytes
 NO_BUILD_YET = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>预览</title></head>'
                 '<body><p>还没有成功的构建：修正错误并保存后，页面会自动刷新。</p></body></html>').encode()
 
@@ -46,6 +57,8 @@ def locate(out_dir: Path, site_path: str, target: str) -> tuple[int, Path | str 
     if not target.startswith("/") or target.startswith("//"):
         return 400, None            # absolute-form, `*`, or a scheme-relative trick
     encoded = target.split("?", 1)[0].split("#", 1)[0]
+    if len(encoded) > MAX_PATH:
+        return 414, None
     raw = unquote(encoded, errors="replace")
     if "\x00" in raw or "\\" in raw:
         return 400, None
@@ -58,17 +71,47 @@ def locate(out_dir: Path, site_path: str, target: str) -> tuple[int, Path | str 
     if any(p.startswith(".") for p in parts):
         return 404, None            # the build's marker file, staging leftovers
     path = out_dir.joinpath(*parts)
-    if path.is_dir():
-        if rest and not rest.endswith("/"):
-            return 301, encoded + "/"   # relative links need the slash
-        path = path / "index.html"
-    try:
+    try:                            # a name too long for the disk is simply not there
+        if path.is_dir():
+            if rest and not rest.endswith("/"):
+                return 301, encoded + "/"   # relative links need the slash
+            path = path / "index.html"
         real, root = path.resolve(strict=True), out_dir.resolve(strict=True)
-    except OSError:
+    except (OSError, RuntimeError):
         return 404, None
     if not real.is_relative_to(root) or not real.is_file():
         return 404, None
     return 200, real
+
+
+def host_allowed(host: str | None, local_address: str) -> bool:
+    """Is `host` (a Host header) `localhost` or the IP address `local_address` the
+    request came in on? The port is not compared (an SSH or adb tunnel may
+    change it; a rebinding page keeps it anyway).
+
+    A DNS rebinding attack makes the browser send the attacker's name, so only
+    IP literals and `localhost` (which browsers resolve themselves) pass. An IP
+    literal is compared with the connection's own local address, not with a
+    list of the machine's addresses: with `--host 0.0.0.0` a phone that opens
+    http://192.168.1.23:8000 comes in on 192.168.1.23 and sends that very Host,
+    whatever addresses the machine has at that moment (Wi-Fi changes)."""
+    if not host:
+        return False
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name[1:].split("]", 1)[0] if name.startswith("[") else name
+    if name.lower() == "localhost":
+        return True
+    try:
+        asked = ipaddress.ip_address(name)
+        here = ipaddress.ip_address(local_address.split("%", 1)[0])
+    except ValueError:
+        return False
+    return _plain(asked) == _plain(here)
+
+
+def _plain(address):
+    """An IPv4 client of a dual-stack socket is seen as ::ffff:a.b.c.d."""
+    return getattr(address, "ipv4_mapped", None) or address
 
 
 def inject(html: bytes, snippet: bytes) -> bytes:
@@ -96,8 +139,12 @@ class ReloadHandler(LiveReloadHandler):
         return WebSocketHandler.check_origin(self, origin)
 
     def on_message(self, message):
+        try:
+            command = escape.json_decode(message)
+            command.get("command")
+        except (ValueError, AttributeError):
+            return self.close(1003, "not a livereload message")     # livereload.js sends JSON objects
         super().on_message(message)   # 'hello' → handshake, 'info' → added to LiveReloadHandler.waiters
-        command = escape.json_decode(message)
         if command.get("command") == "info" and self in LiveReloadHandler.waiters:
             seen = (command.get("plugins") or {}).get(PLUGIN_ID) or {}
             path = self.preview.catch_up(seen)
@@ -171,14 +218,36 @@ class SiteHandler(_PreviewHandler):
             return NO_BUILD_YET
 
 
+class HostRefused(web.RequestHandler):
+    """Any request with a Host this preview does not answer to (host_allowed)."""
+
+    def prepare(self):
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish("403 Forbidden: this preview answers only to localhost and the address it was "
+                    "opened at, not to another name (Host header)\n")
+
+
+class PreviewApplication(web.Application):
+    def find_handler(self, request, **kwargs):
+        try:
+            local = request.connection.stream.socket.getsockname()[0]
+        except (AttributeError, OSError):
+            local = ""
+        if not host_allowed(request.headers.get("Host"), local):
+            return self.get_handler_delegate(request, HostRefused)
+        return super().find_handler(request, **kwargs)
+
+
 def make_app(preview) -> web.Application:
     ours = {"preview": preview}
-    return web.Application([
+    return PreviewApplication([
         (r"/livereload", ReloadHandler, ours),
         (r"/livereload\.js", LiveReloadJSHandler),
         (r"/__preview/(.*)", ClientHandler, ours),
         (r".*", SiteHandler, ours),
-    ], log_function=lambda handler: None)       # the terminal is for build results
+    ], log_function=lambda handler: None,       # the terminal is for build results
+        websocket_max_message_size=MAX_MESSAGE)
 
 
 def content_type(suffix: str) -> str:

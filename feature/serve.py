@@ -38,7 +38,7 @@ from tornado.netutil import bind_sockets
 from .diagnostics import BuildError
 from .incremental import IncrementalBuilder
 from .outputlock import output_lock
-from .preview_http import STATUS_PATH, make_app
+from .preview_http import MAX_BODY, MAX_HEADER, STATUS_PATH, make_app
 from .watch import Batch, SourceWatcher
 from .write import OutputRefused
 
@@ -121,7 +121,7 @@ class PreviewServer:
     def _serve(self, sockets, ready: threading.Event) -> None:
         async def main():
             self._loop, self._stop_serving = IOLoop.current(), asyncio.Event()
-            http = HTTPServer(make_app(self))
+            http = HTTPServer(make_app(self), max_body_size=MAX_BODY, max_header_size=MAX_HEADER)
             http.add_sockets(sockets)
             ready.set()
             await self._stop_serving.wait()
