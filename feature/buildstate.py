@@ -17,6 +17,7 @@ from .config import Config
 from .diagnostics import BuildError, Diagnostics
 from .enrich import check_figure_consistency, group_into_sections, neighbours, reading_order
 from .bodystore import ArticleCache
+from .buildfolder import FolderCheck, Manifest, check_folder
 from .buildscan import SourceScan
 from .buildsteps import StepsAndLinks
 from .bodyedit import BodyEdit
@@ -115,7 +116,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
                  in_place: bool = False):
         self.state, self.config, self.out_dir, self.jobs, self.problems = state, config, out_dir, jobs, problems
         self.in_place = in_place
-        self._output_check: w.FolderCheck | None = None
+        self._output_check: FolderCheck | None = None
         self.timings: dict[str, float] = {}
         self._t = time.perf_counter()
         self.assets = collect_assets(config.static_dir)
@@ -382,21 +383,21 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         """The files of the output folder that can be trusted, path → digest: as
         this process last wrote them while the marker file is untouched (same
         inode, size, times; the output lock keeps our other writers out), else
-        those the folder holds as its marker lists them (write.check_folder).
+        those the folder holds as its marker lists them (buildfolder.check_folder).
         Sets `previous_held` (with sizes) and `output_intact` (nothing else there)."""
         known = self.state.written
         if known is not None and known[0] == str(self.out_dir) and known[1] is not None \
                 and known[1] == stat_signature(self.out_dir / w.MARKER):
-            self.previous_held, self.output_intact = w.Manifest(known[2], known[3]), True
+            self.previous_held, self.output_intact = Manifest(known[2], known[3]), True
             return known[2]
         check = self.output_check()
         self.previous_held, self.output_intact = check.held, check.intact
         return check.held.files
 
-    def output_check(self) -> w.FolderCheck:
-        """The output folder against its marker, once per build (write.check_folder)."""
+    def output_check(self) -> FolderCheck:
+        """The output folder against its marker, once per build (buildfolder.check_folder)."""
         if self._output_check is None:
-            self._output_check = w.check_folder(self.out_dir)
+            self._output_check = check_folder(self.out_dir)
         return self._output_check
 
 digest_of = w.digest_of

@@ -14,7 +14,7 @@ folder without it is refused, never cleared.
 
 Trust: the marker lists every file with its digest and size and is written
 last, so a file is as the build left it when it has that size and was not
-modified after the marker (`check_folder`, a stat per file: what a build
+modified after the marker (buildfolder.check_folder, a stat per file: what a build
 checks before it reuses a file of the output or the spare). `verify_output`
 reads every byte instead: what `deploy` and `print` check before they read
 the folder.
@@ -27,11 +27,12 @@ import json
 import os
 import shutil
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-MARKER = ".feature-build.json"
+from .buildfolder import (MARKER, Manifest, check_folder, clean_leftovers, file_digest, read_marker,
+                          remove_build, walk)
+
 _RENAME_EXCHANGE = 2
 _HALF_WRITTEN = (".tmp-", ".part")      # replace_file's and render_pdf's names before their rename
 
@@ -42,26 +43,6 @@ class OutputRefused(Exception):
 
 class OutputFailed(OutputRefused, OSError):
     """The disk said no (full, read-only): the previous output is still whole."""
-
-
-@dataclass
-class Manifest:
-    """Files of a build folder: output path → digest, and → size in bytes."""
-    files: dict[str, str] = field(default_factory=dict)
-    sizes: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class FolderCheck:
-    """A build folder against its marker, by one stat per file (check_folder)."""
-    held: Manifest                  # the listed files that are as the build left them
-    strays: list[str]               # anything else: changed, unlisted, not a regular file, empty folders
-    missing: list[str]              # listed, not there
-    marker: bytes | None            # the marker's bytes; None if it is missing or unreadable
-
-    @property
-    def intact(self) -> bool:
-        return self.marker is not None and not self.strays and not self.missing
 
 
 def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = ()) -> dict[str, int]:
@@ -78,34 +59,6 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-# ---- trust: what a folder holds --------------------------------------------
-
-def check_folder(folder: Path) -> FolderCheck:
-    """Which of the files the marker lists are as the build left them: there, a
-    regular file of the recorded size, not modified after the marker was
-    written (the marker is written last). Anything else in the folder is a
-    stray. A stat per file: 10,000 files in a few tens of ms (docs/hardening.md)."""
-    marker, listed = _read_marker(folder)
-    try:
-        found, odd = _walk(folder)
-    except FileNotFoundError:
-        found, odd = {}, []
-    held, strays, missing = Manifest(), odd, []
-    if listed is not None:
-        files, sizes, written_at = listed
-        for rel, digest in files.items():
-            st = found.pop(rel, None)
-            if st is None:
-                missing.append(rel)
-            elif st.st_size == sizes.get(rel) and st.st_mtime_ns <= written_at:
-                held.files[rel] = digest
-                held.sizes[rel] = st.st_size
-            else:
-                strays.append(rel)
-    strays.extend(found)
-    return FolderCheck(held, strays, missing, marker if listed is not None else None)
-
-
 def verify_output(out_dir: Path) -> list[str]:
     """What keeps `out_dir` from being a finished, intact build, in plain words;
     [] when it holds exactly the files its marker lists, each with the size and
@@ -114,11 +67,11 @@ def verify_output(out_dir: Path) -> list[str]:
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         return [f"{out_dir} is not a folder"]
-    marker, listed = _read_marker(out_dir)
+    marker, listed = read_marker(out_dir)
     if listed is None:
         return [f"{MARKER} is missing or unreadable: this is not a finished build"]
     files, sizes, _ = listed
-    found, odd = _walk(out_dir)
+    found, odd = walk(out_dir)
     problems = [] if files else [f"{MARKER} lists no files: a writer was stopped before it finished"]
     for rel, digest in files.items():
         st = found.pop(rel, None)
@@ -126,7 +79,7 @@ def verify_output(out_dir: Path) -> list[str]:
             problems.append(f"{rel} is missing")
         elif st.st_size != sizes.get(rel, st.st_size):
             problems.append(f"{rel} has {st.st_size} bytes, not the {sizes[rel]} the build wrote")
-        elif _file_digest(out_dir / rel) != digest:
+        elif file_digest(out_dir / rel) != digest:
             problems.append(f"{rel} is not the file the build wrote (its content changed)")
     for rel in sorted(found):
         half = any(mark in rel.rsplit("/", 1)[-1] for mark in _HALF_WRITTEN)
@@ -135,49 +88,6 @@ def verify_output(out_dir: Path) -> list[str]:
     problems += [f"{rel} is not a regular file" if not rel.endswith("/") else f"{rel} is an empty folder"
                  for rel in odd]
     return problems
-
-
-def _read_marker(folder: Path) -> tuple[bytes | None, tuple[dict, dict, int] | None]:
-    """(the marker's bytes, (files, sizes, its mtime in ns)); None for what cannot be read."""
-    path = folder / MARKER
-    try:
-        with open(path, "rb") as f:
-            data, written_at = f.read(), os.fstat(f.fileno()).st_mtime_ns
-        parsed = json.loads(data)
-        files, sizes = parsed["files"], parsed.get("sizes", {})
-        if not isinstance(files, dict) or not isinstance(sizes, dict):
-            return data, None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None, None
-    return data, (files, sizes, written_at)
-
-
-def _walk(folder: Path) -> tuple[dict[str, os.stat_result], list[str]]:
-    """Every regular file under `folder` but the marker → its stat; and the rest:
-    symlinks, devices, sockets, empty folders ('x/'), never followed."""
-    files, odd, todo = {}, [], [("", os.fspath(folder))]
-    while todo:
-        prefix, path = todo.pop()
-        with os.scandir(path) as entries:
-            empty = True
-            for e in entries:
-                empty = False
-                rel = prefix + e.name
-                if e.is_dir(follow_symlinks=False):
-                    todo.append((rel + "/", e.path))
-                elif e.is_file(follow_symlinks=False):
-                    files[rel] = e.stat(follow_symlinks=False)
-                else:
-                    odd.append(rel)
-        if empty and prefix:
-            odd.append(prefix)
-    files.pop(MARKER, None)
-    return files, odd
-
-
-def _file_digest(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha1").hexdigest()
 
 
 def _tidy(folder: Path) -> None:
@@ -219,19 +129,19 @@ def staged_output(out_dir: Path, protected=(), reuse_spare: bool = False):
             staging.mkdir(parents=True)
             (staging / MARKER).write_text("{}")   # claims the folder before anything else
     except OSError as exc:
-        _remove_build(staging)
+        remove_build(staging)
         raise OutputFailed(f"cannot create {staging} ({exc.strerror or exc}); {out_dir} was left as it was") from None
     try:
         yield staging
     except OSError as exc:
-        _remove_build(staging)
+        remove_build(staging)
         raise OutputFailed(f"cannot write the new output ({exc.strerror or exc}: {exc.filename or staging}); "
                            f"{out_dir} was left as it was") from None
     except BaseException:
-        _remove_build(staging)
+        remove_build(staging)
         raise
     if staging.exists() and staging != out_dir:
-        _remove_build(staging)           # not swapped in: the output already was this build
+        remove_build(staging)           # not swapped in: the output already was this build
 
 
 def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previous: Manifest,
@@ -243,7 +153,7 @@ def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previou
     the previous build (`previous`: the output's files as checked), the rest
     are written from `data_of(path)`; files of the spare that are no longer
     wanted go. → (counts, the size of every file)."""
-    holds = _read_marker(staging)[1] or ({}, {}, 0)
+    holds = read_marker(staging)[1] or ({}, {}, 0)
     held, held_sizes = holds[0], holds[1]
     stats = {"written": 0, "linked": 0, "removed": len(previous.files.keys() - manifest.keys())}
     sizes = {}
@@ -293,7 +203,7 @@ def return_spare(staging: Path, out_dir: Path, written: dict[str, str]) -> None:
     if spare.exists():
         return                              # staged_output removes the staging folder
     if written:
-        files, sizes, _ = _read_marker(staging)[1] or ({}, {}, 0)
+        files, sizes, _ = read_marker(staging)[1] or ({}, {}, 0)
         files.update(written)
         sizes.update((rel, os.stat(staging / rel).st_size) for rel in written)
         write_manifest(staging, files, sizes)
@@ -337,10 +247,10 @@ def add_files(out_dir: Path, paths: list[Path]) -> None:
     """Files written into a finished build after it (print's PDFs) join its
     marker, so that the folder still verifies. The next build, which does not
     make them, removes them."""
-    files, sizes, _ = _read_marker(out_dir)[1] or ({}, {}, 0)
+    files, sizes, _ = read_marker(out_dir)[1] or ({}, {}, 0)
     for path in paths:
         rel = path.relative_to(out_dir).as_posix()
-        files[rel], sizes[rel] = _file_digest(path), path.stat().st_size
+        files[rel], sizes[rel] = file_digest(path), path.stat().st_size
     write_manifest(out_dir, files, sizes)
 
 
@@ -381,6 +291,15 @@ def _remove_file(root: Path, rel: str) -> None:
         parent = parent.parent
 
 
+def _inside(root: Path, rel: str, follow: bool = True) -> Path:
+    """`root / rel`, refused if it leads outside `root` (with `follow`, through
+    symlinks too; without, the last part itself is not followed: to remove it)."""
+    target = (root / rel).resolve() if follow else (root / rel).parent.resolve() / (root / rel).name
+    if not target.is_relative_to(root.resolve()) or rel.startswith("/") or target == root.resolve():
+        raise OutputRefused(f"refusing to write {rel!r} outside the output folder")
+    return target
+
+
 def check_output_dir(out_dir: Path, protected=()) -> None:
     """Refuse folders the build must never replace."""
     for p in protected:
@@ -398,65 +317,8 @@ def check_output_dir(out_dir: Path, protected=()) -> None:
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:
-    listed = _read_marker(out_dir)[1]
+    listed = read_marker(out_dir)[1]
     return listed[0] if listed is not None else {}
-
-
-def clean_leftovers(out_dir: Path) -> None:
-    """Staging folders of builds that were killed: ours by name and marker, and
-    only when the build that made them is gone (its PID is not running; the
-    caller holds the output's lock, which a running build of ours would hold)."""
-    for pattern in (f".{out_dir.name}.staging-*", f".{out_dir.name}.old-*"):
-        for p in out_dir.parent.glob(pattern):
-            if _owner_gone(p) and ((p / MARKER).is_file() or (".staging-" in p.name and not any(p.iterdir()))):
-                _remove_build(p)
-
-
-def _owner_gone(folder: Path) -> bool:
-    """Is the process named in `.dist.staging-PID` gone (or this very one, which is
-    between builds now)? A PID of another user's process, or one that cannot be
-    read, counts as running: the folder is then left alone."""
-    pid = folder.name.rsplit("-", 1)[-1]
-    if not pid.isdigit():
-        return False
-    if int(pid) == os.getpid():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    try:                                        # a zombie: dead, not yet reaped by its parent
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def _remove_build(folder: Path) -> None:
-    """Delete a build folder with its marker last: a build killed halfway through
-    this leaves a folder the next build still recognises as ours and removes.
-    Never raises: what it cannot remove, the next build does."""
-    try:
-        children = [c for c in folder.iterdir() if c.name != MARKER]
-        for child in children:
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child, ignore_errors=True)
-            else:
-                child.unlink(missing_ok=True)
-        (folder / MARKER).unlink(missing_ok=True)
-    except OSError:
-        return
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def _inside(root: Path, rel: str, follow: bool = True) -> Path:
-    """`root / rel`, refused if it leads outside `root` (with `follow`, through
-    symlinks too; without, the last part itself is not followed: to remove it)."""
-    target = (root / rel).resolve() if follow else (root / rel).parent.resolve() / (root / rel).name
-    if not target.is_relative_to(root.resolve()) or rel.startswith("/") or target == root.resolve():
-        raise OutputRefused(f"refusing to write {rel!r} outside the output folder")
-    return target
 
 
 def _link(source: Path, target: Path) -> bool:
@@ -491,13 +353,13 @@ def swap_in(staging: Path, out_dir: Path, keep_spare: bool = False) -> None:
     spare = spare_of(out_dir)
     try:
         if keep_spare and (spare / MARKER).is_file():
-            _remove_build(spare)            # a spare nobody took (a build without reuse)
+            remove_build(spare)            # a spare nobody took (a build without reuse)
         if keep_spare and not spare.exists():
             os.rename(old, spare)
             return
     except OSError:
         pass
-    _remove_build(old)
+    remove_build(old)
 
 
 def _exchange(a: Path, b: Path) -> bool:

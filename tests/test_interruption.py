@@ -207,7 +207,8 @@ def test_staging_folder_cannot_be_made(edition, monkeypatch, capsys):
 
 def test_kill_while_removing_the_previous_build_is_cleaned_up(tmp_path):
     """Killed mid-`_remove_build`: the marker goes last, so the half-deleted folder is still ours."""
-    from feature.write import clean_leftovers, write_site
+    from feature.buildfolder import clean_leftovers
+    from feature.write import write_site
     out = tmp_path / "dist"
     write_site({"index.html": b"v1", "a/index.html": b"a"}, out)
     from tests.buildruns import dead_pid

@@ -15,7 +15,8 @@ import shutil
 import pytest
 
 from feature.cli import main
-from feature.write import MARKER, check_folder, verify_output, write_site
+from feature.buildfolder import check_folder
+from feature.write import MARKER, verify_output, write_site
 from tests.buildruns import assert_clean_build, build, reference, snapshot
 from tests.conftest import article
 

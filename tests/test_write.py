@@ -2,7 +2,8 @@
 
 import pytest
 
-from feature.write import MARKER, OutputRefused, clean_leftovers, write_site
+from feature.buildfolder import clean_leftovers
+from feature.write import MARKER, OutputRefused, write_site
 
 
 def snapshot(folder):
@@ -98,7 +99,8 @@ def test_output_is_deterministic(tmp_path):
 
 def staged_write(files: dict, out, written_here=()):
     """As the incremental build writes: reuse the spare, keep it after the swap."""
-    from feature.write import check_folder, digest_of, fill_staging, stage_file, staged_output, swap_in
+    from feature.buildfolder import check_folder
+    from feature.write import digest_of, fill_staging, stage_file, staged_output, swap_in
     previous = check_folder(out).held
     with staged_output(out, reuse_spare=True) as staging:
         for rel in written_here:                 # as a render worker does

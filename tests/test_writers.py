@@ -25,8 +25,9 @@ from feature import outputlock
 from feature.cli import main
 from feature.printing import PDF_NAME
 from feature.serve import PreviewServer
-from feature.write import clean_leftovers, verify_output
-from tests.buildruns import assert_clean_build, build, finish, listed, snapshot, start, wait_for
+from feature.buildfolder import clean_leftovers
+from feature.write import verify_output
+from tests.buildruns import assert_clean_build, build, finish, listed, start, wait_for
 from tests.conftest import article, write_edition
 from tests.test_interruption import edition, leftovers, set_version  # noqa: F401 (a fixture)
 
