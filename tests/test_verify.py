@@ -74,9 +74,48 @@ def test_every_difference_is_named(tmp_path, damage, problem):
     elif damage == "emptied marker":
         (out / MARKER).write_text('{"files": {}}')
     assert problem in verify_output(out)
-    assert not check_folder(out).intact or damage == "same size"    # a stat cannot see same-size bytes …
-    if damage == "same size":                                       # … unless they were written after the build
-        assert "index.html" in check_folder(out).strays
+    # By stat too: same-size bytes by their time (or, in the marker's own clock
+    # tick, as here mostly, by their digest).
+    assert not check_folder(out).intact
+
+
+@pytest.mark.parametrize("rel", ["a/notes.txt", "a/b/.index.html.tmp-4242", "a/empty/", "c/x.html"])
+def test_a_stat_check_sees_a_file_added_anywhere(tmp_path, rel):
+    """check_folder proves a folder unchanged by the stat of each file and folder
+    (a folder's mtime moves when an entry is added): a file put anywhere, even
+    one dated long before the build, is a stray."""
+    out = tmp_path / "dist"
+    write_site({"index.html": b"1", "a/index.html": b"2", "a/b/index.html": b"3"}, out)
+    assert check_folder(out).intact
+    if rel.endswith("/"):
+        (out / rel).mkdir()
+    else:
+        (out / rel).parent.mkdir(exist_ok=True)
+        (out / rel).write_bytes(b"old")
+        os.utime(out / rel, ns=(0, 0))
+    check = check_folder(out)
+    assert not check.intact and check.strays == [rel]
+    assert check.held.files.keys() == {"index.html", "a/index.html", "a/b/index.html"}
+
+
+def test_a_file_changed_in_the_markers_own_clock_tick_is_compared_by_digest(tmp_path):
+    """File times are as coarse as the kernel's tick: a change in the tick the
+    marker was written in has the marker's very time. Such files are read."""
+    out = tmp_path / "dist"
+    write_site({"index.html": b"<p>ok</p>", "a/index.html": b"<p>b</p>"}, out)
+    tick = (out / MARKER).stat().st_mtime_ns
+    (out / "a/index.html").write_bytes(b"<p>X</p>")                 # same size
+    os.utime(out / "a/index.html", ns=(tick, tick))
+    os.utime(out / "a", ns=(tick, tick))
+    check = check_folder(out)
+    assert check.strays == ["a/index.html"] and set(check.held.files) == {"index.html"}
+    (out / "a/index.html").write_bytes(b"<p>b</p>")                 # the build's bytes again
+    os.utime(out / "a/index.html", ns=(tick, tick))
+    assert check_folder(out).intact
+    (out / "a/new.html").write_bytes(b"x")                          # added in that tick
+    os.utime(out / "a/new.html", ns=(tick, tick))
+    os.utime(out / "a", ns=(tick, tick))
+    assert check_folder(out).strays == ["a/new.html"]
 
 
 def deface(path) -> None:
