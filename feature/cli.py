@@ -94,12 +94,14 @@ def holding_output(args, command: str, run) -> int:
     from .diagnostics import BuildError
     from .outputlock import output_lock
     from .write import OutputRefused
+    out = args.out
+    if out is None:
+        try:
+            out = load_site_config(args).output_dir
+        except BuildError:
+            return run(args)
     try:
-        config = load_site_config(args)
-    except BuildError:
-        return run(args)
-    try:
-        with output_lock(args.out or config.output_dir, command):
+        with output_lock(out, command):
             return run(args)
     except OutputRefused as exc:
         print(f"error: {exc}", file=sys.stderr)

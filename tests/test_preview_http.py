@@ -166,7 +166,8 @@ def test_long_paths_get_an_answer_not_a_traceback(preview, caplog):
 
 def test_a_websocket_message_that_is_not_livereload_closes_it(preview, caplog):
     """Garbage or a huge frame on the reload websocket closes that one socket, quietly."""
-    from tornado.ioloop import IOLoop
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
     from tornado.websocket import websocket_connect
     port = preview.port
     caplog.set_level(logging.WARNING)
@@ -177,6 +178,7 @@ def test_a_websocket_message_that_is_not_livereload_closes_it(preview, caplog):
         closed = await ws.read_message()
         return closed, ws.close_code
     for message in ("not json", "[1, 2]", json.dumps({"command": "x" * 200_000})):
-        closed, code = IOLoop().run_sync(lambda: send(message), timeout=10)
+        with ThreadPoolExecutor(1) as thread:       # its own event loop, whatever runs in this thread
+            closed, code = thread.submit(asyncio.run, asyncio.wait_for(send(message), 10)).result()
         assert closed is None and code in (1003, 1009), message
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []

@@ -53,6 +53,14 @@ def volumes(tmp_path, monkeypatch):
     return tmp_path, [f"print/{n}/index.html" for n in names]
 
 
+def finished(out: Path) -> None:
+    """`out` as a build leaves it: its marker lists every file with digest and size."""
+    from feature.write import digest_of, write_manifest
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    write_manifest(out, {rel: digest_of(data) for rel, data in files.items()},
+                   {rel: len(data) for rel, data in files.items()})
+
+
 @pytest.mark.parametrize("jobs", [1, 3])
 def test_results_come_in_document_order_and_failures_name_their_volume(volumes, jobs):
     out, documents = volumes
@@ -73,6 +81,7 @@ def test_the_command_prints_the_other_volumes_names_the_failed_one_and_fails(vol
     out, documents = volumes
     links = "".join(f'<a class="volume-link" href="{n}/index.html">' for n in ("slow", "bad", "a", "dies", "b"))
     (out / urls.PRINT).write_text(links, encoding="utf-8")
+    finished(out)                                   # print reads only a finished build
     monkeypatch.setattr(cli, "run_build", lambda args: 0)
     assert printing.run(Namespace(pdf=True, out=out, jobs=2)) == 1
     said = capsys.readouterr()
