@@ -17,9 +17,9 @@ ENOSPC or EROFS at chosen points, in-process; and in a sweep, at every write,
 rename, link and removal of a build in turn: the exit code must tell the truth
 (0 and the new build in place, or 1 and the previous output as it was).
 
-Other writers killed: the preview halfway through rewriting pages (deploy
-must refuse the mixed folder), one worker of a parallel build (the build
-must fail within seconds, not hang).
+Other writers killed: the preview halfway through rewriting pages and print
+while it writes a PDF (deploy must refuse what they leave), one worker of a
+parallel build (the build must fail within seconds, not hang).
 """
 from __future__ import annotations
 
@@ -261,6 +261,36 @@ def test_deploy_says_why_and_what_to_do(edition, tmp_path, capsys):
     assert ".index.html.tmp-4242 is a half-written file left by a writer that was stopped" in err, err
     assert "Nothing was published; run `python build.py build` first" in err
     assert "Traceback" not in err and not (tmp_path / "site").exists()
+
+
+SLOW_PDF = """
+import time, weasyprint.document
+_write_pdf = weasyprint.document.Document.write_pdf
+def slow_pdf(self, *args, **kwargs):
+    done = _write_pdf(self, *args, **kwargs)
+    time.sleep(60)                                  # the PDF lies there half-done, under a .part name
+    return done
+weasyprint.document.Document.write_pdf = slow_pdf
+"""
+
+
+def test_a_killed_print_is_never_deployed(tmp_path):
+    """print killed while it writes a PDF into dist/print/ leaves a .part file that
+    no marker lists: deploy refuses the folder, and the next build removes it."""
+    from tests.buildruns import finish, kill, start, wait_for
+    root = write_edition(tmp_path / "edition", {f"content/alpha/p{i}.md": article(f"短文{i}") for i in range(2)})
+    config, site = str(root / "config.yaml"), tmp_path / "site"
+    printing = start(root, "print", "--pdf", setup=SLOW_PDF)
+    try:
+        wait_for(lambda: list((root / "dist/print").glob(".edition.pdf.*.part")), 120, "the PDF being written")
+    finally:
+        kill(printing)
+        finish(printing)
+    assert main(["deploy", str(site), "--config", config]) == 1
+    assert not site.exists()
+    assert main(["build", "--config", config]) == 0
+    assert not list((root / "dist").rglob("*.part"))
+    assert main(["deploy", str(site), "--config", config]) == 0
 
 
 SLOW_PARSE = """
