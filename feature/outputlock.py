@@ -47,7 +47,7 @@ def output_lock(out_dir: Path, command: str, log=None, timeout: float | None = N
     serve, print, deploy); wait for another holder, saying so on `log` (default
     stderr), at most `timeout` seconds (default LOCK_TIMEOUT), then OutputBusy."""
     out_dir = Path(out_dir).resolve()
-    if out_dir == Path(out_dir.anchor):
+    if out_dir in (Path(out_dir.anchor), Path.home()):     # as write.check_output_dir: no lock file beside them
         raise OutputRefused(f"refusing to use {out_dir} as the output folder")
     path = lock_file(out_dir)
     key = (path, threading.get_ident())
