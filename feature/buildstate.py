@@ -121,7 +121,9 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         self.templates_key = folder_digest(config.templates_dir)
         self.global_key = digest(state.code, repr(config), self.templates_key,
                                  *(f"{k}\x1f{digest(v)}" for k, v in sorted(self.assets.files.items())))
-        self.entry_salt = digest(state.code, str(config.allow_raw_html), str(config.sidebar_figures))
+        # What else a parsed and enriched source depends on: `section:` may name a section by its title.
+        self.entry_salt = digest(state.code, str(config.allow_raw_html), str(config.sidebar_figures),
+                                 *(f"{s.key}\x1f{s.title}" for s in config.sections))
 
     def _lap(self, name: str) -> None:
         now = time.perf_counter()

@@ -172,7 +172,7 @@ def run_figures(args) -> int:
         if not path.is_relative_to(config.content_dir):
             problems.error(str(path), 0, f"not an article under {config.content_dir}")
             continue
-        article = load_article(path, config.content_dir, problems)
+        article = load_article(path, config.content_dir, problems, config.sections)
         if article is None:
             continue
         body = render_body(article, renderer, problems)

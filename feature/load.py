@@ -8,12 +8,12 @@ import os
 import re
 from pathlib import Path
 
-from .diagnostics import Diagnostics, did_you_mean
-from .model import Article, CuratedFigure, Reporter
+from .config import SectionConfig
+from .diagnostics import Diagnostics
+from .frontmatter import canonical_keys, missing_section, reporters_of, resolve_section
+from .model import Article, CuratedFigure
 from .yamltext import YamlProblem, load_mapping
 
-FIELDS = ("headline", "deck", "byline", "section", "order", "slug", "date",
-          "lede", "summary", "pull_quote", "figures", "extra")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # A long feature is 30 KB; past this, rendering takes seconds per megabyte.
 MAX_SOURCE_BYTES = 2**20
@@ -53,16 +53,19 @@ def path_order(path: str) -> list[str]:
     return path.split("/")
 
 
-def load_articles(content_dir: Path, problems: Diagnostics) -> list[Article]:
+def load_articles(content_dir: Path, problems: Diagnostics,
+                  sections: tuple[SectionConfig, ...] = ()) -> list[Article]:
+    """`sections`: config.yaml's, so `section:` may name one by its title."""
     articles = []
     for path in find_sources(content_dir):
-        article = load_article(path, content_dir, problems)
+        article = load_article(path, content_dir, problems, sections)
         if article is not None:
             articles.append(article)
     return articles
 
 
-def load_article(path: Path, content_dir: Path, problems: Diagnostics) -> Article | None:
+def load_article(path: Path, content_dir: Path, problems: Diagnostics,
+                 sections: tuple[SectionConfig, ...] = ()) -> Article | None:
     rel = path.relative_to(content_dir)
     shown = f"content/{rel.as_posix()}"
     try:
@@ -70,10 +73,11 @@ def load_article(path: Path, content_dir: Path, problems: Diagnostics) -> Articl
     except OSError as exc:
         problems.error(shown, 0, f"cannot read file: {exc.strerror}")
         return None
-    return parse_article(raw, rel, shown, problems)
+    return parse_article(raw, rel, shown, problems, sections)
 
 
-def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics) -> Article | None:
+def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics,
+                  sections: tuple[SectionConfig, ...] = ()) -> Article | None:
     """Bytes of one source → Article, or None after reporting why not."""
     if len(raw) > MAX_SOURCE_BYTES:
         problems.error(shown, 1, f"{len(raw) / 2**20:.1f} MB is too large for one article (the limit is "
@@ -103,7 +107,7 @@ def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics) -> A
     except YamlProblem as exc:
         problems.error(shown, exc.line, exc.message)
         return None
-    return _typed_article(data, lines, body, body_line, rel, shown, problems)
+    return _typed_article(data, lines, body, body_line, rel, shown, problems, sections)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -117,17 +121,15 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _typed_article(data, lines, body, body_line, rel, shown, problems) -> Article | None:
+def _typed_article(data, lines, body, body_line, rel, shown, problems, sections) -> Article | None:
     before = len(problems.errors)
-    for key in data:
-        if key not in FIELDS:
-            problems.error(shown, lines[key], f"unknown front matter key `{key}`"
-                           f"{did_you_mean(str(key), FIELDS)}; free-form data goes under `extra:`")
+    data, lines = canonical_keys(data, lines, shown, problems)     # byline → reporter, unknown keys
     text = {k: _text(data, k, lines, shown, problems)
-            for k in ("headline", "deck", "section", "date", "lede", "summary", "pull_quote", "slug")}
-    for key in ("headline", "section"):
-        if not text[key]:
-            problems.error(shown, lines.get(key, 1), f"missing required `{key}`")
+            for k in ("headline", "deck", "section", "date", "lede", "pull_quote", "slug")}
+    if not text["headline"]:
+        problems.error(shown, lines.get("headline", 1), "missing required `headline`")
+    if not text["section"]:
+        problems.error(shown, lines.get("section", 1), missing_section(sections))
     slug = text["slug"] or rel.stem
     if not SLUG.match(slug):
         where = lines.get("slug", 1)
@@ -137,7 +139,7 @@ def _typed_article(data, lines, body, body_line, rel, shown, problems) -> Articl
     order = data.get("order")
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
         problems.error(shown, lines["order"], "`order` must be a whole number")
-    byline = _byline(data.get("byline"), lines.get("byline", 1), shown, problems)
+    byline = reporters_of(data.get("reporter"), lines, shown, problems)
     figures = _figures(data.get("figures"), lines, shown, problems)
     extra = data.get("extra") or {}
     if not isinstance(extra, dict):
@@ -145,9 +147,10 @@ def _typed_article(data, lines, body, body_line, rel, shown, problems) -> Articl
     if len(problems.errors) > before:
         return None
     return Article(
-        source=rel, source_line=body_line, headline=text["headline"], section=text["section"],
-        slug=slug, body_markdown=body, deck=text["deck"], byline=byline, order=order,
-        date=text["date"], lede=text["lede"] or text["summary"], pull_quote=text["pull_quote"],
+        source=rel, source_line=body_line, headline=text["headline"],
+        section=resolve_section(text["section"], sections), slug=slug, body_markdown=body,
+        deck=text["deck"], byline=byline, order=order, date=text["date"], lede=text["lede"],
+        pull_quote=text["pull_quote"],
         curated_figures=figures, extra=tuple(sorted(extra.items(), key=lambda kv: str(kv[0]))),
         field_lines=tuple(sorted(lines.items())))
 
@@ -162,24 +165,6 @@ def _text(data, key, lines, shown, problems) -> str:
         problems.error(shown, lines[key], f"`{key}` must be text")
         return ""
     return str(value).strip()
-
-
-def _byline(raw, line, shown, problems) -> tuple[Reporter, ...]:
-    """`byline:` as a list of {title, name}, or the printed form '首席记者 李凤霞'."""
-    if raw is None:
-        return ()
-    items = raw if isinstance(raw, list) else [raw]
-    reporters = []
-    for item in items:
-        if isinstance(item, str) and item.strip():
-            *title, name = item.split()
-            reporters.append(Reporter(name=name, title=" ".join(title)))
-        elif isinstance(item, dict) and item.get("name") and set(item) <= {"name", "title"}:
-            reporters.append(Reporter(name=str(item["name"]).strip(), title=str(item.get("title") or "").strip()))
-        else:
-            problems.error(shown, line, "each byline entry needs `name` (and optional `title`), "
-                                        "e.g. `- {title: 首席记者, name: 李凤霞}`")
-    return tuple(reporters)
 
 
 def _figures(raw, lines, shown, problems) -> tuple[CuratedFigure, ...]:

@@ -86,7 +86,7 @@ def load_entry(path: Path | str, raw: bytes | None, config, renderer) -> Entry:
     raw = path.read_bytes() if raw is None else raw
     rel = path.relative_to(config.content_dir)
     parsed = Diagnostics()
-    article = parse_article(raw, rel, f"content/{rel.as_posix()}", parsed)
+    article = parse_article(raw, rel, f"content/{rel.as_posix()}", parsed, config.sections)
     if article is None:
         return Entry(None, parsed.items, [])
     enriched = Diagnostics()

@@ -42,7 +42,7 @@ class BuildResult:
 
 def prepare_edition(config: Config, problems: Diagnostics) -> Edition:
     """load → validate → enrich: the edition as data, ready to render."""
-    articles = load_articles(config.content_dir, problems)
+    articles = load_articles(config.content_dir, problems, config.sections)
     validate_edition(articles, config, problems)
     if problems:
         raise BuildError(problems.errors)

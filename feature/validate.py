@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from .config import Config
 from .diagnostics import Diagnostics, did_you_mean
+from .frontmatter import unknown_section
 from .model import Article
 from . import urls
 
@@ -17,10 +18,9 @@ def validate_edition(articles: list[Article], config: Config, problems: Diagnost
     keys = [s.key for s in config.sections]
     for a in articles:
         if a.section not in keys:
-            problems.error(_shown(a), a.line_of("section"),
-                           f"unknown section `{a.section}`{did_you_mean(a.section, keys)}; "
-                           f"config.yaml declares: {', '.join(keys)}")
+            problems.error(_shown(a), a.line_of("section"), unknown_section(a.section, config.sections))
     _check_collisions(articles, problems)
+    _check_headlines(articles, problems)
     _check_reading_order(articles, config, problems)
     for key in keys:
         if not any(a.section == key for a in articles):
@@ -45,6 +45,17 @@ def _check_collisions(articles: list[Article], problems: Diagnostics) -> None:
         if a.section in reserved:
             problems.error(_shown(a), a.line_of("section"),
                            f"section `{a.section}` clashes with the generated folder of that name")
+
+
+def _check_headlines(articles: list[Article], problems: Diagnostics) -> None:
+    """Two articles with one headline: readers tell stories apart by it (cover, search, feed)."""
+    first: dict[str, Article] = {}
+    for a in articles:
+        seen = first.setdefault(a.headline, a)
+        if seen is not a:
+            problems.warning(_shown(a), a.line_of("headline"),
+                             f"headline `{a.headline}` is also the headline of {_shown(seen)}; "
+                             "readers tell the two apart only by it (cover, search, feed)")
 
 
 def _check_reading_order(articles: list[Article], config: Config, problems: Diagnostics) -> None:

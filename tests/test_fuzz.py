@@ -99,7 +99,7 @@ MARKDOWN = ["# ", "## 一、标题", "### ", "- ", "1. ", "> ", "    ", "```", "
             "第3个", "2019年", "5G", "。", "，", "、", "；", "：", "“", "”", "（", "）", "……"]
 YAML_BITS = [":", "- ", "[", "]", "{", "}", "&a ", "*a", "!!str ", "!!binary ", "!!python/object ",
              "|", ">", "'", '"', "%", "@", "`", "#", ",", "?", "<<: ", "\n", "\n  ", "---", "...",
-             "headline: ", "section: ", "alpha", "figures: ", "byline: ", "slug: ", "order: ",
+             "headline: ", "section: ", "alpha", "figures: ", "byline: ", "reporter: ", "slug: ", "order: ",
              "extra: ", "2019-13-45", "1e999", "~", "null", "yes", "0x1F", "2019-08-01"]
 
 fragments = st.one_of(st.sampled_from(HAZARDS), st.sampled_from(MARKDOWN),
@@ -112,8 +112,8 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan
 values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
                       | st.dictionaries(st.one_of(plain_text, st.integers()), inner, max_size=3),
                       max_leaves=8)
-FIELDS = ["headline", "deck", "byline", "section", "order", "slug", "date", "lede", "summary",
-          "pull_quote", "figures", "extra", "headlnie"]
+FIELDS = ["headline", "deck", "reporter", "byline", "section", "order", "slug", "date", "lede", "summary",
+          "pull_quote", "figures", "extra", "headlnie", "作者"]
 front_matters = st.one_of(
     st.dictionaries(st.sampled_from(FIELDS), values, max_size=8).map(
         lambda d: yaml.safe_dump(d, allow_unicode=True, sort_keys=False)),

@@ -67,7 +67,7 @@ def test_bom_and_crlf_are_accepted():
     ("---\nheadline: x\nsection: a\nheadlin: y\n---\n", 4, 'unknown front matter key `headlin` (did you mean "headline"?)'),
     ("---\nheadline: x\nsection: a\norder: first\n---\n", 4, "`order` must be a whole number"),
     ("---\nheadline: x\nsection: a\nslug: ../../etc\n---\n", 4, "slug `../../etc` must be lower-case"),
-    ("---\nheadline: x\nsection: a\nbyline:\n  - {title: 记者}\n---\n", 4, "each byline entry needs `name`"),
+    ("---\nheadline: x\nsection: a\nbyline:\n  - {title: 记者}\n---\n", 5, "each reporter is a line as printed"),
     ("---\nheadline: x\nsection: a\nfigures:\n  - label: 无数字\n---\n", 5, "each figure needs `figure`"),
     ("---\nheadline: {a: 1}\nsection: a\n---\n", 2, "`headline` must be text"),
     ("---\n- a\n- b\n---\n", 2, "expected a mapping"),
