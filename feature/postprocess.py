@@ -53,7 +53,7 @@ def atom_feed(edition: Edition, config: Config) -> dict[str, bytes]:
     updated = _iso(config.date)
     entries = []
     for a in edition.articles:
-        authors = "".join(f"<author><name>{escape(str(r))}</name></author>" for r in a.byline)
+        authors = "".join(f"<author><name>{escape(r.name)}</name></author>" for r in a.byline)
         entries.append(
             f"<entry><title>{escape(a.headline)}</title><link href=\"{link(a.output_path)}\"/>"
             f"<id>{entry_id(a.output_path)}</id><updated>{_iso(a.date or config.date)}</updated>"

@@ -13,6 +13,7 @@ from typing import Callable
 import jinja2
 
 from .assets import Assets
+from .bylines import credits
 from .config import Config
 from .diagnostics import BuildError, Diagnostic
 from .charts import charts_for
@@ -57,6 +58,7 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinj
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = format_number     # 2199000000.0 → '2199000000'
     env.filters["chinese_date"] = chinese_date
+    env.filters["credits"] = credits          # a byline's reporters grouped under their titles
     # print.html: links and ids made for paper. Its memo of rewritten blocks lives
     # exactly as long as this environment (printing.PrintMemo, printing.memo_of).
     from .printing import PrintMemo
