@@ -54,6 +54,7 @@ class Config:
     base_url: str = "/"
     output: str = "dist"
     description: str = ""
+    favicon: str = ""                  # a file in static/ (favicon.png …); "": one drawn from `newspaper`
     reading_order: tuple[str, ...] = ()
     allow_raw_html: bool = False
     sidebar_figures: int = 8
@@ -102,7 +103,7 @@ class Config:
 _SCALARS = {
     "title": (str, "text"), "subtitle": (str, "text"), "newspaper": (str, "text"),
     "date": (str, "text"), "language": (str, "text"), "base_url": (str, "text"),
-    "output": (str, "text"), "description": (str, "text"),
+    "output": (str, "text"), "description": (str, "text"), "favicon": (str, "text"),
     "allow_raw_html": (bool, "true or false"), "sidebar_figures": (int, "a whole number"),
 }
 _KEYS = set(_SCALARS) | {"sections", "reading_order", "print", "cover", "figures"}
@@ -132,6 +133,7 @@ def load_config(path: Path) -> Config:
                     data.get("cover"), name, lines.get("cover", 1), text, problems)
     figures = _counts(FiguresConfig, "figures", "articles per 数说 page",
                       data.get("figures"), name, lines.get("figures", 1), text, problems)
+    _check_favicon(scalars.get("favicon", ""), path.parent, name, lines.get("favicon", 1), problems)
     if problems:
         raise BuildError(problems.errors)
     return Config(root=path.parent.resolve(), sections=sections,
@@ -220,6 +222,20 @@ def _sections(raw, name: str, line: int, problems: Diagnostics) -> tuple[Section
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         problems.error(name, line, f"section `{key}` declared twice")
     return tuple(out)
+
+
+FAVICON_TYPES = (".svg", ".png", ".ico")
+
+
+def _check_favicon(favicon: str, root: Path, name: str, line: int, problems: Diagnostics) -> None:
+    if not favicon:
+        return
+    path = root / "static" / favicon
+    if favicon.startswith(("/", "static/")) or ".." in Path(favicon).parts or not path.is_file():
+        problems.error(name, line, f"favicon `{favicon}` is not a file in static/ (write its name there, "
+                                   f"e.g. `favicon: logo.png`; leave it out for one drawn from the newspaper's name)")
+    elif path.suffix.lower() not in FAVICON_TYPES:
+        problems.error(name, line, f"favicon `{favicon}` must be one of {', '.join(FAVICON_TYPES)}")
 
 
 def _nested_line(text: str, start: int, key: str) -> int:

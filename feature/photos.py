@@ -160,6 +160,19 @@ def _finished_img(tag: str, number: int, article: Article, config: Config, cache
     return _img_tag(variants, alt, lazy=number > 1 or _below_fold(article.body_html, tag))
 
 
+_PLACED = re.compile(r'<img src="' + re.escape(MARKER) + r'[^"]*" srcset="([^"]*)"')
+
+
+def first_photo(body_html: str) -> str:
+    """The largest copy (media/…-1200.jpg) of the first photo placed in a body, or ""."""
+    placed = _PLACED.search(body_html)
+    if placed is None:
+        return ""
+    copies = [entry.rsplit(" ", 1) for entry in placed.group(1).split(", ")]
+    path, _ = max(copies, key=lambda copy: int(copy[1].rstrip("w")))
+    return path.removeprefix(MARKER)
+
+
 def _below_fold(body_html: str, tag: str) -> bool:
     """The first photo loads at once only when it opens the story (before the 2nd paragraph)."""
     return body_html[: body_html.find(tag)].count("</p>") >= 2

@@ -21,7 +21,8 @@ from .figures import format_number
 from .figurepages import FiguresPart, FiguresSection, figures_parts, figures_sections
 from .model import Article, Edition, Section
 from .printing import Volume, print_volumes
-from .structured import structured_data_for
+from .photos import first_photo
+from .structured import link_from, structured_data_for
 from . import urls
 
 
@@ -93,7 +94,7 @@ def front_pages(edition: Edition, config: Config) -> list[Page]:
 
 def article_page(a: Article, edition: Edition) -> Page:
     return Page(a.output_path, "article.html", a.headline, "article", article=a,
-                section=edition.section(a.section), description=a.lede or a.deck)
+                section=edition.section(a.section), description=a.description or a.deck)
 
 
 def back_pages(edition: Edition, config: Config) -> list[Page]:
@@ -141,6 +142,8 @@ def context_for(page: Page, edition: Edition, config: Config, assets: Assets) ->
     else:
         def url(target: str) -> str:
             return urls.relative(page.output_path, target)
+    image = share_image(page)
+    image_url = link_from(config, image, page.output_path) if image else ""
     return {
         "site": config,
         "edition": edition,
@@ -151,9 +154,19 @@ def context_for(page: Page, edition: Edition, config: Config, assets: Assets) ->
         "url": url,
         "asset": lambda name: url(assets.path(name)),
         "paths": urls,
-        "structured_data": structured_data_for(page.kind, page.article, edition, config),
+        "share_image": image_url,
+        "structured_data": structured_data_for(page.kind, page.article, edition, config, image_url),
         "figure_charts": charts_for,
     }
+
+
+def share_image(page: Page) -> str:
+    """The output path of the image a page shows when shared (og:image, twitter:image,
+    JSON-LD `image`), or "": an article's first photo. The one place that chooses
+    it: generated share cards (feature/share/) take their place here."""
+    if page.article is not None:
+        return first_photo(page.article.body_html)
+    return ""
 
 
 def render_page(env: jinja2.Environment, page: Page, context: dict) -> bytes:

@@ -14,6 +14,7 @@ NOT_FOUND = "404.html"
 FIGURES = "figures/index.html"
 PRINT = "print/index.html"
 SEARCH_INDEX = "search/index.json"
+FAVICON = "favicon.svg"             # drawn from the newspaper's name when config.yaml names no favicon
 
 
 def section_path(key: str) -> str:

@@ -244,6 +244,19 @@ def test_search_index_loads_only_when_used_and_nothing_leaves_the_site(browser, 
     assert not foreign, foreign
 
 
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_a_page_view_asks_for_nothing_that_is_not_there(browser, site, kind):
+    """No 404 behind any page view: the tab icon is named by the page (else the
+    browser asks for /favicon.ico), and it is the edition's own."""
+    responses = []
+    with open_page(browser, 390) as page:
+        page.on("response", lambda r: responses.append((r.url, r.status, r.headers.get("content-type", ""))))
+        page.goto(site + PAGE_KINDS[kind])
+        page.wait_for_load_state("networkidle")
+    assert [r for r in responses if r[1] >= 400] == []
+    assert (site + "favicon.svg", 200, "image/svg+xml") in responses
+
+
 def test_reading_needs_no_javascript(browser, site):
     with open_page(browser, 390, java_script_enabled=False) as page:
         page.goto(site + "fupin/zongshu/index.html")
