@@ -60,6 +60,7 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinj
     env.filters["number"] = format_number     # 2199000000.0 → '2199000000'
     env.filters["chinese_date"] = chinese_date
     env.filters["credits"] = credits          # a byline's reporters grouped under their titles
+    env.filters["phrases"] = headline_phrases
     # print.html: links and ids made for paper. Its memo of rewritten blocks lives
     # exactly as long as this environment (printing.PrintMemo, printing.memo_of).
     from .printing import PrintMemo
@@ -73,6 +74,35 @@ def chinese_date(iso: str) -> str:
     if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
         return str(iso)
     return "".join(f"{int(p)}{unit}" for p, unit in zip(parts, "年月日"))
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A run of a headline kept on one line (templates/partials/phrases.html)."""
+    text: str
+    space_after: bool = False
+
+
+_BREAK_AFTER = "，、：；！？。…”’」』）》】〉"
+_BREAK_BEFORE = "“‘「『（《【〈"
+
+
+def headline_phrases(text: str) -> tuple[Phrase, ...]:
+    """Where a headline may break on a narrow screen: at the spaces the editor wrote
+    and after its punctuation (or before an opening quote), never inside a phrase
+    such as 周口在行动: `数说：决胜全面小康 周口在行动` → 数说： | 决胜全面小康 | 周口在行动."""
+    phrases = []
+    words = text.split()
+    for n, word in enumerate(words):
+        start = 0
+        for i, ch in enumerate(word[:-1]):
+            following = word[i + 1]
+            if (ch in _BREAK_AFTER and following not in _BREAK_AFTER) or \
+                    (following in _BREAK_BEFORE and ch not in _BREAK_BEFORE):
+                phrases.append(Phrase(word[start:i + 1]))
+                start = i + 1
+        phrases.append(Phrase(word[start:], space_after=n + 1 < len(words)))
+    return tuple(phrases)
 
 
 def pages_of(edition: Edition, config: Config) -> list[Page]:
