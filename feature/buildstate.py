@@ -361,18 +361,23 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
             removed = len(previous.keys() - manifest.keys())
         else:
             changed_count, removed = len(changed), 0
+        settings = w.BuildSettings(self.config.base_url)
         if not changed_count and not removed and (self.out_dir / w.MARKER).is_file():
-            # The output already is this build: touch nothing (staging goes back as the spare).
+            # The output already is this build: touch nothing (staging goes back as the spare)
+            # but the marker, if it does not say these settings yet.
             stats = {"written": 0, "linked": len(manifest), "removed": 0}
             if staging is not None:
                 w.return_spare(staging, self.out_dir, {rel: manifest[rel] for rel in self.in_staging})
+            if w.read_settings(self.out_dir) != settings:
+                w.write_manifest(self.out_dir, manifest, settings)
         else:
             def data_of(rel: str) -> bytes:
                 return self._bytes(rel, new, staging)
             if staging is None:
-                stats = w.replace_in_place(self.out_dir, manifest, previous, data_of, changed)
+                stats = w.replace_in_place(self.out_dir, manifest, previous, data_of, changed, settings)
             else:
-                stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of, self.in_staging)
+                stats = w.fill_staging(staging, self.out_dir, manifest, previous, data_of, self.in_staging,
+                                       settings)
                 w.swap_in(staging, self.out_dir, keep_spare=True)
         self.state.written = (str(self.out_dir), stat_signature(self.out_dir / w.MARKER), dict(manifest))
         return stats

@@ -20,7 +20,7 @@ from .charts import charts_for
 from .figures import format_number
 from .figurepages import FiguresPart, FiguresSection, figures_parts, figures_sections
 from .model import Article, Edition, Section
-from .printing import Volume, print_volumes
+from .printing import PrintedPdf, Volume, print_volumes
 from .photos import first_photo
 from .structured import link_from, structured_data_for
 from . import urls
@@ -47,6 +47,12 @@ class Page:
     # index: per section, its parts, figure count and top figures.
     part: FiguresPart | None = None
     figure_sections: tuple[FiguresSection, ...] = ()
+    # The 印刷版 page after `print --pdf`: the PDFs beside the printed documents.
+    pdfs: tuple[PrintedPdf, ...] = ()
+
+    def pdf_of(self, document: str) -> PrintedPdf | None:
+        """The PDF printed from `document` (an output path), if `print --pdf` made one."""
+        return next((p for p in self.pdfs if p.document == document), None)
 
 
 def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinja2.Environment:

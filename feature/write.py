@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -31,17 +32,26 @@ class OutputRefused(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class BuildSettings:
+    """What a build was made with besides its sources (the `--base-url` of a
+    production build), recorded in its marker: `print` builds the folder again
+    with these, never with other ones behind the reader's back."""
+    base_url: str
+
+
 class OutputFailed(OutputRefused, OSError):
     """The disk said no (full, read-only): the previous output is still whole."""
 
 
-def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = ()) -> dict[str, int]:
+def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = (),
+               settings: BuildSettings | None = None) -> dict[str, int]:
     """Write `files` as the new content of `out_dir`; return counts of written/linked/removed."""
     out_dir = out_dir.resolve()
     previous = read_manifest(out_dir)
     with staged_output(out_dir, protected) as staging:
         manifest = {rel: digest_of(data) for rel, data in sorted(files.items())}
-        stats = fill_staging(staging, out_dir, manifest, previous, files.__getitem__)
+        stats = fill_staging(staging, out_dir, manifest, previous, files.__getitem__, settings=settings)
         swap_in(staging, out_dir)
     return stats
 
@@ -88,7 +98,8 @@ def staged_output(out_dir: Path, protected=(), reuse_spare: bool = False):
 
 
 def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previous: dict[str, str],
-                 data_of: Callable[[str], bytes], written: set[str] = frozenset()) -> dict[str, int]:
+                 data_of: Callable[[str], bytes], written: set[str] = frozenset(),
+                 settings: BuildSettings | None = None) -> dict[str, int]:
     """Put every file of `manifest` (path → digest) into `staging`: files this
     build already wrote there (`written`, with stage_file) stay, files a reused
     spare holds with the right digest stay, unchanged ones are hard-linked from
@@ -113,7 +124,7 @@ def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previou
             stats["written"] += 1
     for rel in sorted(holds.keys() - manifest.keys()):
         _remove_file(staging, rel)
-    write_manifest(staging, manifest)
+    write_manifest(staging, manifest, settings)
     return stats
 
 
@@ -142,7 +153,8 @@ def return_spare(staging: Path, out_dir: Path, written: dict[str, str]) -> None:
 
 
 def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: dict[str, str],
-                     data_of: Callable[[str], bytes], changed: list[str] | None = None) -> dict[str, int]:
+                     data_of: Callable[[str], bytes], changed: list[str] | None = None,
+                     settings: BuildSettings | None = None) -> dict[str, int]:
     """The preview server's writer, in time proportional to what changed.
 
     Each file is replaced by a rename, so a reader gets the old page or the
@@ -164,14 +176,27 @@ def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: dict[str
         replace_file(_inside(out_dir, rel), data_of(rel))
     for rel in stale:
         _remove_file(out_dir, rel)
-    write_manifest(out_dir, manifest)
+    write_manifest(out_dir, manifest, settings)
     return {"written": len(changed), "linked": len(manifest) - len(changed), "removed": len(stale)}
 
 
-def write_manifest(folder: Path, manifest: dict[str, str]) -> None:
+def add_to_output(out_dir: Path, replaced: dict[str, bytes], present: list[str]) -> None:
+    """Files a command adds to a finished build (`print --pdf`: the PDFs it wrote,
+    `present`, and the 印刷版 page naming them, `replaced`). The marker lists them
+    with the build's settings kept, so the next build, which does not make them,
+    removes them instead of leaving them behind."""
+    previous = read_manifest(out_dir)
+    manifest = {**previous, **{rel: digest_of(data) for rel, data in replaced.items()},
+                **{rel: digest_of(_inside(out_dir, rel).read_bytes()) for rel in present}}
+    replace_in_place(out_dir, manifest, previous, replaced.__getitem__, list(replaced), read_settings(out_dir))
+
+
+def write_manifest(folder: Path, manifest: dict[str, str], settings: BuildSettings | None = None) -> None:
     # No indent: json's C encoder (an indented 10,000-file manifest took 25 ms in Python).
-    text = json.dumps({"generator": "feature", "files": manifest}, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
+    marker = {"generator": "feature", "files": manifest}
+    if settings is not None:
+        marker["settings"] = asdict(settings)
+    text = json.dumps(marker, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     replace_file(folder / MARKER, text.encode("utf-8"))
 
 
@@ -217,6 +242,15 @@ def read_manifest(out_dir: Path) -> dict[str, str]:
         return json.loads((out_dir / MARKER).read_text())["files"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+
+
+def read_settings(out_dir: Path) -> BuildSettings | None:
+    """The settings the build in `out_dir` was made with; None when its marker does
+    not say (no build there, or one made before settings were recorded)."""
+    try:
+        return BuildSettings(**json.loads((out_dir / MARKER).read_text())["settings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def clean_leftovers(out_dir: Path) -> None:
