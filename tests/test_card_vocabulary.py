@@ -85,3 +85,23 @@ def test_bylines_keep_their_markup_per_person(site):
     byline = soup(site, PATHS["one"]).select_one(".byline")
     assert [s.get_text() for s in byline.select(".reporter-name")] == ["张三", "李四", "王五"]
     assert [s.get_text() for s in byline.select(".reporter-title")] == ["记者", "通讯员"]
+
+
+def test_the_readme_example_is_an_article_in_the_cards_words():
+    """README's content format shows the card's vocabulary first, and it loads as
+    shown against the real config.yaml (section by its title)."""
+    import re
+    from pathlib import Path
+    from feature.config import load_config
+    from feature.diagnostics import Diagnostics
+    from feature.load import parse_article
+    from tests.conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Content format"):readme.index("## config.yaml")]
+    example = re.search(r"```markdown\n(.*?)```", section, re.S).group(1)
+    keys = re.findall(r"^(\w+):", example, re.M)
+    assert keys[:3] == ["headline", "reporter", "section"]
+    problems = Diagnostics()
+    a = parse_article(example.encode(), Path("fupin/zongshu.md"), "README.md", problems,
+                      load_config(ROOT / "config.yaml").sections)
+    assert problems.items == [] and a.section == "fupin" and [(r.title, r.name) for r in a.byline] == [("首席记者", "李凤霞")]
