@@ -10,6 +10,8 @@ key (`headlin` → `headline`); never a guess that has nothing to do with it.
 """
 from __future__ import annotations
 
+import difflib
+
 from .bylines import parse_byline
 from .config import SectionConfig
 from .diagnostics import Diagnostics
@@ -127,7 +129,7 @@ def reporters_of(value, lines: dict[str, int], shown: str, problems: Diagnostics
     """`reporter:` (or `byline:`) → one Reporter per person. It is the byline as
     printed (`记者 张三 李四`), a list of such lines, or a list of {title, name};
     a printed line that cannot be read for certain is a warning at its line."""
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return ()
     line = lines.get("reporter", 1)
     if not isinstance(value, (str, list, dict)):
@@ -177,7 +179,6 @@ def section_choices(sections: tuple[SectionConfig, ...]) -> str:
 
 def unknown_section(written: str, sections: tuple[SectionConfig, ...]) -> str:
     """The error for a `section:` that names no section, with the nearest key or title."""
-    import difflib
     names = [name for s in sections for name in (s.key, s.title)]
     close = difflib.get_close_matches(written, names, n=1, cutoff=0.5)
     hint = f' (did you mean "{close[0]}"?)' if close else ""
