@@ -1,7 +1,8 @@
 """Publishing a built edition: `build.py deploy TARGET` to a folder or over rsync,
 and the nginx block docs/deploy.md gives a web team (`nginx_location`).
 
-Which file may be cached for a year is said once, in headers.py.
+Which file may be cached for a year is said once, in headers.py; object
+storage (`s3://`) is publish/s3.py.
 
 Safety: a deploy only ever changes files inside its target. A target folder
 that already holds files must carry our marker `MARKER` (written by the first
@@ -9,7 +10,6 @@ deploy), so a mistyped path to someone's folder is refused, never emptied.
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -18,14 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .headers import CACHE_FOREVER, CHARSET_TYPES, FINGERPRINT, REVALIDATE
+from .publish.plan import MARKER, DeployRefused, marker_text
 from .write import MARKER as BUILD_MARKER
 
-MARKER = ".feature-deploy.json"
 _REMOTE = re.compile(r"^(?:rsync://|[^/:]+:)")   # rsync's own rule: a colon before any slash
-
-
-class DeployRefused(Exception):
-    pass
 
 
 def nginx_location(site_path: str, folder: str | Path) -> str:
@@ -76,8 +72,7 @@ def publish(source: Path, target: str, dry_run: bool = False) -> DeployReport:
         check_local_target(Path(target), source)
         target = str(Path(target).resolve())
     with tempfile.TemporaryDirectory() as marker_dir:
-        (Path(marker_dir) / MARKER).write_text(
-            json.dumps({"generator": "feature", "note": "deployed by build.py deploy"}) + "\n")
+        (Path(marker_dir) / MARKER).write_text(marker_text())
         result = _rsync(_publish_options(dry_run) + [f"{source}/", f"{marker_dir}/", target.rstrip("/") + "/"])
     return _report(result.stdout, target, dry_run)
 
