@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import boto3
 from botocore.config import Config as BotoConfig
 
-from nginx import free_port
+from nginx import free_port, listening
 
 # pip puts the binary beside the venv's python (CI installs it from requirements-dev.txt).
 RCLONE = Path(sys.executable).parent / "rclone"
@@ -43,15 +41,8 @@ class S3Server:
                 [str(RCLONE), "serve", "s3", "--auth-key", f"{KEY},{SECRET}",
                  "--addr", f"127.0.0.1:{self.port}", "--config", "/dev/null", *self.extra, str(self.data)],
                 stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"rclone serve s3 exited: {self.log.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
+        if listening(self.port, 20, alive=lambda: self.process.poll() is None):
+            return self
         self.stop()
         raise RuntimeError(f"rclone serve s3 is not listening on {self.port}: {self.log.read_text()}")
 

@@ -439,14 +439,21 @@ def slow_server(tmp_path):
     s3.stop()
 
 
-def test_a_deploy_killed_halfway_leaves_a_consistent_site_and_the_next_one_completes_it(slow_server, aws, site):
+def deploy_up_to_the_first_page(server: S3Server, site) -> tuple:
+    """Deploy the edition, change it, and start deploying the change in a process of its
+    own; return when that process has uploaded its first page (assets all up)."""
     bucket = bucket_name()
-    folder = slow_server.bucket(bucket) / "specials/2019"
-    assert deploy(slow_server, bucket, site.dist) == 0
+    folder = server.bucket(bucket) / "specials/2019"
+    assert deploy(server, bucket, site.dist) == 0
     old = published(site.dist)
     new = published(changed_site(site))
-    process = start_deploy(slow_server, bucket, site.dist)
+    process = start_deploy(server, bucket, site.dist)
     wait_for_first_page(process)
+    return bucket, folder, old, new, process
+
+
+def test_a_deploy_killed_halfway_leaves_a_consistent_site_and_the_next_one_completes_it(slow_server, aws, site):
+    bucket, folder, old, new, process = deploy_up_to_the_first_page(slow_server, site)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     process.stdout.close()
@@ -461,13 +468,7 @@ def test_a_deploy_killed_halfway_leaves_a_consistent_site_and_the_next_one_compl
 
 
 def test_a_store_lost_halfway_is_a_one_line_error_and_the_next_deploy_completes(slow_server, aws, site):
-    bucket = bucket_name()
-    folder = slow_server.bucket(bucket) / "specials/2019"
-    assert deploy(slow_server, bucket, site.dist) == 0
-    old = published(site.dist)
-    new = published(changed_site(site))
-    process = start_deploy(slow_server, bucket, site.dist)
-    wait_for_first_page(process)
+    bucket, folder, old, new, process = deploy_up_to_the_first_page(slow_server, site)
     slow_server.stop()
     out, err = process.communicate(timeout=120)
     assert process.returncode == 1
