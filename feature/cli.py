@@ -61,13 +61,36 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--out", type=Path, required=True, help="folder for the drafts and import-report.md")
     imp.set_defaults(run=run_import)
 
-    dep = sub.add_parser("deploy", help="publish the built folder to a folder or an rsync/SSH destination")
-    dep.add_argument("target", metavar="TARGET", help="a local folder, or [user@]host:path (rsync over SSH)")
+    dep = sub.add_parser("deploy", help="publish the built folder to a folder, an rsync/SSH destination "
+                                        "or object storage (S3, OSS, COS)")
+    dep.add_argument("target", metavar="TARGET", help="a local folder, [user@]host:path (rsync over SSH), "
+                                                      "or s3://BUCKET/PREFIX (S3 API: Amazon S3, OSS, COS…)")
     dep.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: config.yaml)")
     dep.add_argument("--out", type=Path, help="the built folder to publish (default: `output` in config.yaml, dist/)")
     dep.add_argument("--dry-run", action="store_true", help="list what would change, change nothing")
+    _object_storage_options(dep)
     dep.set_defaults(run=run_deploy)
     return parser
+
+
+def _object_storage_options(dep: argparse.ArgumentParser) -> None:
+    from .publish.plan import DEFAULT_MAX_DELETES
+    s3 = dep.add_argument_group("s3:// targets (credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+                                "~/.aws/credentials or --profile; never config.yaml)")
+    s3.add_argument("--endpoint", metavar="URL", help="the store's S3 endpoint, e.g. "
+                    "https://s3.oss-cn-hangzhou.aliyuncs.com or https://cos.ap-guangzhou.myqcloud.com")
+    s3.add_argument("--region", help="the bucket's region, e.g. cn-hangzhou, ap-guangzhou, us-east-1")
+    s3.add_argument("--addressing", choices=("path", "virtual"),
+                    help="bucket in the URL path or in the host name (OSS and COS need virtual)")
+    s3.add_argument("--profile", help="a named profile of ~/.aws/credentials and ~/.aws/config")
+    s3.add_argument("--max-deletes", type=int, default=DEFAULT_MAX_DELETES, metavar="N",
+                    help=f"stop before changing anything if more than N stale objects would be deleted "
+                         f"(default: {DEFAULT_MAX_DELETES})")
+    s3.add_argument("--purge-command", metavar="CMD",
+                    help="after the deploy, run CMD with the file of changed URLs as its last argument")
+    s3.add_argument("--purge-list", type=Path, metavar="FILE",
+                    help="where to write the changed URLs (default: .cache/deploy/purge-urls.txt)")
+    s3.add_argument("--base-url", help="the site's public URL for the purge list (default: base_url in config.yaml)")
 
 
 def _site_options(p: argparse.ArgumentParser) -> None:
@@ -128,6 +151,12 @@ def run_build(args) -> int:
 def run_deploy(args) -> int:
     from .deploy import DeployRefused, publish
     from .diagnostics import BuildError
+    if args.target.startswith("s3://"):
+        return run_s3_deploy(args)
+    given = [f"--{name.replace('_', '-')}" for name in S3_ONLY if getattr(args, name) is not None]
+    if given:
+        print(f"error: {', '.join(given)} only apply to s3:// targets", file=sys.stderr)
+        return 2
     try:
         source = args.out or load_site_config(args).output_dir
         report = publish(source, args.target, dry_run=args.dry_run)
@@ -144,6 +173,43 @@ def run_deploy(args) -> int:
     verb = "would change" if report.dry_run else "changed"
     print(f"deploy to {report.target}: {verb} {report.changes} file(s) "
           f"({len(report.uploaded)} new or changed, {len(report.deleted)} removed)")
+    return 0
+
+
+S3_ONLY = ("endpoint", "region", "addressing", "profile", "purge_command", "purge_list", "base_url")
+
+
+def run_s3_deploy(args) -> int:
+    """Deploy to object storage, then list the changed URLs for the CDN and run the purge command."""
+    from .diagnostics import BuildError
+    from .publish import purge
+    from .publish.plan import DeployFailed, DeployRefused, summary_line
+    from .publish.s3 import S3Options, S3Target, deploy_s3
+    try:
+        config = load_site_config(args)
+        target = S3Target.parse(args.target)
+        options = S3Options(args.endpoint, args.region, args.addressing, args.profile,
+                            max(args.max_deletes, 0), args.dry_run)
+        plan = deploy_s3(args.out or config.output_dir, target, options, say=lambda line: print(line, flush=True))
+        print(summary_line(plan, str(target), args.dry_run))
+        if args.dry_run:
+            return 0
+        changed = purge.purge_urls(plan, config.site_origin + config.site_path)
+        list_path = args.purge_list or config.root / ".cache" / "deploy" / "purge-urls.txt"
+        purge.write_purge_list(changed, list_path)
+        print(f"{len(changed)} changed URL(s) for the CDN to purge, written to {list_path}"
+              + "".join(f"\n  {url}" for url in changed))
+        if changed and not config.site_origin:
+            print(f"note: base_url `{config.base_url}` has no https://host, so the URLs to purge are paths; "
+                  f"give the public URL the build was made for with --base-url", file=sys.stderr)
+        if args.purge_command and changed:
+            purge.run_purge_command(args.purge_command, list_path)
+    except BuildError as exc:
+        report_problems(exc.diagnostics)
+        return 1
+    except (DeployRefused, DeployFailed) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

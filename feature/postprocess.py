@@ -97,14 +97,13 @@ def _iso(date: str) -> str:
 def cache_headers(edition: Edition, config: Config) -> dict[str, bytes]:
     """`_headers` for Netlify-style hosts: fingerprinted assets cached a year, the rest revalidated."""
     from .assets import collect_assets
-    from .deploy import headers_file
+    from .headers import headers_file
     from .render import pages_of
     assets = collect_assets(config.static_dir)
     generated = ["robots.txt", "feed.xml", urls.SEARCH_INDEX] + (["sitemap.xml"] if config.site_origin else []) \
         + ([] if config.favicon else [urls.FAVICON])
     paths = [p.output_path for p in pages_of(edition, config)] + list(assets.files) + generated
-    fingerprinted = {out for name, out in assets.names.items() if out != f"static/{name}"}
-    return {"_headers": headers_file(paths, fingerprinted, config.site_path).encode("utf-8")}
+    return {"_headers": headers_file(paths, config.site_path).encode("utf-8")}
 
 
 STEPS = (sitemap, robots, atom_feed, favicon, search_index, cache_headers)

@@ -253,6 +253,37 @@ def read_settings(out_dir: Path) -> BuildSettings | None:
         return None
 
 
+def verify_output(out_dir: Path) -> list[str]:
+    """What stops `out_dir` from being published, in plain words; [] for a finished,
+    intact build: its marker lists every file with the digest it was written
+    with, and the folder holds exactly those files with those bytes (no file
+    missing, changed or added since, no `*.tmp-*` leftover of a killed write)."""
+    marker = out_dir / MARKER
+    if not marker.is_file():
+        return [f"{out_dir} is not a finished build: it has no {MARKER} (run `build.py build`)"]
+    try:
+        manifest = json.loads(marker.read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [f"{marker} cannot be read ({exc}): the build did not finish; build again"]
+    found = set()
+    for folder, _, names in os.walk(out_dir):
+        rel_folder = Path(folder).relative_to(out_dir).as_posix()
+        found.update(name if rel_folder == "." else f"{rel_folder}/{name}" for name in names)
+    found.discard(MARKER)
+    problems = []
+    for rel, digest in sorted(manifest.items()):
+        if rel not in found:
+            problems.append(f"{rel}: missing (the build wrote it; it has been deleted since)")
+        elif digest_of((out_dir / rel).read_bytes()) != digest:
+            problems.append(f"{rel}: changed since the build (its bytes do not match {MARKER})")
+    for rel in sorted(found - manifest.keys()):
+        if ".tmp-" in rel.rpartition("/")[2]:
+            problems.append(f"{rel}: leftover of an interrupted write")
+        else:
+            problems.append(f"{rel}: not part of the build (not listed in {MARKER})")
+    return problems
+
+
 def clean_leftovers(out_dir: Path) -> None:
     """Staging folders of builds that were killed: ours by name and marker."""
     for p in out_dir.parent.glob(f".{out_dir.name}.staging-*"):

@@ -23,7 +23,8 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, article, write_edition
 from feature.config import load_config
-from feature.deploy import CACHE_FOREVER, MARKER, REVALIDATE, publish
+from feature.deploy import MARKER, publish
+from feature.headers import CACHE_FOREVER, REVALIDATE
 from feature.photos import holds_photo
 from feature.pipeline import build
 from nginx import Nginx, free_port

@@ -141,3 +141,33 @@ def test_a_spare_without_the_marker_is_not_ours(tmp_path):
     staged_write({"a.html": b"2"}, out)
     assert (spare / "notes.txt").read_bytes() == b"someone's"
     assert snapshot(out)["a.html"] == b"2"
+
+
+def test_verify_output_accepts_a_finished_build_and_names_each_problem(tmp_path):
+    from feature.write import verify_output
+    out = tmp_path / "dist"
+    write_site({"index.html": b"cover", "a/index.html": b"page", "static/x.css": b"css"}, out)
+    assert verify_output(out) == []
+    (out / "a/index.html").unlink()
+    (out / "static/x.css").write_bytes(b"edited by hand")
+    (out / "notes.txt").write_text("stray")
+    (out / "static/.y.css.tmp-123").write_bytes(b"half")
+    assert verify_output(out) == [
+        "a/index.html: missing (the build wrote it; it has been deleted since)",
+        f"static/x.css: changed since the build (its bytes do not match {MARKER})",
+        f"notes.txt: not part of the build (not listed in {MARKER})",
+        "static/.y.css.tmp-123: leftover of an interrupted write",
+    ]
+
+
+@pytest.mark.parametrize("marker", [None, "{}", "not json"])
+def test_verify_output_refuses_a_build_that_did_not_finish(tmp_path, marker):
+    from feature.write import verify_output
+    out = tmp_path / "dist"
+    write_site({"index.html": b"cover"}, out)
+    if marker is None:
+        (out / MARKER).unlink()
+    else:
+        (out / MARKER).write_text(marker)         # "{}" is what a staging folder starts with
+    problems = verify_output(out)
+    assert len(problems) == 1 and ("no " + MARKER in problems[0] or "cannot be read" in problems[0])
