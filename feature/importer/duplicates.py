@@ -45,7 +45,10 @@ def _relation(a: str, b: str) -> str:
     short, long = sorted((a, b), key=len)
     if len(long) - len(short) <= max(2, len(long) // 20) and is_subsequence(short, long):
         return "fuzzy"
-    if difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= _NEAR_RATIO:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # The quick ratios are upper bounds of ratio(), cheap to compute: most pairs stop there.
+    if matcher.real_quick_ratio() >= _NEAR_RATIO and matcher.quick_ratio() >= _NEAR_RATIO \
+            and matcher.ratio() >= _NEAR_RATIO:
         return "near"
     return ""
 

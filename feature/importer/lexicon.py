@@ -14,6 +14,7 @@ much more the reading looks like ordinary Chinese.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -96,7 +97,9 @@ def _phrase_indexes(phrases: list[str]) -> tuple[dict, dict]:
     return ({k: tuple(v) for k, v in holes.items()}, {k: tuple(v) for k, v in gaps.items()})
 
 
+@functools.lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
+    """The word list, read once per process (it never changes while one runs)."""
     counts: dict[str, int] = {}
     tags: dict[str, str] = {}
     text = (resources.files("jieba") / "dict.txt").read_text(encoding="utf-8")

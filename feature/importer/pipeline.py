@@ -9,16 +9,17 @@ from pathlib import Path
 
 from feature.diagnostics import Diagnostic
 
+from .columns import join_units
 from .drafts import draft_name, render_draft
 from .duplicates import drop_duplicates
-from .lines import (
-    assemble_blocks, glyph_flags, joins_of, mid_sentence_flags, quote_flags, read_lines,
-)
+from .findings import with_findings
+from .lexicon import Lexicon, load_lexicon
+from .lines import assemble_blocks, joins_of, read_lines
 from .placement import ArticlePlan, place
 from .records import (
     BYLINE, DECK, Block, Flag, ImportedArticle, ImportResult, Join,
 )
-from .report import REPORT_NAME, render_report, summary_line
+from .report import REPORT_NAME, DraftPlace, render_report, summary_line
 from .structure import classify, parse_byline
 
 
@@ -30,7 +31,8 @@ class RawTextError(Exception):
         super().__init__(str(diagnostic))
 
 
-def import_raw(text: str, source_name: str) -> ImportResult:
+def import_raw(text: str, source_name: str, lexicon: Lexicon | None = None) -> ImportResult:
+    """`lexicon`: the word list, loaded here when not given (0.3 s)."""
     lines, markers = read_lines(text)
     if not lines:
         raise RawTextError(Diagnostic(source_name, 1, "no text to import"))
@@ -41,11 +43,12 @@ def import_raw(text: str, source_name: str) -> ImportResult:
             source_name, lines[0].number,
             "no headline found (a headline is a short line followed by a byline or a ——deck)"))
     kept, dropped, near_copies = drop_duplicates(blocks)
-    articles = tuple(_article(plan, blocks, kept) for plan in plans)
+    articles = [_article(plan, blocks, kept) for plan in plans]
     unplaced = tuple(kept[i] for unit in unplaced_units for i in unit if kept[i])
-    final = [b for article in articles for b in article.blocks] + list(unplaced)
-    flags = (glyph_flags(final) + mid_sentence_flags(final) + quote_flags(final) + near_copies
-             + _placement_flags(articles) + _unplaced_flags(blocks, unplaced_units))
+    document = [b.text for a in articles for b in a.blocks] + [b.text for b in unplaced]
+    lexicon = lexicon or load_lexicon()
+    articles = tuple(with_findings(a, lexicon, document) for a in articles)
+    flags = near_copies + _placement_flags(articles) + _unplaced_flags(blocks, unplaced_units)
     return ImportResult(
         source_name=source_name,
         line_count=len(text.splitlines()),
@@ -62,9 +65,10 @@ def _article(plan: ArticlePlan, blocks: list[Block], kept: list[Block | None]) -
     head = [blocks[i] for i in plan.head]
     deck = next((b.text for b in head if b.kind == DECK), "")
     byline = next((parse_byline(b.text) for b in head if b.kind == BYLINE), ()) or ()
-    body = tuple(kept[i] for unit, _ in plan.units for i in unit if kept[i] is not None)
+    units = [[kept[i] for i in unit if kept[i] is not None] for unit, _ in plan.units]
+    body, column_joins = join_units(units)
     return ImportedArticle(head[0].text, deck, byline, tuple(b.first_line for b in head),
-                           body, tuple(p for _, p in plan.units))
+                           tuple(body), tuple(p for _, p in plan.units), tuple(column_joins))
 
 
 def _joins(blocks: list[Block], kept: list[Block | None]) -> list[Join]:
@@ -114,9 +118,12 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def render_outputs(result: ImportResult) -> dict[str, str]:
     """Every output file's name and text, rendered before anything is written."""
-    files = {draft_name(n): render_draft(a, n, result.source_name)
-             for n, a in enumerate(result.articles, start=1)}
-    files[REPORT_NAME] = render_report(result, list(files))
+    files, places = {}, []
+    for n, article in enumerate(result.articles, start=1):
+        text, lines = render_draft(article, n, result.source_name)
+        files[draft_name(n)] = text
+        places.append(DraftPlace(draft_name(n), tuple(lines)))
+    files[REPORT_NAME] = render_report(result, places)
     return files
 
 

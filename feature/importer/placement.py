@@ -90,14 +90,22 @@ def _openings(blocks, segments) -> dict[int, tuple[int, Placement]]:
         elif number and segments[number - 1].is_head:
             first, last = _span(blocks, segment.indices)
             owners[number] = (article, Placement(first, last, "opening",
-                                                 "follows the article's byline", False))
+                                                 "it is printed right after the article's byline", False))
     return owners
 
 
-def _scores(profile: Counter, articles: dict[int, Counter], weights) -> tuple[float, float, int]:
+def _scores(profile: Counter, articles: dict[int, Counter], weights) -> tuple[float, float, int, int]:
     ranked = sorted(((_cosine(profile, a, weights), k) for k, a in articles.items()), reverse=True)
-    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-    return ranked[0][0], runner_up, ranked[0][1]
+    runner_up, other = ranked[1] if len(ranked) > 1 else (0.0, -1)
+    return ranked[0][0], runner_up, ranked[0][1], other
+
+
+def _shared(profile: Counter, article: Counter, weights, count: int = 4) -> tuple[str, ...]:
+    """The pairs of characters that most make a run resemble an article:
+    frequent in both, rare elsewhere."""
+    ranked = sorted(profile.keys() & article.keys(),
+                    key=lambda g: -profile[g] * article[g] * weights[g] ** 2)
+    return tuple(ranked[:count])
 
 
 def _by_resemblance(blocks, segments, owners) -> None:
@@ -114,17 +122,23 @@ def _by_resemblance(blocks, segments, owners) -> None:
                and len(skeleton(_text(blocks, segments[n].indices))) >= _MIN_COMPARABLE_CHARS}
     while pending and articles:
         scored = {n: _scores(profiles[n], articles, weights) for n in pending}
-        clear = [n for n, (best, runner_up, _) in scored.items()
+        clear = [n for n, (best, runner_up, _, _) in scored.items()
                  if best >= _MIN_SCORE and best >= _MIN_MARGIN * runner_up]
         if not clear:
             return
         number = max(clear, key=lambda n: scored[n][0] / (scored[n][1] + 1e-9))
-        best, runner_up, article = scored[number]
+        best, runner_up, article, other = scored[number]
         pending.remove(number)
+        shared = _shared(profiles[number], articles[article], weights)
+        other_shared = _shared(profiles[number], articles[other], weights) if other >= 0 else ()
         articles[article] += profiles[number]
         first, last = _span(blocks, segments[number].indices)
-        note = f"resembles this article (score {best:.3f} vs {runner_up:.3f})"
-        owners[number] = (article, Placement(first, last, "resemblance", note, False))
+        times = f"{best / runner_up:.0f} times" if runner_up else "far"
+        note = (f"it shares words found in this article and rarely elsewhere ({'、'.join(shared)}); "
+                f"it resembles it {times} more than any other"
+                + (f" (with the next, it shares {'、'.join(other_shared) or 'nothing distinctive'})"
+                   if other >= 0 else ""))
+        owners[number] = (article, Placement(first, last, "resemblance", note, False, other))
 
 
 def _by_neighbour(blocks, segments, owners) -> None:
@@ -138,7 +152,8 @@ def _by_neighbour(blocks, segments, owners) -> None:
             first, last = _span(blocks, segment.indices)
             owners[number] = (before[0], Placement(
                 first, last, "neighbour",
-                "too little text to compare; kept with the text printed before it", True))
+                "it is too short to compare with the articles, so it stays with the text printed "
+                "just before it in the same column", True))
 
 
 def place(blocks: list[Block]) -> tuple[list[ArticlePlan], list[tuple[int, ...]]]:

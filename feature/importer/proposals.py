@@ -12,6 +12,9 @@ GLYPH = "undecoded glyph"
 PAIR = "unpaired mark"
 JOIN = "characters lost at a column join"
 OPEN_END = "paragraph ends mid-sentence"
+GUESS = "placed by guess"
+# The flag line put before a run placed by guess; deleted once checked.
+GUESS_NOTE = "位置待定：以下一段按版面相邻放在这里，见 import-report.md；核对后删去本行"
 SLIP_KINDS = (DOUBLED, LOOKALIKE, IDIOM, GLYPH)
 
 

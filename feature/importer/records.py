@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from feature.model import Reporter
 
+from .proposals import Proposal
+
 # Block kinds, in the newsroom's words.
 PARAGRAPH = "paragraph"
 QUOTE = "quote"          # a paragraph that is one short quotation (pull quote)
@@ -57,6 +59,15 @@ class Join:
 
 
 @dataclass(frozen=True)
+class ColumnJoin:
+    """Two paragraphs a column or page end cut apart, joined again."""
+    lines: tuple[int, int]        # last raw line before the cut, first after it
+    seam: str                     # "…“棋”。周 | 这座被…"
+    at: int                       # offset of the seam in the joined paragraph
+    block: int                    # the joined paragraph's index in the article
+
+
+@dataclass(frozen=True)
 class Marker:
     line: int
     text: str
@@ -73,9 +84,27 @@ class DroppedDuplicate:
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str                  # "glyph", "mid-sentence", "unplaced", "guess", "near-duplicate"
+    """A doubt about a whole run of text: "unplaced", "guess", "near-duplicate"."""
+    kind: str
     lines: tuple[int, ...]
     message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A proposal at one place of an article: its paragraph and raw line."""
+    block: int                 # index in ImportedArticle.blocks
+    proposal: Proposal
+    raw_line: int
+
+
+@dataclass(frozen=True)
+class Applied:
+    """An editor's correction (corrections file) applied to the import."""
+    original: str
+    corrected: str
+    block: int
+    raw_line: int
 
 
 @dataclass(frozen=True)
@@ -84,8 +113,9 @@ class Placement:
     first_line: int
     last_line: int
     how: str                   # "opening", "resemblance", "neighbour"
-    note: str
+    note: str                  # why, in words
     guess: bool
+    other: int = -1            # the article it resembles next best (index), if any
 
 
 @dataclass(frozen=True)
@@ -96,6 +126,9 @@ class ImportedArticle:
     head_lines: tuple[int, ...]
     blocks: tuple[Block, ...]
     placements: tuple[Placement, ...]
+    column_joins: tuple[ColumnJoin, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    applied: tuple[Applied, ...] = ()
 
     @property
     def subheads(self) -> tuple[str, ...]:
