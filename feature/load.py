@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics, did_you_mean
 from .model import Article, CuratedFigure, Reporter
+from .validate import check_import_flags
 from .yamltext import YamlProblem, load_mapping
 
 FIELDS = ("headline", "deck", "byline", "section", "order", "slug", "date",
@@ -92,6 +93,7 @@ def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics) -> A
     if not text.strip():
         problems.error(shown, 1, "empty file (expected front matter between --- lines, then the article)")
         return None
+    check_import_flags(text, shown, problems)
     split = split_front_matter(text)
     if split is None:
         problems.error(shown, 1, "no front matter: the file must start with a line `---`, "
