@@ -13,7 +13,7 @@ from dataclasses import replace
 from itertools import combinations
 
 from .punctuation import is_subsequence, skeleton
-from .records import TEXT_KINDS, Block, DroppedDuplicate, Flag
+from .records import QUOTE, TEXT_KINDS, Block, DroppedDuplicate, Flag
 
 # Shorter passages repeat legitimately ("密切了干群关系。").
 _MIN_COPY_CHARS = 15
@@ -62,10 +62,15 @@ def _keeper(first: Block, second: Block, relation: str) -> tuple[Block, Block]:
     return (first, second) if len(first.parts) <= len(second.parts) else (second, first)
 
 
+def _copyable(block: Block) -> bool:
+    """Long enough that a second copy is a layout repeat; a pull quote is
+    repeated on purpose by the layout whatever its length."""
+    return block.kind == QUOTE or (block.kind in TEXT_KINDS and len(skeleton(block.text)) >= _MIN_COPY_CHARS)
+
+
 def _drop_whole_copies(blocks: list[Block | None]) -> tuple[list[DroppedDuplicate], list[Flag]]:
     dropped, flags = [], []
-    candidates = [i for i, b in enumerate(blocks)
-                  if b and b.kind in TEXT_KINDS and len(skeleton(b.text)) >= _MIN_COPY_CHARS]
+    candidates = [i for i, b in enumerate(blocks) if b and _copyable(b)]
     for i, j in combinations(candidates, 2):
         if blocks[i] is None or blocks[j] is None:
             continue
@@ -84,7 +89,7 @@ def _drop_whole_copies(blocks: list[Block | None]) -> tuple[list[DroppedDuplicat
     return dropped, flags
 
 
-def _slice_parts(parts, start: int, end: int) -> tuple[tuple, tuple[int, ...]]:
+def slice_parts(parts, start: int, end: int) -> tuple[tuple, tuple[int, ...]]:
     """The parts without characters [start, end) of their joined text, and
     the raw lines those characters came from."""
     kept, removed, position = [], [], 0
@@ -112,7 +117,7 @@ def _cut_splice(host: Block, guest: Block) -> tuple[Block, DroppedDuplicate] | N
     if len(text) <= len(copy) or not (text.endswith(copy) or text.startswith(copy)):
         return None
     start = len(text) - len(copy) if text.endswith(copy) else 0
-    parts, removed = _slice_parts(host.parts, start, start + len(copy))
+    parts, removed = slice_parts(host.parts, start, start + len(copy))
     ensure_covered(text[start: start + len(copy)], copy)
     mended = ""
     if start:

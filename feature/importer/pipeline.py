@@ -2,37 +2,32 @@
 duplicates → flags, then (in `run`) render everything and write it."""
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from feature.diagnostics import Diagnostic
 
 from .columns import join_units
+from .corrections import CorrectionsFile, apply_corrections, read_corrections
 from .drafts import draft_name, render_draft
 from .duplicates import drop_duplicates
 from .findings import with_findings
 from .lexicon import Lexicon, load_lexicon
 from .lines import assemble_blocks, joins_of, read_lines
 from .placement import ArticlePlan, place
+from .pdf import pdf_text
 from .records import (
-    BYLINE, DECK, Block, Flag, ImportedArticle, ImportResult, Join,
+    BYLINE, DECK, Block, Flag, ImportedArticle, ImportResult, Join, RawTextError,
 )
+from .output import KeptEdit, Written, kept_messages, write_files
 from .report import REPORT_NAME, DraftPlace, render_report, summary_line
 from .structure import classify, parse_byline
 
 
-class RawTextError(Exception):
-    """A problem that stops the import, located in the raw file."""
-
-    def __init__(self, diagnostic: Diagnostic):
-        self.diagnostic = diagnostic
-        super().__init__(str(diagnostic))
-
-
-def import_raw(text: str, source_name: str, lexicon: Lexicon | None = None) -> ImportResult:
-    """`lexicon`: the word list, loaded here when not given (0.3 s)."""
+def import_raw(text: str, source_name: str, lexicon: Lexicon | None = None,
+               corrections: CorrectionsFile | None = None) -> ImportResult:
+    """`lexicon`: the word list, loaded here when not given (0.3 s);
+    `corrections`: an editor's earlier decisions, applied before slips are sought."""
     lines, markers = read_lines(text)
     if not lines:
         raise RawTextError(Diagnostic(source_name, 1, "no text to import"))
@@ -45,9 +40,8 @@ def import_raw(text: str, source_name: str, lexicon: Lexicon | None = None) -> I
     kept, dropped, near_copies = drop_duplicates(blocks)
     articles = [_article(plan, blocks, kept) for plan in plans]
     unplaced = tuple(kept[i] for unit in unplaced_units for i in unit if kept[i])
-    document = [b.text for a in articles for b in a.blocks] + [b.text for b in unplaced]
-    lexicon = lexicon or load_lexicon()
-    articles = tuple(with_findings(a, lexicon, document) for a in articles)
+    articles, unused = corrected(articles, corrections)
+    articles = finish(articles, unplaced, lexicon)
     flags = near_copies + _placement_flags(articles) + _unplaced_flags(blocks, unplaced_units)
     return ImportResult(
         source_name=source_name,
@@ -58,7 +52,42 @@ def import_raw(text: str, source_name: str, lexicon: Lexicon | None = None) -> I
         markers=tuple(markers),
         duplicates=tuple(dropped),
         flags=tuple(sorted(flags, key=lambda f: f.lines)),
+        corrections_source=corrections.path if corrections else "",
+        corrections_unused=unused,
     )
+
+
+def corrected(articles: list[ImportedArticle], corrections: CorrectionsFile | None
+              ) -> tuple[list[ImportedArticle], tuple[str, ...]]:
+    """The articles with an editor's corrections applied, and the originals
+    found nowhere (normal for another year's text)."""
+    if not corrections:
+        return articles, ()
+    used: set[int] = set()
+    out = []
+    for article in articles:
+        article, lines = apply_corrections(article, corrections.entries)
+        out.append(article)
+        used |= lines
+    return out, tuple(c.original for c in corrections.entries if c.line not in used)
+
+
+def finish(articles: list[ImportedArticle], unplaced: tuple[Block, ...],
+           lexicon: Lexicon | None) -> tuple[ImportedArticle, ...]:
+    """Each article with its findings: what the editor must look at."""
+    document = [b.text for a in articles for b in a.blocks] + [b.text for b in unplaced]
+    lexicon = lexicon or load_lexicon()
+    return tuple(with_findings(a, lexicon, document) for a in articles)
+
+
+def import_source(path: Path, corrections: CorrectionsFile | None = None) -> ImportResult:
+    """Any input the importer reads: raw print text, a Word document, a PDF."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from .docx import import_docx
+        return import_docx(path, corrections)
+    text = pdf_text(path) if suffix == ".pdf" else read_raw(path)
+    return import_raw(text, str(path), corrections=corrections)
 
 
 def _article(plan: ArticlePlan, blocks: list[Block], kept: list[Block | None]) -> ImportedArticle:
@@ -109,13 +138,6 @@ def read_raw(raw_path: Path) -> str:
             str(raw_path), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})")) from None
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
-
-
 def render_outputs(result: ImportResult) -> dict[str, str]:
     """Every output file's name and text, rendered before anything is written."""
     files, places = {}, []
@@ -127,24 +149,29 @@ def render_outputs(result: ImportResult) -> dict[str, str]:
     return files
 
 
-def write_outputs(files: dict[str, str], out_dir: Path) -> None:
+def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> Written:
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            _write_atomically(out_dir / name, text)
+        return write_files(files, out_dir)
+    except KeptEdit as exc:
+        raise RawTextError(Diagnostic(str(out_dir), 0, str(exc))) from None
     except OSError as exc:
         raise RawTextError(Diagnostic(str(out_dir), 0, f"cannot write: {exc.strerror}")) from None
 
 
-def run(raw_path: Path, out_dir: Path) -> int:
-    """Import `raw_path` into drafts and a report in `out_dir`; 0 on success,
-    1 (with a located error on stderr) when the import cannot be done."""
+def run(raw_path: Path, out_dir: Path, corrections_path: Path | None = None) -> int:
+    """Import `raw_path` (raw text, .docx or .pdf) into drafts and a report in
+    `out_dir`; 0 on success, 1 (with a located error on stderr) when the
+    import cannot be done. `corrections_path`: an editor's corrections file
+    to apply first (the content/corrections.yaml format)."""
     try:
         raw_path, out_dir = Path(raw_path), Path(out_dir)
-        result = import_raw(read_raw(raw_path), str(raw_path))
-        write_outputs(render_outputs(result), out_dir)
+        corrections = read_corrections(Path(corrections_path)) if corrections_path else None
+        result = import_source(raw_path, corrections)
+        written = write_outputs(render_outputs(result), out_dir)
     except RawTextError as error:
         print(error, file=sys.stderr)
         return 1
+    for message in kept_messages(written, out_dir):
+        print(message, file=sys.stderr)
     print(summary_line(result, out_dir / REPORT_NAME))
     return 0

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from feature.diagnostics import Diagnostic
 from feature.model import Reporter
 
 from .proposals import Proposal
+
+class RawTextError(Exception):
+    """A problem that stops the import, located in an input file."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+        super().__init__(str(diagnostic))
+
 
 # Block kinds, in the newsroom's words.
 PARAGRAPH = "paragraph"
@@ -145,3 +154,5 @@ class ImportResult:
     markers: tuple[Marker, ...]
     duplicates: tuple[DroppedDuplicate, ...]
     flags: tuple[Flag, ...]
+    corrections_source: str = ""               # the corrections file applied, if any
+    corrections_unused: tuple[str, ...] = ()   # its originals found nowhere in this text

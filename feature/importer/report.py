@@ -66,8 +66,9 @@ def figures(result: ImportResult) -> dict[str, int]:
         "must be decided": sum(f.proposal.decide for f in findings) + len(result.flags),
         "proposed": sum(not f.proposal.decide for f in findings),
         "repaired automatically": len(result.joins) + len(result.duplicates) + len(result.markers)
-        + sum(len(a.column_joins) + len(a.applied) for a in result.articles),
-    }
+        + sum(len(a.column_joins) for a in result.articles),
+    } | ({"corrections applied": sum(len(a.applied) for a in result.articles)}
+         if result.corrections_source else {})
 
 
 def summary_line(result: ImportResult, report_path: Path) -> str:
@@ -108,6 +109,20 @@ def _proposed_section(result: ImportResult, drafts: list[DraftPlace]) -> list[st
     return [f"## Proposed ({len(items)})", "", intro, ""] + (items or ["- nothing"]) + [""]
 
 
+def _applied_section(result: ImportResult, drafts: list[DraftPlace]) -> list[str]:
+    if not result.corrections_source:
+        return []
+    applied = [(d, x) for a, d in zip(result.articles, drafts) for x in a.applied]
+    out = [f"## Applied from {result.corrections_source} ({len(applied)})", "",
+           "An editor's earlier decisions, applied before slips were sought. Check each still fits.", ""]
+    out += [f"- `{d.name}:{d.block_lines[x.block]}` ({_lines((x.raw_line,))}): `{x.original}` → `{x.corrected}`"
+            for d, x in applied] or ["- none"]
+    if result.corrections_unused:
+        out += ["", f"Not found in this text ({len(result.corrections_unused)}): "
+                + "、".join(f"`{o}`" for o in result.corrections_unused)]
+    return out + [""]
+
+
 def _duplicate(d: DroppedDuplicate, places: Places) -> str:
     note = f"; {d.note}" if d.note else ""
     return (f"- {_lines(d.lines)} ({d.how} copy) “{_excerpt(d.text)}” — the kept copy is at "
@@ -117,11 +132,6 @@ def _duplicate(d: DroppedDuplicate, places: Places) -> str:
 def _repaired_section(result: ImportResult, drafts: list[DraftPlace], places: Places) -> list[str]:
     out = [f"## Repaired automatically ({figures(result)['repaired automatically']})", "",
            "Layout repairs; no wording was changed. Check them against the print if in doubt.", ""]
-    applied = [(d, x) for a, d in zip(result.articles, drafts) for x in a.applied]
-    if applied:
-        out += ["### Corrections applied from the corrections file", ""]
-        out += [f"- `{d.name}:{d.block_lines[x.block]}` ({_lines((x.raw_line,))}): “{x.original}” → “{x.corrected}”"
-                for d, x in applied] + [""]
     column_joins = [(d, j) for a, d in zip(result.articles, drafts) for j in a.column_joins]
     out += ["### Paragraphs a column or page end cut apart, joined again", ""]
     out += [f"- raw lines {j.lines[0]} and {j.lines[1]} → `{d.name}:{d.block_lines[j.block]}`: {j.seam}"
@@ -198,6 +208,7 @@ def render_report(result: ImportResult, drafts: list[DraftPlace]) -> str:
     out += ["", _slip_counts(result), ""]
     out += _decide_section(result, drafts, places)
     out += _proposed_section(result, drafts)
+    out += _applied_section(result, drafts)
     out += _repaired_section(result, drafts, places)
     out += _order_section(result, drafts, places)
     out += _unplaced(result)

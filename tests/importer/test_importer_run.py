@@ -17,7 +17,7 @@ def test_run_writes_one_draft_per_article_and_the_report(tmp_path, capsys):
     raw_path.write_text(INTERLEAVED, encoding="utf-8")
     assert run(raw_path, tmp_path / "out") == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "article-1.md", "article-2.md", "import-report.md"]
+        ".import-record.json", "article-1.md", "article-2.md", "import-report.md"]
     matter, body = _front_matter(tmp_path / "out" / "article-1.md")
     assert matter == {"headline": "春耕生产进展顺利", "byline": [{"title": "记者", "name": "张明"}],
                       "order": 1, "lede": FARM_OPENING}
