@@ -7,7 +7,7 @@ import yaml
 from .marks import flag_text, marked
 from .proposals import GUESS, GUESS_NOTE, Proposal
 from .punctuation import split_sentences
-from .records import QUOTE, SUBHEAD, TEXT_KINDS, Block, ImportedArticle
+from .records import PHOTO, QUOTE, SUBHEAD, TEXT_KINDS, Block, ImportedArticle
 
 _MAX_LEDE_CHARS = 100
 
@@ -24,8 +24,11 @@ def draft_name(order: int) -> str:
 
 
 def _opening(article: ImportedArticle) -> tuple[int, int]:
-    """The lede's paragraph and length: the opening sentence or two, verbatim, kept short."""
+    """The lede's paragraph and length: a lead paragraph marked as such, else
+    the opening sentence or two, verbatim, kept short."""
     index = next((i for i, b in enumerate(article.blocks) if b.kind in TEXT_KINDS), -1)
+    if article.lede and index >= 0 and article.blocks[index].text == article.lede:
+        return index, len(article.lede)
     length = 0
     for sentence in split_sentences(article.blocks[index].text)[:2] if index >= 0 else []:
         if length and length + len(sentence) > _MAX_LEDE_CHARS:
@@ -62,6 +65,11 @@ def front_matter(article: ImportedArticle, order: int) -> dict:
 def _markdown(block: Block, text: str) -> str:
     if block.kind == SUBHEAD:
         return f"## {text}"
+    if block.kind == PHOTO:
+        # The edition's photo form: ![alt](file "caption｜credit"), the caption doubling as alt text.
+        title = "｜".join(t for t in (block.text if text == block.text else "", block.credit) if t)
+        title = title.replace('"', "“")
+        return f"![{text}]({block.photo}" + (f' "{title}"' if title else "") + ")"
     if block.kind == QUOTE:
         return f"> {text}"
     return text

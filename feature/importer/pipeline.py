@@ -138,7 +138,7 @@ def read_raw(raw_path: Path) -> str:
             str(raw_path), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})")) from None
 
 
-def render_outputs(result: ImportResult) -> dict[str, str]:
+def render_outputs(result: ImportResult) -> dict[str, str | bytes]:
     """Every output file's name and text, rendered before anything is written."""
     files, places = {}, []
     for n, article in enumerate(result.articles, start=1):
@@ -146,7 +146,7 @@ def render_outputs(result: ImportResult) -> dict[str, str]:
         files[draft_name(n)] = text
         places.append(DraftPlace(draft_name(n), tuple(lines)))
     files[REPORT_NAME] = render_report(result, places)
-    return files
+    return files | dict(result.photos)
 
 
 def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> Written:

@@ -13,6 +13,9 @@ PAIR = "unpaired mark"
 JOIN = "characters lost at a column join"
 OPEN_END = "paragraph ends mid-sentence"
 GUESS = "placed by guess"
+CAPTION = "photo without a caption"
+# What a photo without a caption gets, flagged, until the editor writes one.
+CAPTION_PLACEHOLDER = "照片说明"
 # The flag line put before a run placed by guess; deleted once checked.
 GUESS_NOTE = "位置待定：以下一段按版面相邻放在这里，见 import-report.md；核对后删去本行"
 SLIP_KINDS = (DOUBLED, LOOKALIKE, IDIOM, GLYPH)

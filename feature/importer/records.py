@@ -24,6 +24,7 @@ HEADLINE = "headline"
 DECK = "deck"
 BYLINE = "byline"
 SUBHEAD = "subhead"
+PHOTO = "photo"          # an extracted photo; the block's text is its caption
 TEXT_KINDS = (PARAGRAPH, QUOTE)
 
 
@@ -42,6 +43,8 @@ class Block:
     kind: str = PARAGRAPH
     gap_before: int = 0
     marker: str = ""
+    photo: str = ""                      # PHOTO: the extracted file's name
+    credit: str = ""                     # PHOTO: 摄影 张三
 
     @property
     def text(self) -> str:
@@ -138,6 +141,7 @@ class ImportedArticle:
     column_joins: tuple[ColumnJoin, ...] = ()
     findings: tuple[Finding, ...] = ()
     applied: tuple[Applied, ...] = ()
+    lede: str = ""             # a lead paragraph marked as such (bold in a Word document)
 
     @property
     def subheads(self) -> tuple[str, ...]:
@@ -156,3 +160,5 @@ class ImportResult:
     flags: tuple[Flag, ...]
     corrections_source: str = ""               # the corrections file applied, if any
     corrections_unused: tuple[str, ...] = ()   # its originals found nowhere in this text
+    photos: tuple[tuple[str, bytes], ...] = ()  # extracted photos: (file name, bytes)
+    line_word: str = "raw line"                 # what a "line" of the source is

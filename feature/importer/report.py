@@ -24,10 +24,11 @@ class DraftPlace:
     block_lines: tuple[int, ...]
 
 
-def _lines(lines: tuple[int, ...]) -> str:
+def _lines(lines: tuple[int, ...], word: str = "raw line") -> str:
+    """'raw line 5', 'raw lines 5–9' (a Word document's: 'paragraph 5')."""
     if len(lines) == 1 or lines[0] == lines[-1]:
-        return f"raw line {lines[0]}"
-    return f"raw lines {lines[0]}–{lines[-1]}"
+        return f"{word} {lines[0]}"
+    return f"{word}s {lines[0]}–{lines[-1]}"
 
 
 def _count(n: int, noun: str) -> str:
@@ -83,26 +84,29 @@ def _in_context(article: ImportedArticle, finding: Finding) -> str:
     return f"…{before}{flag_text(p)}{after}…"
 
 
-def _finding(article: ImportedArticle, draft: DraftPlace, finding: Finding) -> str:
+def _finding(article: ImportedArticle, draft: DraftPlace, finding: Finding, word: str) -> str:
     p = finding.proposal
-    where = f"`{draft.name}:{draft.block_lines[finding.block]}` ({_lines((finding.raw_line,))})"
+    where = f"`{draft.name}:{draft.block_lines[finding.block]}` ({_lines((finding.raw_line,), word)})"
     return f"- [ ] {where} — {p.kind}: {_in_context(article, finding)} — {p.reason}"
 
 
-def _flag(flag: Flag, places: Places) -> str:
-    return f"- [ ] {places.span(flag.lines[0], flag.lines[-1])} ({_lines(flag.lines)}) — {flag.kind}: {flag.message}"
+def _flag(flag: Flag, places: Places, word: str) -> str:
+    where = places.span(flag.lines[0], flag.lines[-1])
+    return f"- [ ] {where} ({_lines(flag.lines, word)}) — {flag.kind}: {flag.message}"
 
 
 def _decide_section(result: ImportResult, drafts: list[DraftPlace], places: Places) -> list[str]:
-    items = [_finding(a, d, f) for a, d in zip(result.articles, drafts) for f in a.findings if f.proposal.decide]
-    items += [_flag(f, places) for f in result.flags]
+    word = result.line_word
+    items = [_finding(a, d, f, word) for a, d in zip(result.articles, drafts) for f in a.findings if f.proposal.decide]
+    items += [_flag(f, places, word) for f in result.flags]
     intro = ("Nothing here has a certain reading: choose, then replace the flag in the draft with the "
              "text to print.")
     return [f"## Must be decided ({len(items)})", "", intro, ""] + (items or ["- nothing"]) + [""]
 
 
 def _proposed_section(result: ImportResult, drafts: list[DraftPlace]) -> list[str]:
-    items = [_finding(a, d, f) for a, d in zip(result.articles, drafts) for f in a.findings if not f.proposal.decide]
+    items = [_finding(a, d, f, result.line_word) for a, d in zip(result.articles, drafts)
+             for f in a.findings if not f.proposal.decide]
     intro = ("Suspected OCR slips with the reading the importer proposes. Accept by replacing the flag "
              "〔？printed→proposed〕 with the proposed text, reject by replacing it with the printed text; "
              "record a change of wording in content/corrections.yaml.")
@@ -115,8 +119,8 @@ def _applied_section(result: ImportResult, drafts: list[DraftPlace]) -> list[str
     applied = [(d, x) for a, d in zip(result.articles, drafts) for x in a.applied]
     out = [f"## Applied from {result.corrections_source} ({len(applied)})", "",
            "An editor's earlier decisions, applied before slips were sought. Check each still fits.", ""]
-    out += [f"- `{d.name}:{d.block_lines[x.block]}` ({_lines((x.raw_line,))}): `{x.original}` → `{x.corrected}`"
-            for d, x in applied] or ["- none"]
+    out += [f"- `{d.name}:{d.block_lines[x.block]}` ({_lines((x.raw_line,), result.line_word)}): "
+            f"`{x.original}` → `{x.corrected}`" for d, x in applied] or ["- none"]
     if result.corrections_unused:
         out += ["", f"Not found in this text ({len(result.corrections_unused)}): "
                 + "、".join(f"`{o}`" for o in result.corrections_unused)]
@@ -149,9 +153,10 @@ def _repaired_section(result: ImportResult, drafts: list[DraftPlace], places: Pl
 def _placement(article: ImportedArticle, number: int, p: Placement, result: ImportResult,
                places: Places) -> str:
     span = places.span(p.first_line, p.last_line)
+    word = result.line_word
     runs = [b for b in article.blocks if p.first_line <= b.first_line <= p.last_line]
     subheads = [b.text for b in runs if b.kind == SUBHEAD]
-    what = f"{span} ({_lines((p.first_line, p.last_line))})" + (
+    what = f"{span} ({_lines((p.first_line, p.last_line), word)})" + (
         f", subhead {'、'.join(subheads)}" if subheads else f", “{_excerpt(runs[0].text) if runs else ''}”")
     if p.how == "opening":
         return f"- {what}: opens the article: {p.note}."
@@ -165,17 +170,23 @@ def _placement(article: ImportedArticle, number: int, p: Placement, result: Impo
     return line + (" A guess: must be decided." if p.guess else "")
 
 
+_ORDER_OF_PRINT = (
+    "Print layout flows stories around each other, so the raw text is a series of runs (a subhead "
+    "with its paragraphs, or whatever lies between two column breaks). Each draft opens with the run "
+    "printed right after its byline, then the article's other runs in the order they were printed. "
+    "Where the page is meant to be read in another order, move the run's lines in the draft (a "
+    "subhead moves with its paragraphs).")
+_ORDER_OF_DOCUMENT = ("Each draft keeps the document's order: a Title or Heading 1 opens an article, "
+                      "and everything up to the next one belongs to it.")
+
+
 def _order_section(result: ImportResult, drafts: list[DraftPlace], places: Places) -> list[str]:
-    out = ["## Reading order and subheads", "",
-           "Print layout flows stories around each other, so the raw text is a series of runs "
-           "(a subhead with its paragraphs, or whatever lies between two column breaks). Each draft "
-           "opens with the run printed right after its byline, then the article's other runs in the "
-           "order they were printed. Where the page is meant to be read in another order, move the "
-           "run's lines in the draft (a subhead moves with its paragraphs).", ""]
+    intro = _ORDER_OF_DOCUMENT if result.line_word == "paragraph" else _ORDER_OF_PRINT
+    out = ["## Reading order and subheads", "", intro, ""]
     for number, (article, draft) in enumerate(zip(result.articles, drafts), start=1):
         byline = "、".join(str(r) for r in article.byline) or "none found"
         out += [f"### {number}. {article.headline} — `{draft.name}`", "",
-                f"- head: {_lines(article.head_lines)} (deck: {article.deck or 'none'}; byline: {byline})"]
+                f"- head: {_lines(article.head_lines, result.line_word)} (deck: {article.deck or 'none'}; byline: {byline})"]
         out += [_placement(article, number, p, result, places) for p in article.placements] + [""]
     return out
 
@@ -199,7 +210,7 @@ def render_report(result: ImportResult, drafts: list[DraftPlace]) -> str:
     places = Places(result, drafts)
     names = ", ".join(f"`{d.name}`" for d in drafts)
     out = [f"# Import report: {result.source_name}", "",
-           f"{result.line_count} raw lines → {_count(len(result.articles), 'draft')} ({names}).", "",
+           f"{_count(result.line_count, result.line_word)} → {_count(len(result.articles), 'draft')} ({names}).", "",
            "A checklist: work through it in the drafts. Every place that needs an editor is flagged "
            "in the draft's text as 〔？…〕, and `python build.py` refuses a draft until each flag is "
            "replaced by the text to print (docs/editorial-conventions.md).", "",
