@@ -15,9 +15,9 @@ much more the reading looks like ordinary Chinese.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import math
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 # Longest word the segmentation tries; longer dictionary entries are rare names.
@@ -33,7 +33,7 @@ _SET_PHRASES = Path(__file__).with_name("set_phrases.txt")
 @dataclass(frozen=True)
 class Lexicon:
     counts: dict[str, int]
-    tags: dict[str, str]            # part of speech: i idiom, nr person name, …
+    tags: dict[str, str]            # part of speech of idioms (i) and person names (nr…)
     set_phrases: frozenset[str]
     log_total: float
     holes: dict[str, tuple[str, ...]]             # "*力同心" → 戮力同心, …
@@ -97,16 +97,24 @@ def _phrase_indexes(phrases: list[str]) -> tuple[dict, dict]:
     return ({k: tuple(v) for k, v in holes.items()}, {k: tuple(v) for k, v in gaps.items()})
 
 
+def _jieba_dictionary() -> Path:
+    """jieba's dict.txt, found without importing jieba (its import costs time
+    and nothing of it but the file is used)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("jieba is not installed (pip install -r requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+
+
 @functools.lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The word list, read once per process (it never changes while one runs)."""
-    counts: dict[str, int] = {}
-    tags: dict[str, str] = {}
-    text = (resources.files("jieba") / "dict.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        word, count, tag = line.split(" ")
-        counts[word] = int(count)
-        tags[word] = tag
+    # One line a word: "word count tag". Splitting the whole file once and
+    # zipping every third token is 2-3 times quicker than a loop over lines.
+    tokens = _jieba_dictionary().read_text(encoding="utf-8").split()
+    words, tags_of = tokens[0::3], tokens[2::3]
+    counts = dict(zip(words, map(int, tokens[1::3])))
+    tags = {w: t for w, t in zip(words, tags_of) if t == "i" or t.startswith("nr")}
     set_phrases = read_set_phrases()
     for phrase in set_phrases:
         counts[phrase] = max(counts.get(phrase, 0), SET_PHRASE_COUNT)

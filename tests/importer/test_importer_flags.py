@@ -1,6 +1,8 @@
 """Import flags in a draft stop the build until an editor resolves them:
 nothing the importer doubted can be published by accident."""
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from feature.importer.proposals import GUESS_NOTE
 from feature.validate import check_import_flags
 from tests.conftest import article
 
-RAW = Path(__file__).resolve().parents[2] / "sources" / "zhoukou-2019-raw.txt"
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT / "sources" / "zhoukou-2019-raw.txt"
 _FLAG = re.compile(r"〔？([^〕→]*)(?:→([^〕]*))?〕")
 
 
@@ -80,3 +83,14 @@ def test_the_imported_drafts_are_refused_until_every_flag_is_resolved(no_cache, 
 def test_a_good_article_with_editorial_marks_builds(make_edition, capsys):
     root = make_edition({"content/alpha/a.md": article(body="我〔市〕坚持以文化人。\n")})
     assert main(["build", "--config", str(root / "config.yaml")]) == 0, capsys.readouterr().err
+
+
+def test_the_build_never_loads_the_importer_or_its_word_list(make_edition):
+    """The word list costs half a second: only `import` may load it."""
+    root = make_edition({"content/alpha/a.md": article(body="正文。\n")})
+    script = ("import sys; from feature.cli import main; "
+              f"code = main(['build', '--config', {str(root / 'config.yaml')!r}]); "
+              "loaded = [m for m in sys.modules if m.startswith(('jieba', 'feature.importer', 'docx'))]; "
+              "print(code, loaded)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 []"
