@@ -3,6 +3,7 @@ duplicates → flags, then (in `run`) render everything and write it."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from feature.diagnostics import Diagnostic
@@ -17,7 +18,7 @@ from .lines import assemble_blocks, joins_of, read_lines
 from .placement import ArticlePlan, place
 from .pdf import pdf_text
 from .records import (
-    BYLINE, DECK, Block, Flag, ImportedArticle, ImportResult, Join, RawTextError,
+    BYLINE, DECK, Block, ColumnJoin, Flag, ImportedArticle, ImportResult, Join, Placement, RawTextError,
 )
 from .output import KeptEdit, Written, kept_messages, write_files
 from .report import REPORT_NAME, DraftPlace, render_report, summary_line
@@ -96,8 +97,21 @@ def _article(plan: ArticlePlan, blocks: list[Block], kept: list[Block | None]) -
     byline = next((parse_byline(b.text) for b in head if b.kind == BYLINE), ()) or ()
     units = [[kept[i] for i in unit if kept[i] is not None] for unit, _ in plan.units]
     body, column_joins = join_units(units)
+    placements = tuple(_confirmed(p, column_joins) for _, p in plan.units)
     return ImportedArticle(head[0].text, deck, byline, tuple(b.first_line for b in head),
-                           tuple(body), tuple(p for _, p in plan.units), tuple(column_joins))
+                           tuple(body), placements, tuple(column_joins))
+
+
+def _confirmed(placement: Placement, joins: list[ColumnJoin]) -> Placement:
+    """A run placed by guess whose cut last sentence goes on in the article's
+    next run: two signs agree, so it is no longer a guess."""
+    join = next((j for j in joins if placement.guess
+                 and placement.first_line <= j.lines[0] <= placement.last_line), None)
+    if join is None:
+        return placement
+    return replace(placement, guess=False, note=(
+        f"{placement.note}; and its last sentence, cut at raw line {join.lines[0]}, goes on at raw "
+        f"line {join.lines[1]}, in this article's next run: the two agree"))
 
 
 def _joins(blocks: list[Block], kept: list[Block | None]) -> list[Join]:

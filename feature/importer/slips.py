@@ -34,10 +34,18 @@ LOOKALIKE_GROUPS = (
     "侍待", "蓝篮", "籍藉", "帐账", "象像", "练炼", "苦若", "休体", "找我", "问间",
     "力办", "华花", "戮勠",
 )
-LOOKALIKES: dict[str, str] = {}
-for _group in LOOKALIKE_GROUPS:
-    for _ch in _group:
-        LOOKALIKES[_ch] = LOOKALIKES.get(_ch, "") + _group.replace(_ch, "")
+
+
+def _lookalikes(groups: tuple[str, ...]) -> dict[str, str]:
+    """Each character → the characters it may be misread for."""
+    found: dict[str, str] = {}
+    for group in groups:
+        for ch in group:
+            found[ch] = found.get(ch, "") + group.replace(ch, "")
+    return found
+
+
+LOOKALIKES = _lookalikes(LOOKALIKE_GROUPS)
 
 UNDECODED = re.compile(f"[{UNDECODED_GLYPHS}]")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")

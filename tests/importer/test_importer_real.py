@@ -95,7 +95,11 @@ def test_interleaved_and_narrow_column_text_is_placed_in_the_right_article(resul
     assert "岁月不居" in poverty_text and "“脱贫路上，决不落下一户一人！”" in poverty_text
     assert "提及身边环境变化" in city_text and "坚持以文化人" in city_text
     assert result.unplaced == ()
-    assert [f.lines for f in result.flags if f.kind == "guess"] == [(103, 105)]
+    # Too short to compare, 产城融合添动力 stays with the column before it; its cut last
+    # sentence going on in the article's next run confirms that, so it is no guess.
+    assert [f.lines for f in result.flags if f.kind == "guess"] == []
+    [placed] = [p for p in city.placements if p.first_line == 103]
+    assert placed.how == "neighbour" and not placed.guess and "the two agree" in placed.note
 
 
 def test_duplicates_dropped_are_the_narrow_copy_and_the_splice(result):
