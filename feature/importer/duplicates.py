@@ -15,8 +15,9 @@ from itertools import combinations
 from .punctuation import is_subsequence, skeleton
 from .records import QUOTE, TEXT_KINDS, Block, DroppedDuplicate, Flag
 
-# Shorter passages repeat legitimately ("密切了干群关系。").
+# Shorter passages repeat legitimately ("密切了干群关系。", “好！”).
 _MIN_COPY_CHARS = 15
+_MIN_QUOTE_COPY_CHARS = 8
 _NEAR_RATIO = 0.9
 _SEPARATORS_LEFT_BY_SPLICE = "；，、：;,:"
 
@@ -63,9 +64,10 @@ def _keeper(first: Block, second: Block, relation: str) -> tuple[Block, Block]:
 
 
 def _copyable(block: Block) -> bool:
-    """Long enough that a second copy is a layout repeat; a pull quote is
-    repeated on purpose by the layout whatever its length."""
-    return block.kind == QUOTE or (block.kind in TEXT_KINDS and len(skeleton(block.text)) >= _MIN_COPY_CHARS)
+    """Long enough that a second copy is a layout repeat; a pull quote, which
+    the layout repeats on purpose, may be shorter."""
+    least = _MIN_QUOTE_COPY_CHARS if block.kind == QUOTE else _MIN_COPY_CHARS
+    return block.kind in TEXT_KINDS and len(skeleton(block.text)) >= least
 
 
 def _drop_whole_copies(blocks: list[Block | None]) -> tuple[list[DroppedDuplicate], list[Flag]]:
