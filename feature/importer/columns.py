@@ -73,12 +73,18 @@ def lost_at_joins(blocks: list[Block], joins: list[ColumnJoin], document: list[s
         fragment = open_tail(text[:join.at])
         head = text[join.at:]
         completion = _completion(fragment.strip(), head, document)
+        where = (f"the paragraph breaks off after {fragment} at raw line {join.lines[0]} and goes on at "
+                 f"line {join.lines[1]} ({head[:6]}…)")
         if completion:
             supplied, evidence = completion
-            reason = (f"the paragraph breaks off after {fragment} at raw line {join.lines[0]} and goes on at "
-                      f"line {join.lines[1]} ({head[:6]}…); {evidence}, so “{supplied}” was probably lost "
-                      f"where the column ended: print it as supplied, 〔{supplied}〕, or 〔……〕 if unsure")
+            reason = (f"{where}; {evidence}, so “{supplied}” was probably lost where the column ended: "
+                      f"print it as supplied, 〔{supplied}〕, or 〔……〕 if unsure")
             found.append((join.block, insertion(JOIN, join.at, supplied, reason, decide=True)))
+        elif 0 < len(skeleton(fragment)) <= _MAX_FRAGMENT:
+            # A sentence just begun when the column ended: the cut may have taken characters.
+            reason = (f"{where}; check the print: if characters were lost at the cut, supply them as "
+                      "〔字〕 or print 〔……〕; if none were, delete the flag")
+            found.append((join.block, insertion(JOIN, join.at, "……", reason, decide=True)))
     return found
 
 

@@ -12,8 +12,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .punctuation import skeleton
-from .records import BYLINE, DECK, HEADLINE, SUBHEAD, Block, Placement
+from .punctuation import ends_sentence, skeleton
+from .records import BYLINE, DECK, HEADLINE, PARAGRAPH, SUBHEAD, Block, Placement
 
 # Below this many characters a run says too little to compare.
 _MIN_COMPARABLE_CHARS = 30
@@ -156,6 +156,25 @@ def _by_neighbour(blocks, segments, owners) -> None:
                 "just before it in the same column", True))
 
 
+def _by_continuation(blocks, segments, owners) -> None:
+    """A run that could not be compared may still go on with a sentence
+    another run left open at a column end: when exactly one placed run
+    printed before it ends so, it belongs to that run's article."""
+    for number, segment in enumerate(segments):
+        first = blocks[segment.indices[0]]
+        if segment.is_head or number in owners or first.kind != PARAGRAPH:
+            continue
+        open_runs = [n for n in owners if n < number and blocks[segments[n].indices[-1]].kind == PARAGRAPH
+                     and not ends_sentence(blocks[segments[n].indices[-1]].text)]
+        if len(open_runs) == 1:
+            cut = blocks[segments[open_runs[0]].indices[-1]]
+            first_line, last_line = _span(blocks, segment.indices)
+            owners[number] = (owners[open_runs[0]][0], Placement(
+                first_line, last_line, "continuation",
+                f"it goes on with the sentence left open at raw line {cut.last_line} "
+                f"(…{cut.text[-6:]}), the only sentence a column end cut before it", False))
+
+
 def place(blocks: list[Block]) -> tuple[list[ArticlePlan], list[tuple[int, ...]]]:
     """Plans for each article (opening run first, then the others in raw
     order) and the runs that could not be placed."""
@@ -163,6 +182,7 @@ def place(blocks: list[Block]) -> tuple[list[ArticlePlan], list[tuple[int, ...]]
     owners = _openings(blocks, segments)
     _by_resemblance(blocks, segments, owners)
     _by_neighbour(blocks, segments, owners)
+    _by_continuation(blocks, segments, owners)
     heads = [tuple(s.indices) for s in segments if s.is_head]
     plans = []
     for article, head in enumerate(heads):
