@@ -78,10 +78,11 @@ def continues(block: Block, line: RawLine) -> bool:
     return line.gap_before <= 1 and not heading_like(line.text)
 
 
-def assemble_blocks(lines: list[RawLine]) -> list[Block]:
+def assemble_blocks(lines: list[RawLine], join: bool = True) -> list[Block]:
+    """Blocks of lines; `join=False` when each line is a paragraph already."""
     blocks: list[Block] = []
     for line in lines:
-        if blocks and continues(blocks[-1], line):
+        if join and blocks and continues(blocks[-1], line):
             last = blocks[-1]
             blocks[-1] = Block(last.parts + ((line.number, _seam_text(last, line)),),
                                last.kind, last.gap_before, line.marker)

@@ -35,7 +35,10 @@ _GUTTER = 0.9
 _INDENT = 0.8          # an indent of this many line heights opens a paragraph
 _PARAGRAPH_GAP = 1.0   # so does a blank gap this tall between two lines
 _FULL = 1.0            # a line ending this close to the right edge fills the column
-_RESIZED = 0.2         # another type size (headline, deck, caption) is another paragraph
+_RESIZED = 0.08        # another type size (headline, subhead, deck, caption) is another paragraph
+_BOX_LINES = 3
+_SENTENCE_MARK = re.compile("[。！？!?；]")
+_RUNNING = re.compile("[，、；：“”（）]")   # running text has these; headings do not
 _PAGE_NUMBER = re.compile(r"^[-—－\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*/\s*共\s*\d+\s*页)?[-—－\s]*$")
 _TIMEOUT = 120
 
@@ -53,17 +56,31 @@ class Line:
         return self.y1 - self.y0
 
 
-def pdf_text(path: Path) -> str:
-    """The PDF's text, one paragraph a line, in reading order."""
+@dataclass(frozen=True)
+class PdfReading:
+    text: str                        # one paragraph a line, in reading order
+    boxes: tuple[str, ...]           # "page 1: 数字看点　29名　…": set apart from the text
+
+
+def read_pdf(path: Path) -> PdfReading:
     pages = [_lines(page) for page in _pages(_bbox_layout(path))]
     pages = _without_running_heads(pages)
     paragraphs: list[str] = []
+    boxes: list[str] = []
     open_column = False
-    for lines in pages:
+    for number, lines in enumerate(pages, start=1):
         height = statistics.median(line.height for line in lines) if lines else 0
         for leaf in _xy_cut(lines, height):
-            open_column = _add_leaf(paragraphs, leaf, height, open_column)
-    return "\n\n".join(paragraphs) + "\n"
+            if isinstance(leaf, Box):
+                boxes.append(f"page {number}: " + "　".join(line.text for line in leaf.lines))
+            else:
+                open_column = _add_leaf(paragraphs, leaf, height, open_column)
+    return PdfReading("\n\n".join(paragraphs) + "\n", tuple(boxes))
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's running text, one paragraph a line, in reading order."""
+    return read_pdf(path).text
 
 
 def _bbox_layout(path: Path) -> str:
@@ -134,7 +151,18 @@ def _split(lines: list[Line], cuts: list[float], vertical: bool) -> list[list[Li
     return [piece for piece in pieces if piece]
 
 
-def _xy_cut(lines: list[Line], height: float) -> list[list[Line]]:
+@dataclass(frozen=True)
+class Box:
+    """Side by side short lines without a sentence: a sidebar of key
+    figures, a fact box. Not running text, so kept out of it."""
+    lines: tuple[Line, ...]
+
+
+def _is_box(lines: list[Line]) -> bool:
+    return len(lines) >= _BOX_LINES and not any(_SENTENCE_MARK.search(line.text) for line in lines)
+
+
+def _xy_cut(lines: list[Line], height: float) -> list[list[Line] | Box]:
     """The page in reading order, as pieces each read top to bottom."""
     if len(lines) <= 1:
         return [lines] if lines else []
@@ -143,30 +171,46 @@ def _xy_cut(lines: list[Line], height: float) -> list[list[Line]]:
         return [leaf for piece in _split(lines, bands, False) for leaf in _xy_cut(piece, height)]
     gutters = _gaps([(line.x0, line.x1) for line in lines], _GUTTER * height)
     if gutters:
+        if _is_box(lines):
+            return [Box(tuple(sorted(lines, key=lambda line: (line.y0, line.x0))))]
         return [leaf for piece in _split(lines, gutters, True) for leaf in _xy_cut(piece, height)]
     return [sorted(lines, key=lambda line: (line.y0, line.x0))]
 
 
 def _add_leaf(paragraphs: list[str], leaf: list[Line], height: float, open_column: bool) -> bool:
     """Add a piece's lines as paragraphs; whether its last line runs to the
-    right edge (so the next piece may carry on its paragraph). A paragraph's
-    lines fill the column but its last: a short line ends it."""
+    right edge (so the next piece may carry on its paragraph)."""
     left = min(line.x0 for line in leaf)
     right = max(line.x1 for line in leaf)
     previous: Line | None = None
     for line in leaf:
-        indented = line.x0 - left >= _INDENT * height
         if previous is None:
-            new = indented or not open_column or ends_sentence(paragraphs[-1])
+            new = line.x0 - left >= _INDENT * height or not open_column or ends_sentence(paragraphs[-1])
         else:
-            full = right - previous.x1 <= _FULL * height
-            gap = line.y0 - previous.y1
-            resized = abs(line.height - previous.height) > _RESIZED * previous.height
-            new = not full or resized or gap > _PARAGRAPH_GAP * height \
-                or (indented and ends_sentence(paragraphs[-1]))
+            new = _opens_paragraph(line, previous, left, right, height, ends_sentence(paragraphs[-1]))
         if new or not paragraphs:
             paragraphs.append(line.text)
         else:
             paragraphs[-1] += line.text
         previous = line
-    return previous is not None and right - previous.x1 <= _FULL * height
+    return previous is not None and (right - previous.x1 <= _FULL * height
+                                     or bool(_RUNNING.search(paragraphs[-1])))
+
+
+def _opens_paragraph(line: Line, previous: Line, left: float, right: float, height: float,
+                     sentence_done: bool) -> bool:
+    """A paragraph's last line ends a sentence and is short, and the next is
+    indented; a heading is short and followed by an indent; a change of type
+    size or a blank gap sets a paragraph apart. A short line within a
+    sentence is only justification failing before an unbreakable word
+    (“87.21%”). Centred lines (a pull quote) say nothing by their indents."""
+    if line.y0 - previous.y1 > _PARAGRAPH_GAP * height:
+        return True
+    if abs(line.height - previous.height) > _RESIZED * previous.height:
+        return True
+    before, after = line.x0 - left, right - line.x1
+    if before > 0.3 * height and after > 0.3 * height and abs(before - after) < 0.5 * height:
+        return False
+    indented = before >= _INDENT * height
+    full = right - previous.x1 <= _FULL * height
+    return (indented and (not full or sentence_done)) or (not full and sentence_done)

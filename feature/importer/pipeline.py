@@ -16,9 +16,9 @@ from .findings import with_findings
 from .lexicon import Lexicon, load_lexicon
 from .lines import assemble_blocks, joins_of, read_lines
 from .placement import ArticlePlan, place
-from .pdf import pdf_text
+from .pdf import read_pdf
 from .records import (
-    BYLINE, DECK, Block, ColumnJoin, Flag, ImportedArticle, ImportResult, Join, Placement, RawTextError,
+    BYLINE, DECK, HEADLINE, KICKER, Block, ColumnJoin, Flag, ImportedArticle, ImportResult, Join, Placement, RawTextError,
 )
 from .output import KeptEdit, Written, kept_messages, write_files
 from .report import REPORT_NAME, DraftPlace, render_report, summary_line
@@ -26,13 +26,15 @@ from .structure import classify, parse_byline
 
 
 def import_raw(text: str, source_name: str, lexicon: Lexicon | None = None,
-               corrections: CorrectionsFile | None = None) -> ImportResult:
+               corrections: CorrectionsFile | None = None, lines_are_paragraphs: bool = False) -> ImportResult:
     """`lexicon`: the word list, loaded here when not given (0.3 s);
-    `corrections`: an editor's earlier decisions, applied before slips are sought."""
+    `corrections`: an editor's earlier decisions, applied before slips are sought;
+    `lines_are_paragraphs`: each line is a whole paragraph already (text from a
+    PDF, whose paragraphs the page's geometry gave), so none is joined to the next."""
     lines, markers = read_lines(text)
     if not lines:
         raise RawTextError(Diagnostic(source_name, 1, "no text to import"))
-    blocks = classify(assemble_blocks(lines))
+    blocks = classify(assemble_blocks(lines, join=not lines_are_paragraphs))
     plans, unplaced_units = place(blocks)
     if not plans:
         raise RawTextError(Diagnostic(
@@ -87,19 +89,24 @@ def import_source(path: Path, corrections: CorrectionsFile | None = None) -> Imp
     if suffix == ".docx":
         from .docx import import_docx
         return import_docx(path, corrections)
-    text = pdf_text(path) if suffix == ".pdf" else read_raw(path)
-    return import_raw(text, str(path), corrections=corrections)
+    if suffix == ".pdf":
+        reading = read_pdf(path)
+        result = import_raw(reading.text, str(path), corrections=corrections, lines_are_paragraphs=True)
+        return replace(result, boxes=reading.boxes, line_word="line")
+    return import_raw(read_raw(path), str(path), corrections=corrections)
 
 
 def _article(plan: ArticlePlan, blocks: list[Block], kept: list[Block | None]) -> ImportedArticle:
     head = [blocks[i] for i in plan.head]
+    headline = next(b for b in head if b.kind == HEADLINE)
+    kicker = next((b.text for b in head if b.kind == KICKER), "")
     deck = next((b.text for b in head if b.kind == DECK), "")
     byline = next((parse_byline(b.text) for b in head if b.kind == BYLINE), ()) or ()
     units = [[kept[i] for i in unit if kept[i] is not None] for unit, _ in plan.units]
     body, column_joins = join_units(units)
     placements = tuple(_confirmed(p, column_joins) for _, p in plan.units)
-    return ImportedArticle(head[0].text, deck, byline, tuple(b.first_line for b in head),
-                           tuple(body), placements, tuple(column_joins))
+    return ImportedArticle(headline.text, deck, byline, tuple(b.first_line for b in head),
+                           tuple(body), placements, tuple(column_joins), kicker=kicker)
 
 
 def _confirmed(placement: Placement, joins: list[ColumnJoin]) -> Placement:

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .punctuation import ends_sentence, skeleton
-from .records import BYLINE, DECK, HEADLINE, PARAGRAPH, SUBHEAD, Block, Placement
+from .records import BYLINE, DECK, HEADLINE, KICKER, PARAGRAPH, SUBHEAD, Block, Placement
 
 # Below this many characters a run says too little to compare.
 _MIN_COMPARABLE_CHARS = 30
@@ -37,7 +37,9 @@ class ArticlePlan:
 
 def _starts_segment(blocks: list[Block], index: int, current: Segment | None) -> bool:
     block = blocks[index]
-    if current is None or block.kind in (HEADLINE, SUBHEAD):
+    if block.kind == HEADLINE and current is not None and blocks[index - 1].kind == KICKER:
+        return False       # the kicker above opened this head already
+    if current is None or block.kind in (HEADLINE, SUBHEAD, KICKER):
         return True
     if block.kind in (DECK, BYLINE) and current.is_head:
         return False
@@ -49,7 +51,7 @@ def split_segments(blocks: list[Block]) -> list[Segment]:
     for index, block in enumerate(blocks):
         if _starts_segment(blocks, index, segments[-1] if segments else None):
             column_start = not segments or block.gap_before >= 2 or bool(blocks[index - 1].marker)
-            segments.append(Segment([], block.kind == HEADLINE, column_start))
+            segments.append(Segment([], block.kind in (HEADLINE, KICKER), column_start))
         segments[-1].indices.append(index)
     return segments
 

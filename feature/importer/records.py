@@ -21,6 +21,7 @@ class RawTextError(Exception):
 PARAGRAPH = "paragraph"
 QUOTE = "quote"          # a paragraph that is one short quotation (pull quote)
 HEADLINE = "headline"
+KICKER = "kicker"        # a section label printed above a headline (眉题)
 DECK = "deck"
 BYLINE = "byline"
 SUBHEAD = "subhead"
@@ -142,6 +143,7 @@ class ImportedArticle:
     findings: tuple[Finding, ...] = ()
     applied: tuple[Applied, ...] = ()
     lede: str = ""             # a lead paragraph marked as such (bold in a Word document)
+    kicker: str = ""           # the label printed above the headline, if any
 
     @property
     def subheads(self) -> tuple[str, ...]:
@@ -162,3 +164,4 @@ class ImportResult:
     corrections_unused: tuple[str, ...] = ()   # its originals found nowhere in this text
     photos: tuple[tuple[str, bytes], ...] = ()  # extracted photos: (file name, bytes)
     line_word: str = "raw line"                 # what a "line" of the source is
+    boxes: tuple[str, ...] = ()                 # a PDF's sidebars and fact boxes, kept out of the drafts

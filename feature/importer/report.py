@@ -64,7 +64,7 @@ class Places:
 def figures(result: ImportResult) -> dict[str, int]:
     findings = [f for a in result.articles for f in a.findings]
     return {
-        "must be decided": sum(f.proposal.decide for f in findings) + len(result.flags),
+        "must be decided": sum(f.proposal.decide for f in findings) + len(result.flags) + len(result.boxes),
         "proposed": sum(not f.proposal.decide for f in findings),
         "repaired automatically": len(result.joins) + len(result.duplicates) + len(result.markers)
         + sum(len(a.column_joins) for a in result.articles),
@@ -99,6 +99,9 @@ def _decide_section(result: ImportResult, drafts: list[DraftPlace], places: Plac
     word = result.line_word
     items = [_finding(a, d, f, word) for a, d in zip(result.articles, drafts) for f in a.findings if f.proposal.decide]
     items += [_flag(f, places, word) for f in result.flags]
+    items += [f"- [ ] {box.split(':')[0]} of the PDF — set apart: short lines side by side without a "
+              f"sentence (a sidebar, a fact box), put in no draft; copy what the story needs: "
+              f"{box.split(': ', 1)[1]}" for box in result.boxes]
     intro = ("Nothing here has a certain reading: choose, then replace the flag in the draft with the "
              "text to print.")
     return [f"## Must be decided ({len(items)})", "", intro, ""] + (items or ["- nothing"]) + [""]
@@ -186,7 +189,10 @@ def _order_section(result: ImportResult, drafts: list[DraftPlace], places: Place
     for number, (article, draft) in enumerate(zip(result.articles, drafts), start=1):
         byline = "、".join(str(r) for r in article.byline) or "none found"
         out += [f"### {number}. {article.headline} — `{draft.name}`", "",
-                f"- head: {_lines(article.head_lines, result.line_word)} (deck: {article.deck or 'none'}; byline: {byline})"]
+                f"- head: {_lines(article.head_lines, result.line_word)} ("
+                + (f"kicker above the headline, left out of the draft (the edition's `section:` "
+                   f"prints it): {article.kicker}; " if article.kicker else "")
+                + f"deck: {article.deck or 'none'}; byline: {byline})"]
         out += [_placement(article, number, p, result, places) for p in article.placements] + [""]
     return out
 

@@ -13,7 +13,7 @@ from feature.model import Reporter
 
 from .punctuation import heading_like, skeleton
 from .records import (
-    BYLINE, DECK, HEADLINE, PARAGRAPH, QUOTE, SUBHEAD, Block,
+    BYLINE, DECK, HEADLINE, KICKER, PARAGRAPH, QUOTE, SUBHEAD, Block,
 )
 
 _TITLE = re.compile(
@@ -55,12 +55,21 @@ def is_pull_quote(text: str) -> bool:
             and "”" not in inner and 0 < len(skeleton(inner)) <= _MAX_QUOTE_CHARS)
 
 
+def _opens_story(blocks: list[Block], index: int) -> bool:
+    """A heading with a byline or a deck under it is a headline."""
+    following = blocks[index + 1].text if index + 1 < len(blocks) else ""
+    return bool(following) and bool(parse_byline(following) or is_deck(following))
+
+
 def _heading_kind(blocks: list[Block], index: int) -> str:
     if parse_byline(blocks[index].text):
         return BYLINE
-    following = blocks[index + 1].text if index + 1 < len(blocks) else ""
-    if following and (parse_byline(following) or is_deck(following)):
+    if _opens_story(blocks, index):
         return HEADLINE
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    if following is not None and len(following.parts) == 1 and heading_like(following.text) \
+            and _opens_story(blocks, index + 1):
+        return KICKER      # the section label printed above a headline
     return SUBHEAD
 
 

@@ -74,10 +74,19 @@ def test_every_sentence_of_the_edition_comes_back_once_in_order(newspaper_pdf):
 
 def test_the_articles_come_back_with_their_heads(newspaper_pdf):
     poverty, city = import_source(newspaper_pdf).articles
+    assert (poverty.kicker, city.kicker) == ("脱贫攻坚", "百城提质")     # the section labels above
     assert (poverty.headline, poverty.deck) == ("让千万人民过上富裕幸福的生活", "——全市推进脱贫攻坚工作综述")
     assert [str(r) for r in poverty.byline] == ["首席记者 李凤霞"]
     assert city.headline == "“百城提质” 三川蝶变" and [str(r) for r in city.byline] == ["记者 王艳"]
     assert "不忘初心的脱贫答卷" in poverty.subheads and "产城融合添动力" in city.subheads
+
+
+def test_the_key_figures_boxes_are_set_apart_not_run_into_the_text(newspaper_pdf):
+    result = import_source(newspaper_pdf)
+    assert [box.split(":")[0] for box in result.boxes] == ["page 1", "page 4"]
+    assert "29名" in result.boxes[0] and "市级领导干部联系重点县和乡镇" in result.boxes[0]
+    assert all(b.text != "29名" for a in result.articles for b in a.blocks)
+    assert result.flags == () and result.unplaced == ()
 
 
 def test_import_writes_drafts_from_a_pdf(newspaper_pdf, tmp_path, capsys):
