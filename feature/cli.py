@@ -56,9 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     figures.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: config.yaml)")
     figures.set_defaults(run=run_figures)
 
-    imp = sub.add_parser("import", help="turn raw print text into draft Markdown articles and a cleaning report")
-    imp.add_argument("raw", type=Path, help="raw text extracted from the print pages")
-    imp.add_argument("--out", type=Path, required=True, help="folder for the drafts and import-report.md")
+    imp = sub.add_parser("import", help="turn raw print text, a Word document or a PDF into draft Markdown "
+                                        "articles and a cleaning report")
+    imp.add_argument("raw", type=Path, help="raw text extracted from the print pages, a .docx, or the printed page as .pdf")
+    imp.add_argument("--out", type=Path, required=True,
+                     help="folder for the drafts and import-report.md (a draft edited since the last import "
+                          "is kept; the new one goes beside it as NAME.new)")
+    imp.add_argument("--apply-corrections", type=Path, metavar="FILE",
+                     help="apply an editor's corrections file first (the content/corrections.yaml format)")
     imp.set_defaults(run=run_import)
 
     dep = sub.add_parser("deploy", help="publish the built folder to a folder, an rsync/SSH destination "
@@ -255,4 +260,4 @@ def run_figures(args) -> int:
 
 def run_import(args) -> int:
     from . import importer
-    return importer.run(args.raw, args.out)
+    return importer.run(args.raw, args.out, args.apply_corrections)

@@ -12,6 +12,7 @@ from .config import SectionConfig
 from .diagnostics import Diagnostics
 from .frontmatter import canonical_keys, missing_section, reporters_of, resolve_section
 from .model import Article, CuratedFigure
+from .validate import check_import_flags
 from .yamltext import YamlProblem, load_mapping
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -96,6 +97,7 @@ def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics,
     if not text.strip():
         problems.error(shown, 1, "empty file (expected front matter between --- lines, then the article)")
         return None
+    check_import_flags(text, shown, problems)
     split = split_front_matter(text)
     if split is None:
         problems.error(shown, 1, "no front matter: the file must start with a line `---`, "

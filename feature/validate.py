@@ -5,6 +5,7 @@ here: unknown sections, two sources for one page, reading-order mistakes.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from .config import Config
@@ -12,6 +13,40 @@ from .diagnostics import Diagnostics, did_you_mean
 from .frontmatter import unknown_section
 from .model import Article
 from . import urls
+
+
+# A flag the importer leaves in a draft where it doubts the print
+# (feature/importer/marks.py): 〔？printed→proposed〕, 〔？→inserted〕 or
+# 〔？doubtful〕. Editorial marks proper (〔……〕, 〔字〕, 〔□〕) never open with ？.
+IMPORT_FLAG_OPEN = "〔？"
+IMPORT_FLAG_CLOSE = "〕"
+_IMPORT_FLAG = re.compile(f"{IMPORT_FLAG_OPEN}([^{IMPORT_FLAG_CLOSE}\n]*)({IMPORT_FLAG_CLOSE})?")
+
+
+def check_import_flags(text: str, shown: str, problems: Diagnostics) -> None:
+    """An article that still holds an import flag is not published: the flag
+    marks print the importer doubted and no editor has decided yet."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in _IMPORT_FLAG.finditer(line):
+            problems.error(shown, number, _flag_message(match))
+
+
+def _flag_message(match: re.Match) -> str:
+    flag, inside = match.group(), match.group(1)
+    todo = ("replace the whole flag, brackets included, with the text to print, and list a change "
+            "of wording in content/corrections.yaml (import-report.md says why it was flagged)")
+    if not match.group(2):
+        return f"import flag `{flag}` is not closed with 〕: finish or remove it, then {todo}"
+    printed, arrow, proposed = inside.partition("→")
+    if not arrow:
+        return (f"unresolved import flag `{flag}`: the importer doubts “{printed}” and proposes no "
+                f"reading; {todo} (〔□〕 for a character that stays unreadable)")
+    if not printed:
+        return (f"unresolved import flag `{flag}`: the importer proposes to insert “{proposed}” here; "
+                f"{todo}: `{proposed}` if certain, `〔{proposed}〕` for characters an editor supplies, "
+                "`〔……〕` for text lost, or nothing")
+    return (f"unresolved import flag `{flag}`: the importer proposes “{proposed}” for the printed "
+            f"“{printed}”; {todo}: `{proposed}` to accept, `{printed}` to keep the print")
 
 
 def validate_edition(articles: list[Article], config: Config, problems: Diagnostics) -> None:
