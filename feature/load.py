@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from .diagnostics import Diagnostics, did_you_mean
+from .inputcheck import NOT_TEXT, Refused, TooLarge, describe, name_problem, read_regular, shown_name
 from .model import Article, CuratedFigure, Reporter
 from .yamltext import YamlProblem, load_mapping
 
@@ -54,30 +55,70 @@ def path_order(path: str) -> list[str]:
 
 
 def load_articles(content_dir: Path, problems: Diagnostics) -> list[Article]:
+    """Every source below content/; one whose front matter has errors as its
+    stand-in (parse_source), so validation reports its section in the same run."""
     articles = []
     for path in find_sources(content_dir):
-        article = load_article(path, content_dir, problems)
+        article = load_source(path, content_dir, problems)
         if article is not None:
             articles.append(article)
     return articles
 
 
 def load_article(path: Path, content_dir: Path, problems: Diagnostics) -> Article | None:
+    """One source, or None when it has errors (`build.py figures`)."""
+    before = len(problems.errors)
+    article = load_source(path, content_dir, problems)
+    return article if len(problems.errors) == before else None
+
+
+def load_source(path: Path, content_dir: Path, problems: Diagnostics) -> Article | None:
     rel = path.relative_to(content_dir)
-    shown = f"content/{rel.as_posix()}"
+    shown = shown_source(rel)
+    raw = read_source(path, content_dir, shown, problems)
+    return None if raw is None else parse_source(raw, rel, shown, problems)
+
+
+def shown_source(rel: Path | str) -> str:
+    """'content/fupin/zongshu.md', printable even when the name is not UTF-8."""
+    return f"content/{shown_name(Path(rel).as_posix())}"
+
+
+def read_source(path: Path | str, content_dir: Path, shown: str, problems: Diagnostics) -> bytes | None:
+    """A source's bytes, or None after reporting why it is not read: a name that
+    is not text, not a regular file, a link out of content/, too large (all
+    found before reading), or unreadable."""
     try:
-        raw = path.read_bytes()
+        bad_name = name_problem(os.fspath(path))
+        if bad_name:
+            raise Refused(bad_name)
+        return read_regular(path, MAX_SOURCE_BYTES, inside=content_dir)
+    except TooLarge as exc:
+        problems.error(shown, 1, _too_large(exc.size))
+    except Refused as exc:
+        problems.error(shown, 0, exc.message)
     except OSError as exc:
         problems.error(shown, 0, f"cannot read file: {exc.strerror}")
-        return None
-    return parse_article(raw, rel, shown, problems)
+    return None
+
+
+def _too_large(size: int) -> str:
+    return (f"{size / 2**20:.1f} MB is too large for one article (the limit is "
+            f"{MAX_SOURCE_BYTES // 2**20} MB); split it into several articles")
 
 
 def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics) -> Article | None:
     """Bytes of one source → Article, or None after reporting why not."""
+    before = len(problems.errors)
+    article = parse_source(raw, rel, shown, problems)
+    return article if len(problems.errors) == before else None
+
+
+def parse_source(raw: bytes, rel: Path, shown: str, problems: Diagnostics) -> Article | None:
+    """parse_article, except that a source whose front matter parsed but has
+    errors gives a stand-in (`_stand_in`) instead of None; the errors are reported."""
     if len(raw) > MAX_SOURCE_BYTES:
-        problems.error(shown, 1, f"{len(raw) / 2**20:.1f} MB is too large for one article (the limit is "
-                                 f"{MAX_SOURCE_BYTES // 2**20} MB); split it into several articles")
+        problems.error(shown, 1, _too_large(len(raw)))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -86,24 +127,77 @@ def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics) -> A
         problems.error(shown, line, "not UTF-8 text (save the file as UTF-8)")
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text:
-        problems.error(shown, text[:text.index("\x00")].count("\n") + 1, "contains a NUL byte")
+    if _not_text(text, shown, problems):
         return None
     if not text.strip():
         problems.error(shown, 1, "empty file (expected front matter between --- lines, then the article)")
         return None
     split = split_front_matter(text)
     if split is None:
-        problems.error(shown, 1, "no front matter: the file must start with a line `---`, "
-                                 "then `headline:`, `section:` …, then a closing `---`")
+        problems.error(shown, *_no_front_matter(text))
         return None
     yaml_text, body, body_line = split
     try:
         data, lines = load_mapping(yaml_text, first_line=2)
     except YamlProblem as exc:
-        problems.error(shown, exc.line, exc.message)
+        for line, message in exc.problems:
+            problems.error(shown, line, message)
         return None
-    return _typed_article(data, lines, body, body_line, rel, shown, problems)
+    article = _typed_article(data, lines, body, body_line, rel, shown, problems)
+    return article if article is not None else _stand_in(data, lines, body, body_line, rel)
+
+
+def _stand_in(data: dict, lines: dict, body: str, body_line: int, rel: Path) -> Article:
+    """What the rest of the edition's checks need of a source whose front matter
+    has errors (section, slug, body; text where it is text, nothing else): its
+    unknown section, a slug that another article uses, a body past the Markdown
+    limits are reported in the same run. The build fails on its errors anyway."""
+    def text(key: str) -> str:
+        value = data.get(key)
+        return value.strip() if isinstance(value, str) else ""
+    return Article(source=rel, source_line=body_line, headline=text("headline"), section=text("section"),
+                   slug=text("slug") or rel.stem, body_markdown=body, field_lines=tuple(sorted(lines.items())))
+
+
+def _not_text(text: str, shown: str, problems: Diagnostics) -> bool:
+    """Characters no page or feed can hold (inputcheck.NOT_TEXT), typed or as a
+    Markdown character reference (`&#1;`): the first of each with its line and
+    column, and how many more there are."""
+    found = []
+    for pattern, what in ((NOT_TEXT, _typed_char), (_CHAR_REF, _referenced_char)):
+        hits = [(m, words) for m in pattern.finditer(text) if (words := what(m)) is not None]
+        if hits:
+            found.append((hits[0][0].start(), hits[0][1], len(hits) - 1))
+    for at, words, more in sorted(found):
+        column = at - text.rfind("\n", 0, at)
+        problems.error(shown, text.count("\n", 0, at) + 1, f"column {column} holds {words}: not text a page "
+                       f"or feed can hold; delete it" + (f" ({more} more in this file)" if more else ""))
+    return bool(found)
+
+
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _typed_char(m: re.Match) -> str:
+    return f"{describe(m.group())}, invisible in most editors"
+
+
+def _referenced_char(m: re.Match) -> str | None:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    if code > 0x10FFFF:
+        return f"`{m.group()}`, beyond Unicode"
+    return f"`{m.group()}`, which stands for {describe(chr(code))}" if code == 0 or NOT_TEXT.match(chr(code)) else None
+
+
+def _no_front_matter(text: str) -> tuple[int, str]:
+    lines = text.split("\n")
+    if lines[0].strip() == "---":
+        return 1, ("the front matter that starts with `---` here is never closed: add a line `---` after its "
+                   "last `key: value` line, before the article's text")
+    if lines[0].strip() == "" and "---" in (line.strip() for line in lines[:10]):
+        return 1, "the file must start with the line `---`: delete the empty lines above it"
+    return 1, ("no front matter: the file must start with a line `---`, "
+               "then `headline:`, `section:` …, then a closing `---`")
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

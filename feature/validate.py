@@ -16,7 +16,7 @@ from . import urls
 def validate_edition(articles: list[Article], config: Config, problems: Diagnostics) -> None:
     keys = [s.key for s in config.sections]
     for a in articles:
-        if a.section not in keys:
+        if a.section and a.section not in keys:      # no section: loading said so
             problems.error(_shown(a), a.line_of("section"),
                            f"unknown section `{a.section}`{did_you_mean(a.section, keys)}; "
                            f"config.yaml declares: {', '.join(keys)}")
@@ -32,8 +32,6 @@ def _check_collisions(articles: list[Article], problems: Diagnostics) -> None:
     by_path = defaultdict(list)
     for a in articles:
         by_path[urls.article_path(a.section, a.slug)].append(a)
-    reserved = {urls.FIGURES.split("/")[0], urls.PRINT.split("/")[0],
-                urls.SEARCH_INDEX.split("/")[0], "static"}
     for path, group in sorted(by_path.items()):
         if len(group) > 1:
             names = " and ".join(_shown(a) for a in group)
@@ -41,10 +39,6 @@ def _check_collisions(articles: list[Article], problems: Diagnostics) -> None:
                 problems.error(_shown(a), a.line_of("slug"),
                                f"two sources for one page `{urls.pretty_url(path)}`: {names}; "
                                "give one of them another `slug:`")
-    for a in articles:
-        if a.section in reserved:
-            problems.error(_shown(a), a.line_of("section"),
-                           f"section `{a.section}` clashes with the generated folder of that name")
 
 
 def _check_reading_order(articles: list[Article], config: Config, problems: Diagnostics) -> None:

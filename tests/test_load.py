@@ -60,8 +60,8 @@ def test_bom_and_crlf_are_accepted():
     ("", 1, "empty file"),
     ("   \n\n", 1, "empty file"),
     ("正文没有前言\n", 1, "no front matter"),
-    ("---\nheadline: x\nsection: a\n", 1, "no front matter"),            # never closed
-    ("---\nheadline: [x\nsection: a\n---\n", 3, "invalid YAML"),
+    ("---\nheadline: x\nsection: a\n", 1, "the front matter that starts with `---` here is never closed"),
+    ("---\nheadline: [x\nsection: a\n---\n", 2, "a value that starts with [ must be in quotes"),
     ("---\nsection: a\n---\n", 1, "missing required `headline`"),
     ("---\nheadline: x\n---\n", 1, "missing required `section`"),
     ("---\nheadline: x\nsection: a\nheadlin: y\n---\n", 4, 'unknown front matter key `headlin` (did you mean "headline"?)'),
