@@ -77,8 +77,18 @@ def _check_kind(mode: int) -> None:
     raise Refused(f"not a regular file but {kind}; nothing was read from it")
 
 
+# NOT_TEXT's astral noncharacters, one by one, make every search ~4× slower
+# (~60 µs an article): searched for as one range instead, whose other
+# characters (CJK extension B …) are skipped one match at a time.
+_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                      "\U0001fffe-\U0010ffff]")
+
+
 def first_not_text(text: str) -> re.Match | None:
-    return NOT_TEXT.search(text)
+    found = _SUSPECT.search(text)
+    while found is not None and ord(found.group()) > 0xFFFF and ord(found.group()) & 0xFFFE != 0xFFFE:
+        found = _SUSPECT.search(text, found.end())
+    return found
 
 
 def describe(ch: str) -> str:

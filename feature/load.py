@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 from .diagnostics import Diagnostics, did_you_mean
-from .inputcheck import NOT_TEXT, Refused, TooLarge, describe, name_problem, read_regular, shown_name
+from .inputcheck import (NOT_TEXT, Refused, TooLarge, describe, first_not_text, name_problem, read_regular,
+                         shown_name)
 from .model import Article, CuratedFigure, Reporter
 from .yamltext import YamlProblem, load_mapping
 
@@ -165,6 +166,8 @@ def _not_text(text: str, shown: str, problems: Diagnostics) -> bool:
     column, and how many more there are."""
     found = []
     for pattern, what in ((NOT_TEXT, _typed_char), (_CHAR_REF, _referenced_char)):
+        if (first_not_text(text) is None) if pattern is NOT_TEXT else ("&#" not in text):
+            continue                        # the usual case, found out quickly
         hits = [(m, words) for m in pattern.finditer(text) if (words := what(m)) is not None]
         if hits:
             found.append((hits[0][0].start(), hits[0][1], len(hits) - 1))

@@ -3,14 +3,12 @@ links out of content/, huge files, file names that are not text, image bombs,
 settings on the command line, and output whose reader goes away. Each ends in
 the exact error, the same in the cached and the clean build, with dist/ as it
 was (tests/test_invalid_input.py's `built`), and nothing is read that should
-not be: every case here would hang, exhaust memory or publish an outside file
-without the checks."""
+not be: without the checks these cases hang, exhaust memory, publish an outside
+file or end in a traceback."""
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -23,23 +21,10 @@ from feature import urls
 from feature.cli import main
 from feature.inputcheck import Refused, read_regular
 from tests.conftest import ROOT, article, write_edition
-from tests.test_invalid_input import built, snapshot  # noqa: F401  (the fixture)
+from tests.test_fuzz import time_limit
+from tests.test_invalid_input import built  # noqa: F401  (the fixture)
 
 FAILED = "build failed: 1 error(s); the previous output was left untouched\n"
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    """A read that blocks (a FIFO) fails the test instead of stalling the suite."""
-    def expire(signum, frame):
-        raise TimeoutError(f"no answer within {seconds} s")
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def both_builds(rebuild, expected: str) -> None:
