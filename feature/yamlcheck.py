@@ -27,8 +27,13 @@ MAX_EXPANDED = 2_000_000
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")}
 _TAG_WORDS = {"binary": "binary data", "set": "a set", "omap": "an ordered mapping", "pairs": "a list of pairs"}
-_CHECKED_SCALARS = (_TAG + "int", _TAG + "timestamp")
 _constructor = yaml.constructor.SafeConstructor()
+_SAFE = yaml.constructor.SafeConstructor
+# Scalars built before the document is (an explicit tag may not fit the value).
+_SCALAR_TYPES = {_TAG + "int": (_SAFE.construct_yaml_int, "a whole number"),
+                 _TAG + "float": (_SAFE.construct_yaml_float, "a number"),
+                 _TAG + "bool": (_SAFE.construct_yaml_bool, "true or false"),
+                 _TAG + "timestamp": (_SAFE.construct_yaml_timestamp, "a date")}
 
 
 def node_problems(root, text: str, first_line: int) -> list[tuple[int, str]]:
@@ -125,22 +130,22 @@ def _value_problem(node, where) -> str | None:
         bad = first_not_text(node.value)
         if bad:
             return f"{_named(where)} holds {describe(bad.group())}: not text a page or feed can hold; delete it"
-        if node.tag in _CHECKED_SCALARS:
+        if node.tag in _SCALAR_TYPES:
             return _scalar_problem(node, where)
     return None
 
 
 def _scalar_problem(node, where) -> str | None:
-    """A date that does not exist, a number too long to convert: what construction would raise."""
+    """A date that does not exist, a number too long to convert, `!!bool maybe`:
+    what construction would raise, said of the value."""
+    construct, meaning = _SCALAR_TYPES[node.tag]
     try:
-        if node.tag == _TAG + "int":
-            _constructor.construct_yaml_int(node)
-        else:
-            _constructor.construct_yaml_timestamp(node)
-    except (ValueError, OverflowError) as exc:
-        if node.tag == _TAG + "int":
+        construct(_constructor, node)
+    except Exception as exc:        # each type fails its own way (ValueError, KeyError, AttributeError)
+        if "digits" in str(exc):
             return f"{_named(where)}: the number `{node.value[:20]}…` has too many digits"
-        return f"{_named(where)}: `{node.value}` is not a date ({exc})"
+        why = f" ({exc})" if node.tag == _TAG + "timestamp" and isinstance(exc, ValueError) else ""
+        return f"{_named(where)}: `{node.value[:40]}` is not {meaning}{why}"
     return None
 
 

@@ -74,7 +74,7 @@ def _parse_slowly(text: str, first_line: int):
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
     except RecursionError:          # the pure-Python composer recurses per level
         raise YamlProblem(first_line + _too_deep_at(text), too_deep("the value here")) from None
-    except (ValueError, TypeError, OverflowError) as exc:   # what yamlcheck did not foresee
+    except Exception as exc:        # what yamlcheck did not foresee: an error, never a traceback
         raise YamlProblem(first_line, f"invalid YAML value: {exc}") from None
 
 
