@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
-from .inputcheck import Refused, first_not_text, read_regular
+from .inputcheck import Refused, first_not_text, read_regular, text_problems
 from .yamltext import YamlProblem, load_mapping
 from . import urls
 
@@ -124,6 +124,9 @@ def load_config(path: Path) -> Config:
     name = path.name
     try:
         text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+        bad_text = text_problems(text.replace("\r\n", "\n").replace("\r", "\n"))
+        if bad_text:
+            raise BuildError([Diagnostic(name, line, message) for line, message in bad_text])
         data, lines = load_mapping(text)
     except FileNotFoundError:
         raise BuildError([Diagnostic(name, 0, "config file not found")]) from None

@@ -91,6 +91,39 @@ def first_not_text(text: str) -> re.Match | None:
     return found
 
 
+def text_problems(text: str, references: bool = False) -> list[tuple[int, str]]:
+    """[(line, message)] for characters no page or feed can hold in a whole
+    file, typed or (`references`: Markdown, which decodes them) written as
+    `&#1;`: the first of each kind with its column, and how many more there are."""
+    found = []
+    for pattern, words_for in ((NOT_TEXT, _typed), (_CHAR_REF, _referenced)):
+        if (first_not_text(text) is None) if pattern is NOT_TEXT else (not references or "&#" not in text):
+            continue                        # the usual case, found out quickly
+        hits = [(m, words) for m in pattern.finditer(text) if (words := words_for(m)) is not None]
+        if hits:
+            found.append((hits[0][0].start(), hits[0][1], len(hits) - 1))
+    out = []
+    for at, words, more in sorted(found):
+        column = at - text.rfind("\n", 0, at)
+        out.append((text.count("\n", 0, at) + 1, f"column {column} holds {words}: not text a page or feed can "
+                    "hold; delete it" + (f" ({more} more in this file)" if more else "")))
+    return out
+
+
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _typed(m: re.Match) -> str:
+    return f"{describe(m.group())}, invisible in most editors"
+
+
+def _referenced(m: re.Match) -> str | None:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    if code > 0x10FFFF:
+        return f"`{m.group()}`, beyond Unicode"
+    return f"`{m.group()}`, which stands for {describe(chr(code))}" if code == 0 or NOT_TEXT.match(chr(code)) else None
+
+
 def describe(ch: str) -> str:
     """'U+0001 (a control character)' for a message: the character itself is invisible."""
     code = ord(ch)

@@ -100,6 +100,20 @@ def test_file_names_that_are_not_text_are_refused(built):
                          "build failed: 2 error(s); the previous output was left untouched\n")
 
 
+def test_folders_nested_1500_deep_are_walked(built):
+    """os.walk recurses once a level: 1,500 nested folders were a RecursionError."""
+    root, rebuild = built
+    folder = root / "content"
+    for _ in range(1500):
+        folder = folder / "a"
+        folder.mkdir()
+    (folder / "deep.md").write_text(article("深处", "alpha"), encoding="utf-8")
+    (folder / "bad.md").write_text("---\nheadline: 深处\nsection: alpha\nheadlin: x\n---\n", encoding="utf-8")
+    shown = "content/" + "a/" * 1500 + "bad.md"
+    both_builds(rebuild, f"{shown}:4: error: unknown front matter key `headlin` (did you mean \"headline\"?); "
+                         "free-form data goes under `extra:`\n" + FAILED)
+
+
 def test_a_config_that_is_a_pipe_is_refused_unread(built):
     root, rebuild = built
     (root / "config.yaml").unlink()
