@@ -68,6 +68,8 @@ def load_mapping(text: str, first_line: int = 1) -> tuple[dict, dict[str, int]]:
 def _parse_slowly(text: str, first_line: int):
     try:
         return _compose_and_construct(yaml.SafeLoader, text, first_line)
+    except YamlProblem:
+        raise
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(*explain(text, exc, first_line)) from None
     except yaml.YAMLError as exc:

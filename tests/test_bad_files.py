@@ -103,15 +103,24 @@ def test_file_names_that_are_not_text_are_refused(built):
 def test_folders_nested_1500_deep_are_walked(built):
     """os.walk recurses once a level: 1,500 nested folders were a RecursionError."""
     root, rebuild = built
-    folder = root / "content"
-    for _ in range(1500):
-        folder = folder / "a"
-        folder.mkdir()
-    (folder / "deep.md").write_text(article("深处", "alpha"), encoding="utf-8")
-    (folder / "bad.md").write_text("---\nheadline: 深处\nsection: alpha\nheadlin: x\n---\n", encoding="utf-8")
-    shown = "content/" + "a/" * 1500 + "bad.md"
-    both_builds(rebuild, f"{shown}:4: error: unknown front matter key `headlin` (did you mean \"headline\"?); "
-                         "free-form data goes under `extra:`\n" + FAILED)
+    folders = [root / "content" / "a"]
+    for _ in range(1499):
+        folders.append(folders[-1] / "a")
+    try:
+        for folder in folders:
+            folder.mkdir()
+        (folders[-1] / "deep.md").write_text(article("深处", "alpha"), encoding="utf-8")
+        (folders[-1] / "bad.md").write_text("---\nheadline: 深处\nsection: alpha\nheadlin: x\n---\n",
+                                            encoding="utf-8")
+        shown = "content/" + "a/" * 1500 + "bad.md"
+        both_builds(rebuild, f"{shown}:4: error: unknown front matter key `headlin` (did you mean \"headline\"?); "
+                             "free-form data goes under `extra:`\n" + FAILED)
+    finally:        # deepest first: shutil.rmtree (pytest's clean-up of old runs) recurses per level too
+        for folder in reversed(folders):
+            for child in folder.glob("*.md") if folder.is_dir() else ():
+                child.unlink()
+            if folder.is_dir():
+                folder.rmdir()
 
 
 def test_a_config_that_is_a_pipe_is_refused_unread(built):

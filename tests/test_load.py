@@ -108,7 +108,7 @@ def test_editor_temp_files_never_enter_the_build(tmp_path):
 
 
 def test_sources_come_in_path_order_from_one_walk(tmp_path):
-    """walk_content (os.walk, strings) gives exactly rglob's set in Path order:
+    """walk_content (scandir, strings) gives exactly rglob's set in Path order:
     nested folders, names that sort differently as strings than as parts,
     hidden folders skipped, symlinked folders not entered."""
     names = ["b.md", "a-b/c.md", "a/z.md", "a/b/c.md", "a.b/x.md", "中文/一.md", "a/b.md", ".h/x.md",
