@@ -184,8 +184,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         # order …) and config, never a body: a body edit reuses both.
         listing = self.listing = self._listing(loaded)
         problems.items.extend(self._validated(loaded))
-        if problems:
-            raise BuildError(problems.errors)
+        # Enrich problems join them before the build stops, as in pipeline.prepare_edition.
         for (_, (path, _)), entry in zip(sources.items(), entries):
             if entry.article is not None:
                 if entry.error is not None:

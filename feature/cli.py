@@ -5,18 +5,64 @@ Imports are lazy so `--help` answers at once.
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
+import threading
 from pathlib import Path
 
 
+def run_command() -> int:
+    """`python build.py …` itself: main() with output that survives its reader
+    (`build.py figures … | head` ends quietly, as `yes | head` does) and can
+    print any file name."""
+    sys.stdout = _pipe_safe(sys.stdout, line_buffering=sys.stdout.line_buffering)
+    sys.stderr = _pipe_safe(sys.stderr, line_buffering=True)
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return 141                  # 128 + SIGPIPE: what a shell reports for a writer whose reader left
+    return code
+
+
+class _PipeEnd(io.FileIO):
+    """stdout or stderr: once the reader of its pipe is gone, output goes to
+    /dev/null; the main thread stops with BrokenPipeError (run_command ends
+    quietly), other threads (the preview server's) carry on."""
+
+    def write(self, data) -> int:
+        try:
+            return super().write(data)
+        except BrokenPipeError:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, self.fileno())
+            os.close(null)
+            if threading.current_thread() is threading.main_thread():
+                raise
+            return len(data)
+
+
+def _pipe_safe(stream, line_buffering: bool) -> io.TextIOWrapper:
+    # backslashreplace: a file name that is not UTF-8 still prints (inputcheck.shown_name).
+    raw = _PipeEnd(stream.fileno(), "w", closefd=False)
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=stream.encoding, errors="backslashreplace",
+                            line_buffering=line_buffering)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .diagnostics import BuildError
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = parser._subparsers._group_actions[0].choices
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")     # `python build.py` alone means build
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BuildError as exc:       # config.yaml or the command line, in any command
+        report_problems(exc.diagnostics)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -107,7 +153,18 @@ def _site_options(p: argparse.ArgumentParser) -> None:
 def load_site_config(args):
     from .config import load_config
     config = load_config(args.config)
+    check_out_option(args)
     return config.with_overrides(base_url=getattr(args, "base_url", None))
+
+
+def check_out_option(args) -> None:
+    """`--out` is refused as config.yaml's `output` is, before anything is built."""
+    from .config import output_problem
+    from .diagnostics import BuildError, Diagnostic
+    out = getattr(args, "out", None)
+    problem = output_problem(out.resolve(), args.config.parent.resolve()) if out is not None else None
+    if problem:
+        raise BuildError([Diagnostic("--out", 0, f"`{out}` {problem}")])
 
 
 def report_problems(diagnostics) -> None:
@@ -225,6 +282,7 @@ def run_print(args) -> int:
 
 def run_serve(args) -> int:
     from .serve import serve
+    check_out_option(args)
     return serve(args.config, args.out, args.base_url, args.host, args.port)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import SectionConfig
 from .diagnostics import Diagnostics
 from .frontmatter import canonical_keys, missing_section, reporters_of, resolve_section
+from .inputcheck import Refused, TooLarge, name_problem, read_regular, shown_name, text_problems
 from .model import Article, CuratedFigure
 from .validate import check_import_flags
 from .yamltext import YamlProblem, load_mapping
@@ -34,19 +35,37 @@ def find_sources(content_dir: Path) -> list[Path]:
 def walk_content(content_dir: Path) -> tuple[list[str], list[str]]:
     """(article sources, every other file) below content/, as path strings, sorted
     as Paths sort (by parts). Hidden files and folders are left out; symlinked
-    folders are not entered (as Path.rglob). One os.walk: at 10,000 articles
-    this is 3× quicker than rglob and Path objects."""
+    folders are not entered (as Path.rglob). One scandir per folder: at 10,000
+    articles this is 3× quicker than rglob and Path objects. A list of folders
+    to visit, not os.walk, which recurses per level (1,000 nested folders: a
+    RecursionError)."""
     sources, others = [], []
-    for folder, dirs, files in os.walk(content_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
+    folders = [os.fspath(content_dir)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                entries = list(entries)
+        except OSError:             # as os.walk: a folder that cannot be listed is passed over
+            continue
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            path = os.path.join(folder, name)
-            (sources if name.endswith(".md") and not _TEMP_NAME.search(name) else others).append(path)
+            if _is_folder(entry):
+                if not entry.is_symlink():
+                    folders.append(entry.path)
+            else:
+                (sources if name.endswith(".md") and not _TEMP_NAME.search(name) else others).append(entry.path)
     sources.sort(key=path_order)
     others.sort(key=path_order)
     return sources, others
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()       # follows a link, as os.walk does
+    except OSError:
+        return False
 
 
 def path_order(path: str) -> list[str]:
@@ -56,10 +75,12 @@ def path_order(path: str) -> list[str]:
 
 def load_articles(content_dir: Path, problems: Diagnostics,
                   sections: tuple[SectionConfig, ...] = ()) -> list[Article]:
-    """`sections`: config.yaml's, so `section:` may name one by its title."""
+    """Every source below content/; one whose front matter has errors as its
+    stand-in (parse_source), so validation reports its section in the same run.
+    `sections`: config.yaml's, so `section:` may name one by its title."""
     articles = []
     for path in find_sources(content_dir):
-        article = load_article(path, content_dir, problems, sections)
+        article = load_source(path, content_dir, problems, sections)
         if article is not None:
             articles.append(article)
     return articles
@@ -67,22 +88,62 @@ def load_articles(content_dir: Path, problems: Diagnostics,
 
 def load_article(path: Path, content_dir: Path, problems: Diagnostics,
                  sections: tuple[SectionConfig, ...] = ()) -> Article | None:
+    """One source, or None when it has errors (`build.py figures`)."""
+    before = len(problems.errors)
+    article = load_source(path, content_dir, problems, sections)
+    return article if len(problems.errors) == before else None
+
+
+def load_source(path: Path, content_dir: Path, problems: Diagnostics,
+                sections: tuple[SectionConfig, ...] = ()) -> Article | None:
     rel = path.relative_to(content_dir)
-    shown = f"content/{rel.as_posix()}"
+    shown = shown_source(rel)
+    raw = read_source(path, content_dir, shown, problems)
+    return None if raw is None else parse_source(raw, rel, shown, problems, sections)
+
+
+def shown_source(rel: Path | str) -> str:
+    """'content/fupin/zongshu.md', printable even when the name is not UTF-8."""
+    return f"content/{shown_name(Path(rel).as_posix())}"
+
+
+def read_source(path: Path | str, content_dir: Path, shown: str, problems: Diagnostics) -> bytes | None:
+    """A source's bytes, or None after reporting why it is not read: a name that
+    is not text, not a regular file, a link out of content/, too large (all
+    found before reading), or unreadable."""
     try:
-        raw = path.read_bytes()
+        bad_name = name_problem(os.fspath(path))
+        if bad_name:
+            raise Refused(bad_name)
+        return read_regular(path, MAX_SOURCE_BYTES, inside=content_dir)
+    except TooLarge as exc:
+        problems.error(shown, 1, _too_large(exc.size))
+    except Refused as exc:
+        problems.error(shown, 0, exc.message)
     except OSError as exc:
         problems.error(shown, 0, f"cannot read file: {exc.strerror}")
-        return None
-    return parse_article(raw, rel, shown, problems, sections)
+    return None
+
+
+def _too_large(size: int) -> str:
+    return (f"{size / 2**20:.1f} MB is too large for one article (the limit is "
+            f"{MAX_SOURCE_BYTES // 2**20} MB); split it into several articles")
 
 
 def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics,
                   sections: tuple[SectionConfig, ...] = ()) -> Article | None:
     """Bytes of one source → Article, or None after reporting why not."""
+    before = len(problems.errors)
+    article = parse_source(raw, rel, shown, problems, sections)
+    return article if len(problems.errors) == before else None
+
+
+def parse_source(raw: bytes, rel: Path, shown: str, problems: Diagnostics,
+                 sections: tuple[SectionConfig, ...] = ()) -> Article | None:
+    """parse_article, except that a source whose front matter parsed but has
+    errors gives a stand-in (`_stand_in`) instead of None; the errors are reported."""
     if len(raw) > MAX_SOURCE_BYTES:
-        problems.error(shown, 1, f"{len(raw) / 2**20:.1f} MB is too large for one article (the limit is "
-                                 f"{MAX_SOURCE_BYTES // 2**20} MB); split it into several articles")
+        problems.error(shown, 1, _too_large(len(raw)))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -91,8 +152,10 @@ def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics,
         problems.error(shown, line, "not UTF-8 text (save the file as UTF-8)")
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text:
-        problems.error(shown, text[:text.index("\x00")].count("\n") + 1, "contains a NUL byte")
+    bad_text = text_problems(text, references=True)
+    for line, message in bad_text:
+        problems.error(shown, line, message)
+    if bad_text:
         return None
     if not text.strip():
         problems.error(shown, 1, "empty file (expected front matter between --- lines, then the article)")
@@ -100,16 +163,42 @@ def parse_article(raw: bytes, rel: Path, shown: str, problems: Diagnostics,
     check_import_flags(text, shown, problems)
     split = split_front_matter(text)
     if split is None:
-        problems.error(shown, 1, "no front matter: the file must start with a line `---`, "
-                                 "then `headline:`, `section:` …, then a closing `---`")
+        problems.error(shown, *_no_front_matter(text))
         return None
     yaml_text, body, body_line = split
     try:
         data, lines = load_mapping(yaml_text, first_line=2)
     except YamlProblem as exc:
-        problems.error(shown, exc.line, exc.message)
+        for line, message in exc.problems:
+            problems.error(shown, line, message)
         return None
-    return _typed_article(data, lines, body, body_line, rel, shown, problems, sections)
+    article = _typed_article(data, lines, body, body_line, rel, shown, problems, sections)
+    return article if article is not None else _stand_in(data, lines, body, body_line, rel, sections)
+
+
+def _stand_in(data: dict, lines: dict, body: str, body_line: int, rel: Path,
+              sections: tuple[SectionConfig, ...]) -> Article:
+    """What the rest of the edition's checks need of a source whose front matter
+    has errors (section, slug, body; text where it is text, nothing else): its
+    unknown section, a slug that another article uses, a body past the Markdown
+    limits are reported in the same run. The build fails on its errors anyway."""
+    def text(key: str) -> str:
+        value = data.get(key)
+        return value.strip() if isinstance(value, str) else ""
+    return Article(source=rel, source_line=body_line, headline=text("headline"),
+                   section=resolve_section(text("section"), sections),
+                   slug=text("slug") or rel.stem, body_markdown=body, field_lines=tuple(sorted(lines.items())))
+
+
+def _no_front_matter(text: str) -> tuple[int, str]:
+    lines = text.split("\n")
+    if lines[0].strip() == "---":
+        return 1, ("the front matter that starts with `---` here is never closed: add a line `---` after its "
+                   "last `key: value` line, before the article's text")
+    if lines[0].strip() == "" and "---" in (line.strip() for line in lines[:10]):
+        return 1, "the file must start with the line `---`: delete the empty lines above it"
+    return 1, ("no front matter: the file must start with a line `---`, "
+               "then `headline:`, `section:` …, then a closing `---`")
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -44,8 +44,7 @@ def prepare_edition(config: Config, problems: Diagnostics) -> Edition:
     """load → validate → enrich: the edition as data, ready to render."""
     articles = load_articles(config.content_dir, problems, config.sections)
     validate_edition(articles, config, problems)
-    if problems:
-        raise BuildError(problems.errors)
+    # Enriched whatever loading and validation found: every problem in one run.
     renderer = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
     enriched = [enrich_article(a, renderer, problems, config.sidebar_figures) for a in articles]
     if problems:

@@ -52,7 +52,7 @@ def _flag_message(match: re.Match) -> str:
 def validate_edition(articles: list[Article], config: Config, problems: Diagnostics) -> None:
     keys = [s.key for s in config.sections]
     for a in articles:
-        if a.section not in keys:
+        if a.section and a.section not in keys:      # no section: loading said so
             problems.error(_shown(a), a.line_of("section"), unknown_section(a.section, config.sections))
     _check_collisions(articles, problems)
     _check_headlines(articles, problems)
@@ -67,8 +67,6 @@ def _check_collisions(articles: list[Article], problems: Diagnostics) -> None:
     by_path = defaultdict(list)
     for a in articles:
         by_path[urls.article_path(a.section, a.slug)].append(a)
-    reserved = {urls.FIGURES.split("/")[0], urls.PRINT.split("/")[0],
-                urls.SEARCH_INDEX.split("/")[0], "static"}
     for path, group in sorted(by_path.items()):
         if len(group) > 1:
             names = " and ".join(_shown(a) for a in group)
@@ -76,10 +74,6 @@ def _check_collisions(articles: list[Article], problems: Diagnostics) -> None:
                 problems.error(_shown(a), a.line_of("slug"),
                                f"two sources for one page `{urls.pretty_url(path)}`: {names}; "
                                "give one of them another `slug:`")
-    for a in articles:
-        if a.section in reserved:
-            problems.error(_shown(a), a.line_of("section"),
-                           f"section `{a.section}` clashes with the generated folder of that name")
 
 
 def _check_headlines(articles: list[Article], problems: Diagnostics) -> None:

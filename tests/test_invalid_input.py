@@ -1,9 +1,21 @@
 """Bad input: a clear error naming file and line, every problem in one run,
-and the previous dist/ left byte-for-byte as it was."""
+and the previous dist/ left byte-for-byte as it was.
+
+Cases written as files are folders under tests/fixtures/invalid/<case>/: their
+files are laid over a small edition that built, `expected.txt` is the whole
+error output, the same for the cached build, the clean `--no-cache` build and
+the cached build again. Cases that need the file system (pipes, links, file
+names, huge files) or a real image are made by tests/test_bad_files.py.
+"""
+import shutil
+from pathlib import Path
+
 import pytest
 
 from feature.cli import main
 from tests.conftest import article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 
 GOOD = {"content/alpha/good.md": article("好文章", "alpha", body="正文。\n")}
 
@@ -21,8 +33,8 @@ def built(make_edition, capsys):
     capsys.readouterr()
     before = snapshot(root / "dist")
 
-    def rebuild():
-        code = main(["build", "--config", str(root / "config.yaml")])
+    def rebuild(*options):
+        code = main(["build", "--config", str(root / "config.yaml"), *options])
         err = capsys.readouterr().err
         assert code == 1, err
         assert snapshot(root / "dist") == before, "a failed build changed dist/"
@@ -34,7 +46,7 @@ def built(make_edition, capsys):
 
 CASES = {
     "invalid YAML": ({"content/alpha/bad.md": "---\nheadline: 标题\nsection: [alpha\n---\n正文\n"},
-                     "content/alpha/bad.md:3: error: invalid YAML"),
+                     "content/alpha/bad.md:3: error: a value that starts with [ must be in quotes"),
     "missing headline": ({"content/alpha/bad.md": "---\nsection: alpha\n---\n正文\n"},
                          "content/alpha/bad.md:1: error: missing required `headline`"),
     "missing section": ({"content/alpha/bad.md": "---\nheadline: 标题\n---\n正文\n"},
@@ -140,3 +152,18 @@ def test_an_ambiguous_byline_is_a_warning_with_file_and_line(make_edition, capsy
     assert capsys.readouterr().err.startswith(
         "content/alpha/a.md:4: warning: reporter `记者 王 李四`: `王` is one character: if it is part of a name, "
         "remove the space in the name\n")
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in FIXTURES.iterdir()))
+def test_fixture_case_gives_the_expected_errors_in_every_build(built, case):
+    root, rebuild = built
+    folder = FIXTURES / case
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if path.is_file() and rel.as_posix() != "expected.txt":
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, root / rel)
+    expected = (folder / "expected.txt").read_text(encoding="utf-8")
+    assert rebuild() == expected
+    assert rebuild("--no-cache") == expected
+    assert rebuild() == expected            # the cached build, its caches now holding this input

@@ -60,8 +60,8 @@ def test_bom_and_crlf_are_accepted():
     ("", 1, "empty file"),
     ("   \n\n", 1, "empty file"),
     ("正文没有前言\n", 1, "no front matter"),
-    ("---\nheadline: x\nsection: a\n", 1, "no front matter"),            # never closed
-    ("---\nheadline: [x\nsection: a\n---\n", 3, "invalid YAML"),
+    ("---\nheadline: x\nsection: a\n", 1, "the front matter that starts with `---` here is never closed"),
+    ("---\nheadline: [x\nsection: a\n---\n", 2, "a value that starts with [ must be in quotes"),
     ("---\nsection: a\n---\n", 1, "missing required `headline`"),
     ("---\nheadline: x\n---\n", 1, "missing required `section`"),
     ("---\nheadline: x\nsection: a\nheadlin: y\n---\n", 4, 'unknown front matter key `headlin` (did you mean "headline"?)'),
@@ -108,7 +108,7 @@ def test_editor_temp_files_never_enter_the_build(tmp_path):
 
 
 def test_sources_come_in_path_order_from_one_walk(tmp_path):
-    """walk_content (os.walk, strings) gives exactly rglob's set in Path order:
+    """walk_content (scandir, strings) gives exactly rglob's set in Path order:
     nested folders, names that sort differently as strings than as parts,
     hidden folders skipped, symlinked folders not entered."""
     names = ["b.md", "a-b/c.md", "a/z.md", "a/b/c.md", "a.b/x.md", "中文/一.md", "a/b.md", ".h/x.md",
