@@ -27,6 +27,7 @@ import posixpath
 import re
 import warnings
 import xml.etree.ElementTree as etree
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -243,7 +244,7 @@ def _variants(data: bytes, stem: str, cache: Path) -> tuple[dict[str, tuple[int,
 def _probe(data: bytes) -> tuple[int, list[str]]:
     """The width the photo shows at, from its header alone; Pillow's warnings as text."""
     from PIL import Image
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, _strict_decoding():
         warnings.simplefilter("always")
         try:
             with Image.open(io.BytesIO(data)) as probe:
@@ -261,6 +262,19 @@ def _probe(data: bytes) -> tuple[int, list[str]]:
             raise Refused(f"cannot be read as an image ({_pillow_words(exc)}); save it as JPEG or PNG") from None
     notes = [_pillow_words(w.message) for w in caught if not issubclass(w.category, Image.DecompressionBombWarning)]
     return (height if turned else width), notes
+
+
+@contextmanager
+def _strict_decoding():
+    """A truncated photo is an error, whoever imported what: WeasyPrint (the print
+    edition, long images) sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on
+    import, which would publish the missing part of a photo as grey."""
+    from PIL import ImageFile
+    before, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _too_many_pixels(size: str) -> Refused:
@@ -282,7 +296,7 @@ def _resized(data: bytes, width: int, cached: Path) -> tuple[int, int, bytes]:
         with Image.open(io.BytesIO(jpeg)) as im:
             return im.width, im.height, jpeg
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _strict_decoding():
             # _probe reported the header's warnings; decoding's are not repeated on the terminal.
             warnings.simplefilter("ignore")
             with Image.open(io.BytesIO(data)) as im:

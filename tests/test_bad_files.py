@@ -169,7 +169,12 @@ def test_a_decompression_bomb_is_refused_before_decoding(built, width, height, s
                              "pixels wide)\n" + FAILED)
 
 
-def test_a_truncated_image_is_named_not_its_memory_buffer(built):
+@pytest.mark.parametrize("weasyprint_loaded", [False, True])
+def test_a_truncated_image_is_named_not_its_memory_buffer(built, monkeypatch, weasyprint_loaded):
+    """Also once WeasyPrint was imported in the process (print, long images): it
+    sets Pillow's LOAD_TRUNCATED_IMAGES for everyone, which published grey photos."""
+    from PIL import ImageFile
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", weasyprint_loaded)
     root, rebuild = built
     buffer = io.BytesIO()
     Image.new("RGB", (800, 600), (200, 10, 10)).save(buffer, "PNG")
