@@ -2,7 +2,7 @@
 """Build, preview, print and deploy the special-feature edition. See README.md."""
 import sys
 
-from feature.cli import main
+from feature.cli import run_command
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_command())

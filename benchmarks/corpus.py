@@ -6,8 +6,8 @@ usage: python benchmarks/corpus.py N OUTDIR
 The article bodies are byte-identical to the peer benchmark's canonical corpus
 (/work/shared/bench/corpus.py, same algorithm, same seed text, same RNG seed),
 so our timings compare with Hugo's and Pelican's on the same text. Only the
-front matter differs: `byline` instead of `reporter`, `section` is the
-section's key, and files live in content/<section>/<slug>.md. OUTDIR gets a
+front matter differs: `reporter` is printed with its title (记者 …), `section` is
+the section's key, and files live in content/<section>/<slug>.md. OUTDIR gets a
 config.yaml with the ten sections and copies of the project's templates/ and
 static/, so it builds like the real edition.
 """
@@ -100,7 +100,7 @@ def make_article(i: int, pools: Pools) -> tuple[str, str, str]:
         if j == list_after:
             blocks.append("\n".join("- " + it for it in items))
     front = (f"---\nheadline: {json.dumps(headline, ensure_ascii=False)}\n"
-             f"byline: {json.dumps('记者 ' + reporter, ensure_ascii=False)}\n"
+             f"reporter: {json.dumps('记者 ' + reporter, ensure_ascii=False)}\n"
              f"section: {section}\ndate: {date.isoformat()}\nslug: {slug}\n---\n")
     return section, slug, front + "\n" + "\n\n".join(blocks) + "\n"
 

@@ -8,6 +8,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import urls
+
 FINGERPRINTED = {".css", ".js"}
 
 
@@ -30,10 +32,10 @@ def collect_assets(static_dir: Path) -> Assets:
     for path in sorted(p for p in static_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
         logical = path.relative_to(static_dir).as_posix()
         data = path.read_bytes()
-        out = f"static/{logical}"
+        out = f"{urls.STATIC}/{logical}"
         if path.suffix in FINGERPRINTED:
             digest = hashlib.sha256(data).hexdigest()[:10]
-            out = f"static/{logical[: -len(path.suffix)]}.{digest}{path.suffix}"
+            out = f"{urls.STATIC}/{logical[: -len(path.suffix)]}.{digest}{path.suffix}"
         files[out] = data
         names[logical] = out
     return Assets(files, names)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .cachestore import StatIndex
 from .diagnostics import Diagnostics
-from .load import is_content_file, path_order, walk_content
+from .load import is_content_file, path_order, read_source, shown_source, walk_content
 from .pagecache import digest
 from . import parallel
 from . import write as w
@@ -62,13 +62,10 @@ class SourceScan:
         for p, key in paths.items():
             raw = None
             if key is None:
-                try:
-                    raw = Path(p).read_bytes()
-                except OSError as exc:       # as load.load_article reports it
-                    key = digest(self.entry_salt, p, "unreadable", str(exc))
-                    rel = Path(p).relative_to(content).as_posix()
-                    unreadable = Diagnostics()
-                    unreadable.error(f"content/{rel}", 0, f"cannot read file: {exc.strerror}")
+                unreadable = Diagnostics()      # as load.load_article reports it
+                raw = read_source(p, content, shown_source(Path(p).relative_to(content)), unreadable)
+                if raw is None:
+                    key = digest(self.entry_salt, p, "unreadable", *(d.message for d in unreadable.items))
                     self.state.entries[key] = parallel.Entry(None, unreadable.items, [])
                 else:
                     key = digest(self.entry_salt, p, raw)

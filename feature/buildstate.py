@@ -123,7 +123,9 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         self.templates_key = folder_digest(config.templates_dir)
         self.global_key = digest(state.code, repr(config), self.templates_key,
                                  *(f"{k}\x1f{digest(v)}" for k, v in sorted(self.assets.files.items())))
-        self.entry_salt = digest(state.code, str(config.allow_raw_html), str(config.sidebar_figures))
+        # What else a parsed and enriched source depends on: `section:` may name a section by its title.
+        self.entry_salt = digest(state.code, str(config.allow_raw_html), str(config.sidebar_figures),
+                                 *(f"{s.key}\x1f{s.title}" for s in config.sections))
 
     def _lap(self, name: str) -> None:
         now = time.perf_counter()
@@ -184,8 +186,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         # order …) and config, never a body: a body edit reuses both.
         listing = self.listing = self._listing(loaded)
         problems.items.extend(self._validated(loaded))
-        if problems:
-            raise BuildError(problems.errors)
+        # Enrich problems join them before the build stops, as in pipeline.prepare_edition.
         for (_, (path, _)), entry in zip(sources.items(), entries):
             if entry.article is not None:
                 if entry.error is not None:
@@ -362,19 +363,23 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
             removed = len(previous.keys() - manifest.keys())
         else:
             changed_count, removed = len(changed), 0
-        held = self.previous_held
+        held, settings = self.previous_held, w.BuildSettings(self.config.base_url)
         if not changed_count and not removed and self.output_intact:
-            # The output already is this build: touch nothing (staging goes back as the spare).
+            # The output already is this build: touch nothing (staging goes back as the spare)
+            # but the marker, if it does not say these settings yet.
             stats, sizes = {"written": 0, "linked": len(manifest), "removed": 0}, held.sizes
             if staging is not None:
                 w.return_spare(staging, self.out_dir, {rel: manifest[rel] for rel in self.in_staging})
+            if w.read_settings(self.out_dir) != settings:
+                w.write_manifest(self.out_dir, manifest, sizes, settings)
         else:
             def data_of(rel: str) -> bytes:
                 return self._bytes(rel, new, staging)
             if staging is None:
-                stats, sizes = w.replace_in_place(self.out_dir, manifest, held, data_of, changed)
+                stats, sizes = w.replace_in_place(self.out_dir, manifest, held, data_of, changed, settings)
             else:
-                stats, sizes = w.fill_staging(staging, self.out_dir, manifest, held, data_of, self.in_staging)
+                stats, sizes = w.fill_staging(staging, self.out_dir, manifest, held, data_of, self.in_staging,
+                                              settings)
                 w.swap_in(staging, self.out_dir, keep_spare=True)
         self.state.written = (str(self.out_dir), stat_signature(self.out_dir / w.MARKER), dict(manifest), sizes)
         return stats

@@ -7,7 +7,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
+from .inputcheck import Refused, first_not_text, read_regular, text_problems
 from .yamltext import YamlProblem, load_mapping
+from . import urls
 
 SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -54,6 +56,7 @@ class Config:
     base_url: str = "/"
     output: str = "dist"
     description: str = ""
+    favicon: str = ""                  # a file in static/ (favicon.png …); "": one drawn from `newspaper`
     reading_order: tuple[str, ...] = ()
     allow_raw_html: bool = False
     sidebar_figures: int = 8
@@ -95,6 +98,11 @@ class Config:
         return f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
 
     def with_overrides(self, **changes) -> "Config":
+        """The command line's settings (`--base-url`) over config.yaml's, checked alike."""
+        url = changes.get("base_url")
+        problem = base_url_problem(url) if url is not None else None
+        if problem:
+            raise BuildError([Diagnostic("--base-url", 0, f"the URL {problem}")])
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
@@ -102,9 +110,13 @@ class Config:
 _SCALARS = {
     "title": (str, "text"), "subtitle": (str, "text"), "newspaper": (str, "text"),
     "date": (str, "text"), "language": (str, "text"), "base_url": (str, "text"),
-    "output": (str, "text"), "description": (str, "text"),
+    "output": (str, "text"), "description": (str, "text"), "favicon": (str, "text"),
     "allow_raw_html": (bool, "true or false"), "sidebar_figures": (int, "a whole number"),
 }
+MAX_CONFIG_BYTES = 2**20
+MAX_SIDEBAR_FIGURES = 100
+# A base_url goes into every canonical link, the feed and the sitemap as written.
+_URL_UNSAFE = re.compile(r"[\s\"'<>\\^`{|}]")
 _KEYS = set(_SCALARS) | {"sections", "reading_order", "print", "cover", "figures"}
 
 
@@ -112,18 +124,26 @@ def load_config(path: Path) -> Config:
     """Read and check config.yaml; raise BuildError listing every problem."""
     name = path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+        bad_text = text_problems(text.replace("\r\n", "\n").replace("\r", "\n"))
+        if bad_text:
+            raise BuildError([Diagnostic(name, line, message) for line, message in bad_text])
         data, lines = load_mapping(text)
     except FileNotFoundError:
         raise BuildError([Diagnostic(name, 0, "config file not found")]) from None
+    except OSError as exc:
+        raise BuildError([Diagnostic(name, 0, f"cannot read the config file: {exc.strerror}")]) from None
+    except Refused as exc:
+        raise BuildError([Diagnostic(name, 0, exc.message)]) from None
     except UnicodeDecodeError:
         raise BuildError([Diagnostic(name, 0, "not UTF-8 text")]) from None
     except YamlProblem as exc:
-        raise BuildError([Diagnostic(name, exc.line, exc.message)]) from None
+        raise BuildError([Diagnostic(name, line, message) for line, message in exc.problems]) from None
 
     problems = Diagnostics()
     scalars = _check_keys(data, lines, name, problems)
-    sections = _sections(data.get("sections"), name, lines.get("sections", 1), problems)
+    _check_places(scalars, path.parent.resolve(), name, lines, problems)
+    sections = _sections(data.get("sections"), name, lines, problems)
     order = data.get("reading_order") or []
     if not isinstance(order, list):
         problems.error(name, lines["reading_order"], "`reading_order` must be a list of content paths")
@@ -132,6 +152,7 @@ def load_config(path: Path) -> Config:
                     data.get("cover"), name, lines.get("cover", 1), text, problems)
     figures = _counts(FiguresConfig, "figures", "articles per 数说 page",
                       data.get("figures"), name, lines.get("figures", 1), text, problems)
+    _check_favicon(scalars.get("favicon", ""), path.parent, name, lines.get("favicon", 1), problems)
     if problems:
         raise BuildError(problems.errors)
     return Config(root=path.parent.resolve(), sections=sections,
@@ -172,9 +193,11 @@ def _counts(kind, block: str, meaning: str, raw, name: str, line: int, text: str
     return kind(**values)
 
 
-def _whole_number(value, key: str, meaning: str, name: str, line: int, problems: Diagnostics) -> int | None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        problems.error(name, line, f"`{key}` must be a whole number of at least 1 ({meaning})")
+def _whole_number(value, key: str, meaning: str, name: str, line: int, problems: Diagnostics,
+                  least: int = 1, most: int | None = None) -> int | None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < least or (most is not None and value > most):
+        limits = f"from {least} to {most}" if most is not None else f"of at least {least}"
+        problems.error(name, line, f"`{key}` must be a whole number {limits} ({meaning})")
         return None
     return value
 
@@ -192,6 +215,10 @@ def _check_keys(data: dict, lines: dict, name: str, problems: Diagnostics) -> di
                 value = value.isoformat()
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 problems.error(name, lines[key], f"`{key}` must be {wording}")
+            elif key == "sidebar_figures":
+                if _whole_number(value, key, "figures an automatic sidebar shows; 0: none", name, lines[key],
+                                 problems, least=0, most=MAX_SIDEBAR_FIGURES) is not None:
+                    scalars[key] = value
             else:
                 scalars[key] = value
     for key in ("title", "sections"):
@@ -200,26 +227,90 @@ def _check_keys(data: dict, lines: dict, name: str, problems: Diagnostics) -> di
     return scalars
 
 
-def _sections(raw, name: str, line: int, problems: Diagnostics) -> tuple[SectionConfig, ...]:
+def _sections(raw, name: str, lines: dict, problems: Diagnostics) -> tuple[SectionConfig, ...]:
+    line = lines.get("sections", 1)
     if raw is None:
         return ()
     if not isinstance(raw, list):
         problems.error(name, line, "`sections` must be a list of {key, title}")
         return ()
     out = []
+    generated = urls.generated_folders()
     for i, item in enumerate(raw, start=1):
+        at = lines.get(f"sections[{i - 1}]", line)
         if not isinstance(item, dict) or not item.get("key") or not item.get("title"):
-            problems.error(name, line, f"section #{i} needs `key` and `title`")
+            problems.error(name, at, f"section #{i} needs `key` and `title`")
             continue
         key = str(item["key"])
         if not SECTION_KEY.match(key):
-            problems.error(name, line, f"section key `{key}` must use a-z, 0-9, - or _ (it becomes a URL)")
+            problems.error(name, at, f"section key `{key}` must use a-z, 0-9, - or _ (it becomes a URL)")
+            continue
+        if key in generated:
+            problems.error(name, at, f"section key `{key}` is a folder the build writes itself "
+                                     f"({', '.join(sorted(generated))}); choose another key")
             continue
         out.append(SectionConfig(key, str(item["title"]), str(item.get("description") or "")))
     keys = [s.key for s in out]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         problems.error(name, line, f"section `{key}` declared twice")
     return tuple(out)
+
+
+FAVICON_TYPES = (".svg", ".png", ".ico")
+
+
+def _check_favicon(favicon: str, root: Path, name: str, line: int, problems: Diagnostics) -> None:
+    if not favicon:
+        return
+    path = root / "static" / favicon
+    if favicon.startswith(("/", "static/")) or ".." in Path(favicon).parts or not path.is_file():
+        problems.error(name, line, f"favicon `{favicon}` is not a file in static/ (write its name there, "
+                                   f"e.g. `favicon: logo.png`; leave it out for one drawn from the newspaper's name)")
+    elif path.suffix.lower() not in FAVICON_TYPES:
+        problems.error(name, line, f"favicon `{favicon}` must be one of {', '.join(FAVICON_TYPES)}")
+
+
+def _check_places(scalars: dict, root: Path, name: str, lines: dict, problems: Diagnostics) -> None:
+    """`base_url` and `output`, before anything is built with them."""
+    if "base_url" in scalars:
+        problem = base_url_problem(scalars["base_url"])
+        if problem:
+            problems.error(name, lines["base_url"], f"`base_url` {problem}")
+            del scalars["base_url"]
+    if "output" in scalars:
+        problem = output_problem((root / scalars["output"]).resolve(), root)
+        if problem:
+            problems.error(name, lines["output"], f"`output: {scalars['output']}` {problem}")
+
+
+def base_url_problem(value: str) -> str | None:
+    """Why `value` cannot be where the site is served, or None."""
+    example = "(https://www.example.cn/specials/x/) or a path that starts with / (/specials/x/)"
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or _URL_UNSAFE.search(value) or first_not_text(value) or parts.query or parts.fragment:
+        return f"must be an absolute http(s) URL {example}, without spaces, quotes, ? or #"
+    if parts.scheme:
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username:
+            return f"must be an absolute http(s) URL {example}, not `{value}`"
+    elif not value.startswith("/") or value.startswith("//"):
+        return f"must be an absolute http(s) URL {example}, not `{value}`"
+    return None
+
+
+def output_problem(out_dir: Path, root: Path) -> str | None:
+    """Why the output folder cannot be `out_dir`, or None: never inside a folder
+    the build reads (it would read its own output back), never one that holds them."""
+    for folder in ("content", "templates", "static"):
+        source = (root / folder).resolve()
+        if out_dir.is_relative_to(source):
+            return (f"is inside {folder}/, which the build reads: the next build would take its own output "
+                    f"for input; choose a folder outside content/, templates/ and static/ (e.g. dist)")
+        if source.is_relative_to(out_dir):
+            return f"would hold {folder}/, and a build replaces its output folder; choose another (e.g. dist)"
+    return None
 
 
 def _nested_line(text: str, start: int, key: str) -> int:

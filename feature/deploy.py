@@ -1,8 +1,8 @@
-"""Publishing a built edition: cache rules for hosts, and `build.py deploy TARGET`.
+"""Publishing a built edition: `build.py deploy TARGET` to a folder or over rsync,
+and the nginx block docs/deploy.md gives a web team (`nginx_location`).
 
-Everything a host needs to know lives here: which files may be cached for a
-year (`headers_file`, `nginx_location`) and how dist/ reaches the host
-(`publish`, rsync to a local folder or over SSH).
+Which file may be cached for a year is said once, in headers.py; object
+storage (`s3://`) is publish/s3.py.
 
 Safety: a deploy only ever changes files inside its target. A target folder
 that already holds files must carry our marker `MARKER` (written by the first
@@ -10,7 +10,6 @@ deploy), so a mistyped path to someone's folder is refused, never emptied.
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -18,49 +17,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .headers import CACHE_FOREVER, CHARSET_TYPES, FINGERPRINT, REVALIDATE
 from .outputlock import output_lock
+from .publish.plan import MARKER, DeployRefused, marker_text
 from .write import MARKER as BUILD_MARKER, verify_output
 
-MARKER = ".feature-deploy.json"
-CACHE_FOREVER = "public, max-age=31536000, immutable"
-REVALIDATE = "no-cache"          # keep a copy, but ask the host (ETag) before using it
-# Types nginx labels utf-8 (the directive replaces its default list; text/html is always in).
-CHARSET_TYPES = "text/xml text/plain text/css application/javascript application/json application/atom+xml"
 _REMOTE = re.compile(r"^(?:rsync://|[^/:]+:)")   # rsync's own rule: a colon before any slash
-# assets.py puts sha256[:10] before .css/.js; photos.py names every file in media/
-# <name>-<sha256[:10]>-<width>.jpg. Both change name whenever their bytes change.
-_FINGERPRINT = r"(?:\.[0-9a-f]{10}\.(?:css|js)|/media/[^/]+-[0-9a-f]{10}-[0-9]+\.jpg)$"
-HASHED_FOLDER = "media"
-
-
-class DeployRefused(Exception):
-    pass
-
-
-# --- cache rules ----------------------------------------------------------------
-
-def headers_file(paths: list[str], fingerprinted: set[str], site_path: str = "/") -> str:
-    """A `_headers` file (Netlify, Cloudflare Pages) whose rules never overlap.
-
-    Hosts disagree on overlapping rules (one keeps the more specific value,
-    another joins both with a comma, so `no-cache` would win over a year), so
-    each path gets exactly one rule: every fingerprinted file by name, every
-    other top-level file or folder revalidated."""
-    rules = [(site_path + p, CACHE_FOREVER) for p in sorted(fingerprinted)]
-    rules.append((f"{site_path}{HASHED_FOLDER}/*", CACHE_FOREVER))
-    plain = sorted({_top_rule(p) for p in paths
-                    if p not in fingerprinted and not p.startswith(HASHED_FOLDER + "/")})
-    rules += [(site_path, REVALIDATE)] + [(site_path + p, REVALIDATE) for p in plain]
-    lines = ["# Written by build.py: fingerprinted assets are immutable, everything else revalidates."]
-    for path, value in rules:
-        lines += [path, f"  Cache-Control: {value}"]
-    return "\n".join(lines) + "\n"
-
-
-def _top_rule(path: str) -> str:
-    """'fupin/a/index.html' → 'fupin/*'; 'static/x.png' stays exact (static/ also holds fingerprinted files)."""
-    head, sep, _ = path.partition("/")
-    return path if not sep or head == "static" else f"{head}/*"
 
 
 def nginx_location(site_path: str, folder: str | Path) -> str:
@@ -72,7 +34,7 @@ location {site_path} {{
     charset_types {CHARSET_TYPES};
     add_header Cache-Control "{REVALIDATE}" always;
     error_page 404 {site_path}404.html;
-    location ~ "{_FINGERPRINT}" {{
+    location ~ "{FINGERPRINT}" {{
         add_header Cache-Control "{CACHE_FOREVER}" always;
     }}
     location ~ "/(?:_headers|\\.feature-[a-z]+\\.json)$" {{
@@ -128,8 +90,7 @@ def _publish(source: Path, target: str, dry_run: bool) -> DeployReport:
         check_local_target(Path(target), source)
         target = str(Path(target).resolve())
     with tempfile.TemporaryDirectory() as marker_dir:
-        (Path(marker_dir) / MARKER).write_text(
-            json.dumps({"generator": "feature", "note": "deployed by build.py deploy"}) + "\n")
+        (Path(marker_dir) / MARKER).write_text(marker_text())
         result = _rsync(_publish_options(dry_run) + [f"{source}/", f"{marker_dir}/", target.rstrip("/") + "/"])
     return _report(result.stdout, target, dry_run)
 

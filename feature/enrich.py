@@ -11,7 +11,7 @@ from dataclasses import replace
 from .config import Config
 from .diagnostics import Diagnostics
 from .markup import MarkdownRenderer, MarkdownTooComplex, RenderedBody
-from .figures import curated_problem, extract_figures, find_curated, rank_figures, top_figures
+from .figures import curated_problem, extract_figures, find_curated, rank_figures, split_sentences, top_figures
 from .model import Article, ArticleLink, Edition, KeyFigure, Section
 from . import urls
 
@@ -30,7 +30,27 @@ def enrich_article(article: Article, renderer: MarkdownRenderer, problems: Diagn
         text = body_text(body)
         picks = top_figures(body.paragraphs, sentence_ids(body), sidebar_size, body.scanned)
     return replace(article, body_html=body.html, toc=body.toc, plain_text=text, key_figures=tuple(picks),
-                   output_path=path, url=urls.pretty_url(path))
+                   output_path=path, url=urls.pretty_url(path),
+                   description=article.lede or opening_excerpt(body.paragraphs))
+
+
+# An article's description without a lede: what search results and share cards
+# show in full (longer ones are cut by them, mid-word).
+EXCERPT_CHARS = 120
+
+
+def opening_excerpt(paragraphs, limit: int = EXCERPT_CHARS) -> str:
+    """The body's first paragraph, cut after the last whole sentence that fits in
+    `limit` characters; a first sentence longer than that is cut and ends in …"""
+    first = next((text for _, text in paragraphs if text), "")
+    if len(first) <= limit:
+        return first
+    kept = ""
+    for sentence in split_sentences(first):
+        if len(kept) + len(sentence) > limit:
+            break
+        kept += sentence
+    return kept or first[:limit - 1].rstrip("，、；：,;: ") + "…"
 
 
 def render_body(article: Article, renderer: MarkdownRenderer, problems: Diagnostics) -> RenderedBody | None:

@@ -87,11 +87,19 @@ class IncrementalBuilder:
             state.last = run.last           # still the last build (bodyedit.py)
             end = time.perf_counter()
             manifest = last["manifest"]
-            return BuildResult(LazyEdition(lambda: self._build(None, shortcut=False).edition),
+            return BuildResult(LazyEdition(self.edition),
                                bs.OutputFiles(out_dir, manifest), list(last["warnings"]), last["checked"],
                                {"total": end - start, **run.timings},
                                {"written": 0, "linked": len(manifest), "removed": 0}, last["articles"])
         return state, run, sources, run.prepare(sources)
+
+    def edition(self):
+        """The edition the last build rendered (photos placed), assembled from the
+        caches without writing anything: for a command that adds to a finished
+        build (printrun.link_pdfs), whose folder then holds files the build does
+        not make, so that a build would restage it."""
+        _, run, _, edition = self._prepare(None, False, time.perf_counter())
+        return run._place_photos(edition)[0]
 
     def save(self) -> None:
         """Write the caches to .cache/build. `build` does it itself, except in the

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import (TocExtension, TocTreeprocessor, escape_cdata, nest_toc_tokens, remove_fnrefs,
                                      render_inner_html, run_postprocessors, strip_tags, unique)
@@ -33,6 +34,13 @@ from .photos import PhotoExtension
 
 _NO_BREAK_FIX = {"code", "pre", "script", "style"}
 _PLAIN_ATTRS = {"class", "id", "value", "data-max", "data-sentence"}   # neither on* nor a URL
+# What `{: …}` (attr_list) may set, by element (None: any). The rest is dropped with a
+# warning: style= can hide or fake text, ping= reports each click to another server,
+# data-* would pose as the build's own marks (data-photo), and so on.
+_EDITOR_ATTRS = {"id": None, "class": None, "lang": None, "dir": None, "title": None,
+                 "width": {"img"}, "height": {"img"}, "alt": {"img"},
+                 "data-toc-label": {"h1", "h2", "h3", "h4", "h5", "h6"}}
+_ALLOWED_WORDS = "id, class, lang, dir, title; width, height and alt on images"
 _URL_ATTRS = {"href", "src", "action", "formaction", "poster", "cite", "data", "background", "xlink:href"}
 _SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|/|\.|[^:/?#]*([/?#]|$))", re.I)
 # Ambiguous-width punctuation that is full-width in Chinese text (“”‘’…—·).
@@ -108,10 +116,32 @@ class _SafeUrls(Treeprocessor):
                     continue
                 if attr.lower().startswith("on"):
                     del el.attrib[attr]
-                    self.md.problems.append(f"event handler `{attr}` removed")
+                    self.md.problems.append((f"{attr}=", f"event handler `{attr}` removed"))
                 elif attr.lower() in _URL_ATTRS and not _SAFE_SCHEME.match(_as_browser_reads(value)):
                     del el.attrib[attr]
-                    self.md.problems.append(f"unsafe link `{value[:40]}` removed")
+                    self.md.problems.append((value, f"unsafe link `{value[:40]}` removed"))
+
+
+class _EditorAttrs(AttrListTreeprocessor):
+    """attr_list, setting only the attributes in _EDITOR_ATTRS; any other is put
+    back as it was (or dropped) with a warning. Event handlers are left to
+    _SafeUrls, which removes them wherever they come from."""
+
+    def assign_attrs(self, elem, attrs_string: str, *, strict: bool = False) -> str:
+        before = dict(elem.attrib)
+        remainder = super().assign_attrs(elem, attrs_string, strict=strict)
+        for name, value in list(elem.attrib.items()):
+            allowed = _EDITOR_ATTRS.get(name.lower(), ())
+            if before.get(name, not value) == value or allowed is None or elem.tag in allowed \
+                    or name.lower().startswith("on"):
+                continue
+            if name in before:
+                elem.set(name, before[name])
+            else:
+                del elem.attrib[name]
+            self.md.problems.append((attrs_string, f"attribute `{name}` removed: {{: … }} sets only "
+                                                   f"{_ALLOWED_WORDS}"))
+        return remainder
 
 
 def _as_browser_reads(url: str) -> str:
@@ -336,6 +366,8 @@ class ChineseMarkdown(Extension):
                 proc.getLink = _bounded(proc.getLink, MAX_LINK_URL, ")", ("", None, 0, False))
         md.treeprocessors.register(_LineBreaks(md), "cjk_line_breaks", 1)
         md.treeprocessors.register(_SafeUrls(md), "safe_urls", 0.5)
+        if "attr_list" in md.treeprocessors:
+            md.treeprocessors.register(_EditorAttrs(md), "attr_list", 8)
         md.preprocessors.register(_RawHtmlBlocks(md), "html_block", 20)
         md.inlinePatterns.register(_RawHtmlInline(HTML_RE, md), "html", 90)
         md.postprocessors.register(_DropRawHtml(md), "drop_raw_html", 35)
@@ -426,7 +458,7 @@ class MarkdownRenderer:
         toc = tuple(_flatten(md.toc_tokens))
         warnings = [(_line_of(body, b), f"raw HTML left out: `{_short(b)}` "
                      "(set `allow_raw_html: true` in config.yaml to keep it)") for b in md.raw_html]
-        warnings += [(0, p) for p in md.problems]
+        warnings += [(_line_of(body, hint), message) for hint, message in md.problems]
         return RenderedBody(html, toc, tuple(warnings), tuple(md.paragraphs), tuple(md.sentences),
                             tuple(md.scanned))
 

@@ -107,6 +107,7 @@ class Article(TextAsBytes):
     extra: tuple[tuple[str, object], ...] = ()
     field_lines: tuple[tuple[str, int], ...] = ()
     # Filled by the enrich stage:
+    description: str = ""   # the lede, or without one the body's opening (enrich.opening_excerpt)
     body_html: str = ""
     toc: tuple[Heading, ...] = ()
     key_figures: tuple[KeyFigure, ...] = ()

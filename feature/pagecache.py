@@ -59,7 +59,8 @@ LISTING_FIELDS = tuple(f.name for f in fields(Article) if f.name not in BODY_FIE
 def digest(*parts: bytes | str) -> str:
     h = hashlib.sha1()
     for p in parts:
-        h.update(p.encode("utf-8") if isinstance(p, str) else p)
+        # surrogateescape: a path from os.walk keeps a file name's bytes that are not UTF-8 that way
+        h.update(p.encode("utf-8", "surrogateescape") if isinstance(p, str) else p)
         h.update(b"\0")
     return h.hexdigest()
 

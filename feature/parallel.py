@@ -25,7 +25,7 @@ from .diagnostics import BuildError, Diagnostics
 from .enrich import enrich_article, figure_facts
 from .linkindex import compact
 from .links import page_facts
-from .load import parse_article
+from .load import parse_source, read_source, shown_source
 from .markup import MarkdownRenderer
 from .model import TextAsBytes
 from .pagecache import listing_fingerprint
@@ -89,15 +89,17 @@ def _parse_chunk(indices: range) -> list:
 
 def load_entry(path: Path | str, raw: bytes | None, config, renderer) -> Entry:
     path = Path(path)
-    raw = path.read_bytes() if raw is None else raw
     rel = path.relative_to(config.content_dir)
-    parsed = Diagnostics()
-    article = parse_article(raw, rel, f"content/{rel.as_posix()}", parsed)
+    shown, parsed = shown_source(rel), Diagnostics()
+    if raw is None:
+        raw = read_source(path, config.content_dir, shown, parsed)
+    article = None if raw is None else parse_source(raw, rel, shown, parsed, config.sections)
     if article is None:
         return Entry(None, parsed.items, [])
     enriched = Diagnostics()
     try:
-        # Enriched even if validation will fail: validation never looks at the body.
+        # Enriched even if validation will fail (validation never looks at the body), and
+        # a stand-in for a source with errors too: the build reports every problem at once.
         done = enrich_article(article, renderer, enriched, config.sidebar_figures)
     except Exception as exc:        # raised later, only where the clean build would get that far
         return Entry(article, parsed.items, [], exc)

@@ -25,7 +25,9 @@ import html
 import io
 import posixpath
 import re
+import warnings
 import xml.etree.ElementTree as etree
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,15 +36,21 @@ from markdown.treeprocessors import Treeprocessor
 
 from .config import Config
 from .diagnostics import Diagnostics
+from .inputcheck import Refused, read_regular
 from .model import Article, Edition
+from . import urls
 
 WIDTHS = (480, 800, 1200)       # phone, phone at 2x / tablet, desktop at 2x
+# Decoding costs 3-4 bytes a pixel, whatever the file's size (a 17 KB PNG can hold
+# 144 megapixels): the size is read from the header, and past this nothing is decoded.
+MAX_PHOTO_PIXELS = 50_000_000
+MAX_PHOTO_BYTES = 64 * 2**20
 QUALITY = 80
 # The photo fills the text column: 36em of 18px text from 48rem up (style.css), of 17px
 # below; on phones the screen less its 1rem margins.
 SIZES = "(min-width: 48rem) 648px, (min-width: 40.25rem) 612px, calc(100vw - 2rem)"
 MARKER = "@@media-root@@/"
-MEDIA_DIR = "media"
+MEDIA_DIR = urls.MEDIA
 _SEPARATOR = re.compile(r"[｜|]")
 _IMG = re.compile(r"<img\b[^>]*\sdata-photo=\"[^\"]*\"[^>]*>")
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
@@ -113,11 +121,10 @@ def place_photos(edition: Edition, config: Config, problems: Diagnostics) -> tup
     for article in edition.articles:
         if not holds_photo(article.body_html):
             continue
-        seen = [0]
+        seen: dict[str, int] = {}           # file → how many times placed so far in this article
 
         def finish(m: re.Match, article=article, seen=seen) -> str:
-            seen[0] += 1
-            return _finished_img(m.group(0), seen[0], article, config, cache, media, problems)
+            return _finished_img(m.group(0), seen, article, config, cache, media, problems)
         done[article.source] = replace(article, body_html=_IMG.sub(finish, article.body_html))
     if not done:
         return edition, media
@@ -136,12 +143,14 @@ def with_articles(edition: Edition, done: dict) -> Edition:
     return replace(edition, sections=sections, articles=swap(edition.articles))
 
 
-def _finished_img(tag: str, number: int, article: Article, config: Config, cache: Path,
+def _finished_img(tag: str, seen: dict[str, int], article: Article, config: Config, cache: Path,
                   media: dict[str, bytes], problems: Diagnostics) -> str:
     attrs = {k: html.unescape(v) for k, v in _ATTR.findall(tag)}
     src, alt = attrs["data-photo"], attrs.get("alt", "").strip()
+    number, occurrence = sum(seen.values()) + 1, seen.get(src, 0)
+    seen[src] = occurrence + 1
     shown = f"content/{article.source.as_posix()}"
-    line = article.source_line + _line_of(article.body_markdown, src)
+    line = article.source_line + _line_of(article.body_markdown, src, occurrence)
     if not alt:
         problems.error(shown, line, f"photo `{src}` has no alt text: write what it shows, "
                                     f"e.g. ![周口港集装箱码头]({src})")
@@ -151,13 +160,31 @@ def _finished_img(tag: str, number: int, article: Article, config: Config, cache
                                     f"or in content/images/; URLs are not allowed)")
         return tag
     try:
-        variants = _variants(path.read_bytes(), path.stem, cache)
-    except OSError as exc:
-        problems.error(shown, line, f"photo `{src}` cannot be read as an image: {exc}")
+        variants, notes = _variants(read_regular(path, MAX_PHOTO_BYTES, inside=config.content_dir), path.stem, cache)
+    except Refused as exc:
+        problems.error(shown, line, f"photo `{src}`: {exc.message}")
         return tag
+    except OSError as exc:
+        problems.error(shown, line, f"photo `{src}` cannot be read: {exc.strerror or exc}")
+        return tag
+    for note in notes:
+        problems.warning(shown, line, f"photo `{src}`: {note}")
     for out, (_, _, data) in variants.items():
         media[out] = data
     return _img_tag(variants, alt, lazy=number > 1 or _below_fold(article.body_html, tag))
+
+
+_PLACED = re.compile(r'<img src="' + re.escape(MARKER) + r'[^"]*" srcset="([^"]*)"')
+
+
+def first_photo(body_html: str) -> str:
+    """The largest copy (media/…-1200.jpg) of the first photo placed in a body, or ""."""
+    placed = _PLACED.search(body_html)
+    if placed is None:
+        return ""
+    copies = [entry.rsplit(" ", 1) for entry in placed.group(1).split(", ")]
+    path, _ = max(copies, key=lambda copy: int(copy[1].rstrip("w")))
+    return path.removeprefix(MARKER)
 
 
 def _below_fold(body_html: str, tag: str) -> bool:
@@ -176,41 +203,89 @@ def _img_tag(variants: dict, alt: str, lazy: bool) -> str:
 
 
 def _find_file(src: str, article: Article, content_dir: Path) -> Path | None:
+    """The photo's file: beside the article, else in content/images/. A link is
+    handed on as it is (the read refuses one that leads out of content/); any
+    other path that leads out (`../../x.jpg`) is not looked at."""
     if re.match(r"^[a-z][a-z0-9+.-]*:|^/", src, re.I):
         return None
     root = content_dir.resolve()
     for base in (content_dir / article.source.parent, content_dir / "images"):
-        candidate = (base / src).resolve()
-        if candidate.is_file() and candidate.is_relative_to(root):
+        candidate = base / src
+        if candidate.is_symlink() or (candidate.exists() and candidate.resolve().is_relative_to(root)):
             return candidate
     return None
 
 
-def _line_of(body: str, src: str) -> int:
-    """Line offset of the image in the body (its first mention of the file name)."""
-    pos = body.find(f"]({src}")
-    pos = pos if pos >= 0 else body.find(src)
+def _line_of(body: str, src: str, occurrence: int = 0) -> int:
+    """Line offset in the body of the image that shows `src` for the
+    `occurrence`-th time (HTML keeps the Markdown's order); else of its first mention."""
+    image = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?" + re.escape(src) + r">?(?=[\s)])")
+    places = [m.start() for m in image.finditer(body)]
+    pos = places[min(occurrence, len(places) - 1)] if places else body.find(src)
     return body[:pos].count("\n") if pos >= 0 else 0
 
 
-def _variants(data: bytes, stem: str, cache: Path) -> dict[str, tuple[int, int, bytes]]:
-    """{media path: (width, height, JPEG bytes)} for each width the photo can fill."""
-    from PIL import Image, UnidentifiedImageError
+def _variants(data: bytes, stem: str, cache: Path) -> tuple[dict[str, tuple[int, int, bytes]], list[str]]:
+    """{media path: (width, height, JPEG bytes)} for each width the photo can fill,
+    and what Pillow warned about while reading its header. Refused, naming
+    the reason, for a file that is not an image or that would take too much
+    memory to decode (the size is known before decoding)."""
     digest = hashlib.sha256(data).hexdigest()[:10]
     name = _SAFE_STEM.sub("-", stem.lower()).strip("-")
     prefix = f"{name}-{digest}" if name else digest
+    full_width, notes = _probe(data)
     out = {}
+    for width in [w for w in WIDTHS if w < full_width] + [min(full_width, WIDTHS[-1])]:
+        path = posixpath.join(MEDIA_DIR, f"{prefix}-{width}.jpg")
+        out[path] = _resized(data, width, cache / f"{digest}-{width}-q{QUALITY}.jpg")
+    return out, notes
+
+
+def _probe(data: bytes) -> tuple[int, list[str]]:
+    """The width the photo shows at, from its header alone; Pillow's warnings as text."""
+    from PIL import Image
+    with warnings.catch_warnings(record=True) as caught, _strict_decoding():
+        warnings.simplefilter("always")
+        try:
+            with Image.open(io.BytesIO(data)) as probe:
+                width, height = probe.size
+                if width * height > MAX_PHOTO_PIXELS:
+                    raise _too_many_pixels(f"{width}×{height} pixels ({width * height / 1e6:.0f} megapixels)")
+                # EXIF orientations 5-8 turn the photo a quarter: its width is the stored height.
+                turned = probe.getexif().get(0x0112) in (5, 6, 7, 8)
+        except Image.DecompressionBombError as exc:         # past twice Pillow's own limit
+            pixels = re.search(r"\((\d+) pixels\)", str(exc))
+            raise _too_many_pixels(f"{int(pixels.group(1)) / 1e6:.0f} megapixels" if pixels else "huge") from None
+        except Refused:
+            raise
+        except Exception as exc:                            # Pillow raises many kinds for a broken file
+            raise Refused(f"cannot be read as an image ({_pillow_words(exc)}); save it as JPEG or PNG") from None
+    notes = [_pillow_words(w.message) for w in caught if not issubclass(w.category, Image.DecompressionBombWarning)]
+    return (height if turned else width), notes
+
+
+@contextmanager
+def _strict_decoding():
+    """A truncated photo is an error, whoever imported what: WeasyPrint (the print
+    edition, long images) sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on
+    import, which would publish the missing part of a photo as grey."""
+    from PIL import ImageFile
+    before, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            # EXIF orientations 5-8 turn the photo a quarter: its width is the stored height.
-            turned = probe.getexif().get(0x0112) in (5, 6, 7, 8)
-            full_width = probe.height if turned else probe.width
-        for width in [w for w in WIDTHS if w < full_width] + [min(full_width, WIDTHS[-1])]:
-            path = posixpath.join(MEDIA_DIR, f"{prefix}-{width}.jpg")
-            out[path] = _resized(data, width, cache / f"{digest}-{width}-q{QUALITY}.jpg")
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise OSError(str(exc)) from None
-    return out
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
+def _too_many_pixels(size: str) -> Refused:
+    return Refused(f"{size} is more than the {MAX_PHOTO_PIXELS // 1_000_000} megapixels a build decodes; "
+                   f"export it smaller (pages show photos at most {WIDTHS[-1]} pixels wide)")
+
+
+def _pillow_words(exc) -> str:
+    """Pillow's text without the in-memory file it names (`<_io.BytesIO object at 0x…>`)."""
+    text = re.sub(r"\s*<_io\.BytesIO object at 0x[0-9a-f]+>", "", str(exc)).strip()
+    return text or type(exc).__name__
 
 
 def _resized(data: bytes, width: int, cached: Path) -> tuple[int, int, bytes]:
@@ -220,13 +295,21 @@ def _resized(data: bytes, width: int, cached: Path) -> tuple[int, int, bytes]:
         jpeg = cached.read_bytes()
         with Image.open(io.BytesIO(jpeg)) as im:
             return im.width, im.height, jpeg
-    with Image.open(io.BytesIO(data)) as im:
-        im.draft("RGB", (width, width))   # JPEG: decode at a reduced scale (both sides stay >= width)
-        im = ImageOps.exif_transpose(im).convert("RGB")
-        if im.width > width:
-            im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
-        buffer = io.BytesIO()
-        im.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+    try:
+        with warnings.catch_warnings(), _strict_decoding():
+            # _probe reported the header's warnings; decoding's are not repeated on the terminal.
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as im:
+                im.draft("RGB", (width, width))   # JPEG: decode at a reduced scale (both sides stay >= width)
+                im = ImageOps.exif_transpose(im).convert("RGB")
+                if im.width > width:
+                    im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
+                buffer = io.BytesIO()
+                im.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+    except MemoryError:
+        raise
+    except Exception as exc:                        # truncated or broken image data
+        raise Refused(f"cannot be decoded ({_pillow_words(exc)}); save it again as JPEG or PNG") from None
     jpeg = buffer.getvalue()
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ from .photos import place_photos, relink_media
 from .postprocess import STEPS
 from .render import make_environment, page_sources, pages_of, render_site
 from .validate import validate_edition
-from .write import write_site
+from .write import BuildSettings, write_site
 
 
 @dataclass
@@ -42,10 +42,9 @@ class BuildResult:
 
 def prepare_edition(config: Config, problems: Diagnostics) -> Edition:
     """load → validate → enrich: the edition as data, ready to render."""
-    articles = load_articles(config.content_dir, problems)
+    articles = load_articles(config.content_dir, problems, config.sections)
     validate_edition(articles, config, problems)
-    if problems:
-        raise BuildError(problems.errors)
+    # Enriched whatever loading and validation found: every problem in one run.
     renderer = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
     enriched = [enrich_article(a, renderer, problems, config.sidebar_figures) for a in articles]
     if problems:
@@ -80,6 +79,6 @@ def build(config: Config, out_dir: Path | None = None) -> BuildResult:
     timings["prepare"] = time.perf_counter() - start
     files, checked = render_edition(edition, config, problems)
     timings["render"] = time.perf_counter() - start - timings["prepare"]
-    written = write_site(files, out_dir or config.output_dir, config.sources)
+    written = write_site(files, out_dir or config.output_dir, config.sources, BuildSettings(config.base_url))
     timings["total"] = time.perf_counter() - start
     return BuildResult(edition, files, problems.warnings, checked, timings, written, len(edition.articles))

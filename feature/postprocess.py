@@ -53,11 +53,11 @@ def atom_feed(edition: Edition, config: Config) -> dict[str, bytes]:
     updated = _iso(config.date)
     entries = []
     for a in edition.articles:
-        authors = "".join(f"<author><name>{escape(str(r))}</name></author>" for r in a.byline)
+        authors = "".join(f"<author><name>{escape(r.name)}</name></author>" for r in a.byline)
         entries.append(
             f"<entry><title>{escape(a.headline)}</title><link href=\"{link(a.output_path)}\"/>"
             f"<id>{entry_id(a.output_path)}</id><updated>{_iso(a.date or config.date)}</updated>"
-            f"{authors}<summary>{escape(a.lede or a.deck)}</summary></entry>\n")
+            f"{authors}<summary>{escape(a.description or a.deck or a.headline)}</summary></entry>\n")
     xml = ('<?xml version="1.0" encoding="utf-8"?>\n'
            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{escape(config.language)}">\n'
            f"<title>{escape(config.title)}</title><id>{entry_id(urls.COVER)}</id>"
@@ -65,6 +65,21 @@ def atom_feed(edition: Edition, config: Config) -> dict[str, bytes]:
            f'<link href="{link(urls.COVER)}"/><link rel="self" href="{link("feed.xml")}"/>'
            f"<updated>{updated}</updated>\n{''.join(entries)}</feed>\n")
     return {"feed.xml": xml.encode("utf-8")}
+
+
+def favicon(edition: Edition, config: Config) -> dict[str, bytes]:
+    """A tab icon drawn from the newspaper's name (周 for 周口日报), unless config.yaml
+    names a file of static/ (then that one is linked and this writes nothing)."""
+    if config.favicon:
+        return {}
+    name = config.newspaper or config.title
+    glyph = next((ch for ch in name if ch.isalnum()), "报")
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+           '<rect width="64" height="64" rx="12" fill="#a4161a"/>'
+           '<text x="32" y="45" font-size="40" text-anchor="middle" fill="#fffdf8" '
+           'font-family="Noto Serif CJK SC, Source Han Serif SC, Songti SC, serif">'
+           f"{escape(glyph)}</text></svg>\n")
+    return {urls.FAVICON: svg.encode("utf-8")}
 
 
 def search_index(edition: Edition, config: Config) -> dict[str, bytes]:
@@ -82,16 +97,16 @@ def _iso(date: str) -> str:
 def cache_headers(edition: Edition, config: Config) -> dict[str, bytes]:
     """`_headers` for Netlify-style hosts: fingerprinted assets cached a year, the rest revalidated."""
     from .assets import collect_assets
-    from .deploy import headers_file
+    from .headers import headers_file
     from .render import pages_of
     assets = collect_assets(config.static_dir)
-    generated = ["robots.txt", "feed.xml", urls.SEARCH_INDEX] + (["sitemap.xml"] if config.site_origin else [])
+    generated = ["robots.txt", "feed.xml", urls.SEARCH_INDEX] + (["sitemap.xml"] if config.site_origin else []) \
+        + ([] if config.favicon else [urls.FAVICON])
     paths = [p.output_path for p in pages_of(edition, config)] + list(assets.files) + generated
-    fingerprinted = {out for name, out in assets.names.items() if out != f"static/{name}"}
-    return {"_headers": headers_file(paths, fingerprinted, config.site_path).encode("utf-8")}
+    return {"_headers": headers_file(paths, config.site_path).encode("utf-8")}
 
 
-STEPS = (sitemap, robots, atom_feed, search_index, cache_headers)
+STEPS = (sitemap, robots, atom_feed, favicon, search_index, cache_headers)
 # Steps that read article bodies. The others read only the listing (headline,
 # deck, byline, lede, paths …), so the incremental build does not re-run them
 # after an edit inside a body (tests/test_postprocess.py holds them to that).

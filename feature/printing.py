@@ -46,6 +46,18 @@ class Volume(SectionPart):
     UNIT = "册"
 
 
+@dataclass(frozen=True)
+class PrintedPdf:
+    """A PDF `print --pdf` made, as the 印刷版 page names it (printrun.link_pdfs)."""
+    document: str           # the printed HTML: print/index.html or a volume's
+    output_path: str        # beside it: print/edition.pdf, print/<section>/[n/]edition.pdf
+    size: int               # bytes
+
+    @property
+    def size_label(self) -> str:
+        return f"{self.size / 2**20:.1f} MB" if self.size >= 2**20 else f"{max(1, round(self.size / 1024))} KB"
+
+
 def volume_size(site) -> int | None:
     """config `print.volume_articles`; None for a bare `site` (unit tests' stand-ins)."""
     return getattr(getattr(site, "print", None), "volume_articles", None)
@@ -268,7 +280,11 @@ def run(args) -> int:
 
 def _print(args) -> int:
     from .cli import load_site_config, run_build
-    from .write import add_files, verify_output
+    from .printrun import as_last_built, link_pdfs
+    from .write import verify_output
+    args = as_last_built(args)          # the folder's own settings: never a different build
+    if args is None:
+        return 1
     status = run_build(args)
     if status or not args.pdf:
         return status
@@ -280,7 +296,7 @@ def _print(args) -> int:
         return 1
     documents = built_volumes(out) or [urls.PRINT]
     pages = size = 0
-    failed = []
+    failed, printed = [], []
     start = time.perf_counter()
     largest = max((out / rel).stat().st_size for rel in documents)
     for rel, result in render_pdfs(out, documents, pdf_jobs(getattr(args, "jobs", None), len(documents), largest)):
@@ -293,10 +309,12 @@ def _print(args) -> int:
         print(f"printed {result.path} ({result.pages} pages, {result.size / 1024:.0f} KiB) "
               f"in {result.seconds:.1f} s")
         pages, size = pages + result.pages, size + result.size
-        add_files(out, [result.path])       # listed in the build's marker: dist/ still verifies
+        printed.append(PrintedPdf(rel, result.path.relative_to(out).as_posix(), result.size))
     if len(documents) > 1 and len(failed) < len(documents):
         print(f"printed {len(documents) - len(failed)} volumes, one PDF each beside its HTML under "
               f"{out / 'print'} ({pages} pages, {size / 1024 / 1024:.1f} MiB) in {time.perf_counter() - start:.1f} s")
+    if printed:
+        link_pdfs(args, out, printed)   # the 印刷版 page names them, with their sizes
     if failed:
         print(f"print failed: no PDF for {len(failed)} of {len(documents)} document(s)", file=sys.stderr)
         return 1

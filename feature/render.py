@@ -13,14 +13,16 @@ from typing import Callable
 import jinja2
 
 from .assets import Assets
+from .bylines import credits
 from .config import Config
 from .diagnostics import BuildError, Diagnostic
 from .charts import charts_for
 from .figures import format_number
 from .figurepages import FiguresPart, FiguresSection, figures_parts, figures_sections
 from .model import Article, Edition, Section
-from .printing import Volume, print_volumes
-from .structured import structured_data_for
+from .printing import PrintedPdf, Volume, print_volumes
+from .photos import first_photo
+from .structured import link_from, structured_data_for
 from . import urls
 
 
@@ -45,6 +47,12 @@ class Page:
     # index: per section, its parts, figure count and top figures.
     part: FiguresPart | None = None
     figure_sections: tuple[FiguresSection, ...] = ()
+    # The 印刷版 page after `print --pdf`: the PDFs beside the printed documents.
+    pdfs: tuple[PrintedPdf, ...] = ()
+
+    def pdf_of(self, document: str) -> PrintedPdf | None:
+        """The PDF printed from `document` (an output path), if `print --pdf` made one."""
+        return next((p for p in self.pdfs if p.document == document), None)
 
 
 def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinja2.Environment:
@@ -57,6 +65,8 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinj
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = format_number     # 2199000000.0 → '2199000000'
     env.filters["chinese_date"] = chinese_date
+    env.filters["credits"] = credits          # a byline's reporters grouped under their titles
+    env.filters["phrases"] = headline_phrases
     # print.html: links and ids made for paper. Its memo of rewritten blocks lives
     # exactly as long as this environment (printing.PrintMemo, printing.memo_of).
     from .printing import PrintMemo
@@ -70,6 +80,35 @@ def chinese_date(iso: str) -> str:
     if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
         return str(iso)
     return "".join(f"{int(p)}{unit}" for p, unit in zip(parts, "年月日"))
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A run of a headline kept on one line (templates/partials/phrases.html)."""
+    text: str
+    space_after: bool = False
+
+
+_BREAK_AFTER = "，、：；！？。…”’」』）》】〉"
+_BREAK_BEFORE = "“‘「『（《【〈"
+
+
+def headline_phrases(text: str) -> tuple[Phrase, ...]:
+    """Where a headline may break on a narrow screen: at the spaces the editor wrote
+    and after its punctuation (or before an opening quote), never inside a phrase
+    such as 周口在行动: `数说：决胜全面小康 周口在行动` → 数说： | 决胜全面小康 | 周口在行动."""
+    phrases = []
+    words = text.split()
+    for n, word in enumerate(words):
+        start = 0
+        for i, ch in enumerate(word[:-1]):
+            following = word[i + 1]
+            if (ch in _BREAK_AFTER and following not in _BREAK_AFTER) or \
+                    (following in _BREAK_BEFORE and ch not in _BREAK_BEFORE):
+                phrases.append(Phrase(word[start:i + 1]))
+                start = i + 1
+        phrases.append(Phrase(word[start:], space_after=n + 1 < len(words)))
+    return tuple(phrases)
 
 
 def pages_of(edition: Edition, config: Config) -> list[Page]:
@@ -91,7 +130,7 @@ def front_pages(edition: Edition, config: Config) -> list[Page]:
 
 def article_page(a: Article, edition: Edition) -> Page:
     return Page(a.output_path, "article.html", a.headline, "article", article=a,
-                section=edition.section(a.section), description=a.lede or a.deck)
+                section=edition.section(a.section), description=a.description or a.deck)
 
 
 def back_pages(edition: Edition, config: Config) -> list[Page]:
@@ -139,6 +178,8 @@ def context_for(page: Page, edition: Edition, config: Config, assets: Assets) ->
     else:
         def url(target: str) -> str:
             return urls.relative(page.output_path, target)
+    image = share_image(page)
+    image_url = link_from(config, image, page.output_path) if image else ""
     return {
         "site": config,
         "edition": edition,
@@ -149,9 +190,19 @@ def context_for(page: Page, edition: Edition, config: Config, assets: Assets) ->
         "url": url,
         "asset": lambda name: url(assets.path(name)),
         "paths": urls,
-        "structured_data": structured_data_for(page.kind, page.article, edition, config),
+        "share_image": image_url,
+        "structured_data": structured_data_for(page.kind, page.article, edition, config, image_url),
         "figure_charts": charts_for,
     }
+
+
+def share_image(page: Page) -> str:
+    """The output path of the image a page shows when shared (og:image, twitter:image,
+    JSON-LD `image`), or "": an article's first photo. The one place that chooses
+    it: generated share cards (feature/share/) take their place here."""
+    if page.article is not None:
+        return first_photo(page.article.body_html)
+    return ""
 
 
 def render_page(env: jinja2.Environment, page: Page, context: dict) -> bytes:

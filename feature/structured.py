@@ -12,29 +12,30 @@ from .model import Article, Edition
 from . import urls
 
 
-def _abs(config: Config, path: str, from_path: str) -> str:
-    """Absolute when base_url has an origin; else relative to the page (JSON-LD
+def link_from(config: Config, path: str, from_path: str) -> str:
+    """The URL of output file `path` on page `from_path`: absolute when base_url has an origin; else relative to the page (JSON-LD
     resolves relative URLs against the page), never a guessed root path."""
     if config.site_origin:
         return urls.absolute(config.site_origin, config.site_path, path)
     return urls.relative(from_path, path)
 
 
-def news_article(article: Article, edition: Edition, config: Config) -> dict:
+def news_article(article: Article, edition: Edition, config: Config, image: str = "") -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline,
         "alternativeHeadline": article.deck.lstrip("—") or None,
-        "description": article.lede or None,
+        "description": article.description or None,
+        "image": image or None,
         "author": [{"@type": "Person", "name": r.name, "jobTitle": r.title or None}
                    for r in article.byline],
         "datePublished": article.date or config.date,
         "publisher": {"@type": "NewsMediaOrganization", "name": config.newspaper},
         "articleSection": edition.section(article.section).title,
         "inLanguage": config.language,
-        "mainEntityOfPage": _abs(config, article.output_path, article.output_path),
-        "isPartOf": {"@type": "CreativeWork", "name": config.title, "url": _abs(config, urls.COVER, article.output_path)},
+        "mainEntityOfPage": link_from(config, article.output_path, article.output_path),
+        "isPartOf": {"@type": "CreativeWork", "name": config.title, "url": link_from(config, urls.COVER, article.output_path)},
     }
 
 
@@ -49,7 +50,7 @@ def cover_item_list(edition: Edition, config: Config) -> dict:
         "name": config.title,
         "numberOfItems": len(edition.articles),
         "itemListElement": [
-            {"@type": "ListItem", "position": a.position, "url": _abs(config, a.output_path, urls.COVER),
+            {"@type": "ListItem", "position": a.position, "url": link_from(config, a.output_path, urls.COVER),
              "name": a.headline}
             for a in edition.articles if id(a) in shown],
     }
@@ -67,9 +68,11 @@ def to_script_json(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def structured_data_for(kind: str, article: Article | None, edition: Edition, config: Config) -> str:
+def structured_data_for(kind: str, article: Article | None, edition: Edition, config: Config,
+                        image: str = "") -> str:
+    """`image`: the URL of the page's share image (render.share_image), if any."""
     if kind == "article" and article is not None:
-        return to_script_json(news_article(article, edition, config))
+        return to_script_json(news_article(article, edition, config, image))
     if kind == "cover":
         return to_script_json(cover_item_list(edition, config))
     return ""

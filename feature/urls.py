@@ -14,6 +14,16 @@ NOT_FOUND = "404.html"
 FIGURES = "figures/index.html"
 PRINT = "print/index.html"
 SEARCH_INDEX = "search/index.json"
+FAVICON = "favicon.svg"             # drawn from the newspaper's name when config.yaml names no favicon
+MEDIA = "media"         # resized photos (photos.py)
+STATIC = "static"       # static/ as published, CSS and JS names fingerprinted (assets.py)
+
+
+def generated_folders() -> frozenset[str]:
+    """The top-level folders a build writes besides the sections' own: no
+    section key may be one of them (config.py). tests/test_config.py checks
+    that a full build writes no other."""
+    return frozenset(path.split("/")[0] for path in (FIGURES, PRINT, SEARCH_INDEX, MEDIA + "/", STATIC + "/"))
 
 
 def section_path(key: str) -> str:

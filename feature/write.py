@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -41,16 +42,26 @@ class OutputRefused(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class BuildSettings:
+    """What a build was made with besides its sources (the `--base-url` of a
+    production build), recorded in its marker: `print` builds the folder again
+    with these, never with other ones behind the reader's back."""
+    base_url: str
+
+
 class OutputFailed(OutputRefused, OSError):
     """The disk said no (full, read-only): the previous output is still whole."""
 
 
-def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = ()) -> dict[str, int]:
+def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = (),
+               settings: BuildSettings | None = None) -> dict[str, int]:
     """Write `files` as the new content of `out_dir`; return counts of written/linked/removed."""
     out_dir = out_dir.resolve()
     with staged_output(out_dir, protected) as staging:
         manifest = {rel: digest_of(data) for rel, data in sorted(files.items())}
-        stats, _ = fill_staging(staging, out_dir, manifest, check_folder(out_dir).held, files.__getitem__)
+        stats, _ = fill_staging(staging, out_dir, manifest, check_folder(out_dir).held, files.__getitem__,
+                                settings=settings)
         swap_in(staging, out_dir)
     return stats
 
@@ -145,8 +156,8 @@ def staged_output(out_dir: Path, protected=(), reuse_spare: bool = False):
 
 
 def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previous: Manifest,
-                 data_of: Callable[[str], bytes], written: set[str] = frozenset()
-                 ) -> tuple[dict[str, int], dict[str, int]]:
+                 data_of: Callable[[str], bytes], written: set[str] = frozenset(),
+                 settings: BuildSettings | None = None) -> tuple[dict[str, int], dict[str, int]]:
     """Put every file of `manifest` (path → digest) into `staging`: files this
     build already wrote there (`written`, with stage_file) stay, files a reused
     spare holds with the right digest stay, unchanged ones are hard-linked from
@@ -179,7 +190,7 @@ def fill_staging(staging: Path, out_dir: Path, manifest: dict[str, str], previou
             sizes[rel] = len(data)
     for rel in sorted(held.keys() - manifest.keys()):
         _remove_file(staging, rel)
-    write_manifest(staging, manifest, sizes)
+    write_manifest(staging, manifest, sizes, settings)
     return stats, sizes
 
 
@@ -211,8 +222,8 @@ def return_spare(staging: Path, out_dir: Path, written: dict[str, str]) -> None:
 
 
 def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: Manifest,
-                     data_of: Callable[[str], bytes], changed: list[str] | None = None
-                     ) -> tuple[dict[str, int], dict[str, int]]:
+                     data_of: Callable[[str], bytes], changed: list[str] | None = None,
+                     settings: BuildSettings | None = None) -> tuple[dict[str, int], dict[str, int]]:
     """The preview server's writer, in time proportional to what changed.
 
     Each file is replaced by a rename, so a reader gets the old page or the
@@ -239,26 +250,31 @@ def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: Manifest
     for rel in stale:
         _remove_file(out_dir, rel)
         del sizes[rel]
-    write_manifest(out_dir, manifest, sizes)
+    write_manifest(out_dir, manifest, sizes, settings)
     return {"written": len(changed), "linked": len(manifest) - len(changed), "removed": len(stale)}, sizes
 
 
-def add_files(out_dir: Path, paths: list[Path]) -> None:
-    """Files written into a finished build after it (print's PDFs) join its
-    marker, so that the folder still verifies. The next build, which does not
-    make them, removes them."""
-    files, sizes, _ = read_marker(out_dir)[1] or ({}, {}, 0)
-    for path in paths:
-        rel = path.relative_to(out_dir).as_posix()
-        files[rel], sizes[rel] = file_digest(path), path.stat().st_size
-    write_manifest(out_dir, files, sizes)
+def add_to_output(out_dir: Path, replaced: dict[str, bytes], present: list[str]) -> None:
+    """Files a command adds to a finished build (`print --pdf`: the PDFs it wrote,
+    `present`, and the 印刷版 page naming them, `replaced`). The marker lists them
+    with the build's settings kept, so that the folder still verifies and the
+    next build, which does not make them, removes them instead of leaving them behind."""
+    previous = check_folder(out_dir).held
+    manifest = {**previous.files, **{rel: digest_of(data) for rel, data in replaced.items()}}
+    for rel in present:
+        manifest[rel] = file_digest(_inside(out_dir, rel))
+        previous.sizes[rel] = _inside(out_dir, rel).stat().st_size
+    replace_in_place(out_dir, manifest, previous, replaced.__getitem__, list(replaced), read_settings(out_dir))
 
 
-def write_manifest(folder: Path, manifest: dict[str, str], sizes: dict[str, int] | None = None) -> None:
+def write_manifest(folder: Path, manifest: dict[str, str], sizes: dict[str, int] | None = None,
+                   settings: BuildSettings | None = None) -> None:
     # No indent: json's C encoder (an indented 10,000-file manifest took 25 ms in Python).
     # Sizes, not times: the marker must be the same bytes in every build of the same files.
-    text = json.dumps({"generator": "feature", "files": manifest, "sizes": sizes or {}}, ensure_ascii=False,
-                      sort_keys=True, separators=(",", ":"))
+    marker = {"generator": "feature", "files": manifest, "sizes": sizes or {}}
+    if settings is not None:
+        marker["settings"] = asdict(settings)
+    text = json.dumps(marker, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     replace_file(folder / MARKER, text.encode("utf-8"))
 
 
@@ -319,6 +335,15 @@ def check_output_dir(out_dir: Path, protected=()) -> None:
 def read_manifest(out_dir: Path) -> dict[str, str]:
     listed = read_marker(out_dir)[1]
     return listed[0] if listed is not None else {}
+
+
+def read_settings(out_dir: Path) -> BuildSettings | None:
+    """The settings the build in `out_dir` was made with; None when its marker does
+    not say (no build there, or one made before settings were recorded)."""
+    try:
+        return BuildSettings(**json.loads((out_dir / MARKER).read_text())["settings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _link(source: Path, target: Path) -> bool:

@@ -22,6 +22,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def listening(port: int, seconds: float, alive=lambda: True) -> bool:
+    """Wait until something accepts connections on 127.0.0.1:port (False: not in time, or `alive()` said no)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and alive():
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 class Nginx:
     """`Nginx(run_dir, port).start({'/x7/feature/': folder})`, then `.url`, then `.stop()`."""
 
@@ -73,13 +85,8 @@ http {{
         started = self._nginx()
         if started.returncode != 0:
             raise RuntimeError(f"nginx did not start: {started.stderr}")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
+        if listening(self.port, 10):
+            return self
         self.stop()
         raise RuntimeError(f"nginx is not listening on {self.port}: {self.error_log()}")
 

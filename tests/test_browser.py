@@ -244,6 +244,108 @@ def test_search_index_loads_only_when_used_and_nothing_leaves_the_site(browser, 
     assert not foreign, foreign
 
 
+@pytest.fixture(scope="module")
+def logged_site(real_site):
+    """The real edition on a server that logs every request it answers: the
+    browser's own icon request is no page event Playwright reports."""
+    import functools
+    import http.server
+    import threading
+    log = []
+
+    class Logged(http.server.SimpleHTTPRequestHandler):
+        def log_request(self, code="-", size="-"):
+            log.append((self.path, int(code)))
+
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Logged, directory=str(real_site[0])))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", log
+    server.shutdown()
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_a_page_view_asks_for_nothing_that_is_not_there(browser, logged_site, kind):
+    """No 404 behind any page view: the tab icon is named by the page (else the
+    browser asks for /favicon.ico), and it is the edition's own."""
+    site, log = logged_site
+    with open_page(browser, 390) as page:
+        page.goto(site + PAGE_KINDS[kind])
+        page.wait_for_load_state("networkidle")
+        page.wait_for_function("document.readyState === 'complete'")
+    answered, log[:] = list(log), []
+    assert [(path, code) for path, code in answered if code >= 400] == []
+    assert ("/favicon.svg", 200) in answered
+
+
+# The text of an element as the browser laid it out, one string per line.
+LINES_JS = """el => {
+  const range = document.createRange(), lines = [];
+  let top = null;
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect || !rect.width) continue;                       // collapsed or zero-width space
+      if (top === null || rect.top > top + rect.height / 2) { lines.push(""); top = rect.top; }
+      lines[lines.length - 1] += node.data[i];
+    }
+  }
+  return lines.map(line => line.trim());
+}"""
+
+
+def broken_phrases(lines: list[str], text: str) -> list[str]:
+    """The phrases of `text` (render.headline_phrases) that a line break cuts."""
+    from feature.render import headline_phrases
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    return [p.text for p in headline_phrases(text) if not any(p.text in line.replace(" ", "") for line in lines)]
+
+
+def test_the_figures_title_never_breaks_inside_a_place_name_on_a_phone(browser, site):
+    """数说：决胜全面小康 周口在行动 once broke as 数说：决胜全面小康 周 / 口在行动."""
+    from feature.config import load_config
+    title = "数说：" + load_config(ROOT / "config.yaml").title
+    wrapped = 0
+    for width in (320, *PHONES):
+        with open_page(browser, width) as page:
+            page.goto(site + "figures/index.html")
+            lines = page.eval_on_selector("main h1", LINES_JS)
+        assert broken_phrases(lines, title) == [], (width, lines)
+        wrapped += len(lines) > 1
+    assert wrapped, "the title never wrapped: the test proves nothing at these widths"
+
+
+HEADLINES = ["周口港：通江达海的内河大港，加快建设再出发", "“百城提质” 三川蝶变展新颜，以水润城惠民生",
+             "沈丘县槐店镇：一个村庄三年的变化（上）"]
+
+
+def test_headlines_break_at_the_spaces_and_punctuation_the_editor_wrote(browser, make_edition, serve_folder):
+    from feature.config import load_config
+    from feature.pipeline import build
+    from tests.conftest import article
+    root = make_edition({f"content/alpha/h{i}.md": article(h, "alpha", order=i, lede="导语。")
+                         for i, h in enumerate(HEADLINES)})
+    build(load_config(root / "config.yaml"), root / "dist")
+    url = serve_folder(root / "dist")
+    wrapped = 0
+    for width in (320, 360):
+        with open_page(browser, width) as page:
+            for i, headline in enumerate(HEADLINES):
+                page.goto(f"{url}alpha/h{i}/index.html")
+                lines = page.eval_on_selector("h1.headline", LINES_JS)
+                assert broken_phrases(lines, headline) == [], (width, lines)
+                wrapped += len(lines) > 1
+            page.goto(url + "index.html")
+            cards = [card.evaluate(LINES_JS) for card in page.query_selector_all(".card-headline")]
+            for headline, lines in zip(HEADLINES, cards, strict=True):
+                assert broken_phrases(lines, headline) == [], (width, lines)
+    assert wrapped >= 3
+
+
 def test_reading_needs_no_javascript(browser, site):
     with open_page(browser, 390, java_script_enabled=False) as page:
         page.goto(site + "fupin/zongshu/index.html")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from feature import buildstate, cachestore
+from feature import buildstate, cachestore, load
 from feature.incremental import IncrementalBuilder
 
 from conftest import article, write_edition
@@ -120,13 +120,13 @@ def test_recent_files_are_read_again(edition, monkeypatch):
     monkeypatch.setattr(cachestore.StatIndex, "RACY_NS", 10**18)
     fresh_build(edition)
     read = []
-    real = Path.read_bytes
+    real = load.read_regular
 
-    def spy(self):
-        if self.suffix == ".md":
-            read.append(self.name)
-        return real(self)
-    monkeypatch.setattr(Path, "read_bytes", spy)
+    def spy(path, *args, **kwargs):
+        if str(path).endswith(".md"):
+            read.append(Path(path).name)
+        return real(path, *args, **kwargs)
+    monkeypatch.setattr(load, "read_regular", spy)
     result = fresh_build(edition)
     assert sorted(read) == ["one.md", "two.md"]
     assert result.written["written"] == 0          # same bytes: nothing rewritten all the same

@@ -60,7 +60,7 @@ def test_base_url_gives_site_path_and_origin(tmp_path, base_url, path, origin):
     ("title: x\nsections: [{key: a}]\n", 2, "needs `key` and `title`"),
     ("title: x\nsections: [{key: a, title: b}, {key: a, title: c}]\n", 2, "declared twice"),
     ("title: x\nsections: [{key: a, title: b}]\nallow_raw_html: maybe\n", 3, "must be true or false"),
-    ("title: [x\n", 2, "invalid YAML"),
+    ("title: [x\n", 1, "a value that starts with [ must be in quotes"),
     ("title: x\nsections: [{key: a, title: b}]\nprint:\n  paper: A4\n  volume_articles: 0\n", 5,
      "`print.volume_articles` must be a whole number of at least 1"),
     ("title: x\nprint:\n  volume_articles: many  # per volume\nsections: [{key: a, title: b}]\n", 3,

@@ -9,8 +9,8 @@ import pytest
 from conftest import ROOT, article
 from feature.cli import main
 from feature.config import load_config
-from feature.deploy import (CACHE_FOREVER, MARKER, REVALIDATE, DeployRefused, headers_file,
-                            is_remote, nginx_location, publish)
+from feature.deploy import MARKER, DeployRefused, is_remote, nginx_location, publish
+from feature.headers import CACHE_FOREVER, REVALIDATE
 from feature.pipeline import build
 
 FILES = {
@@ -197,13 +197,6 @@ def test_headers_file_gives_every_url_exactly_one_rule(dist, base_url, site_path
         assert len(matching) == 1, (url, matching)
         fingerprinted = re.search(r"/static/.+\.[0-9a-f]{10}\.(css|js)$|/media/", url)
         assert rules[matching[0]] == (CACHE_FOREVER if fingerprinted else REVALIDATE), url
-
-
-def test_headers_file_keeps_unhashed_static_files_revalidating():
-    text = headers_file(["index.html", "static/logo.png", "static/style.abcdef0123.css"],
-                        {"static/style.abcdef0123.css"}, "/")
-    assert "/static/logo.png\n  Cache-Control: no-cache" in text
-    assert "/static/*" not in text
 
 
 def test_docs_show_the_nginx_block_the_tests_run():

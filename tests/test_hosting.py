@@ -23,7 +23,9 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, article, write_edition
 from feature.config import load_config
-from feature.deploy import CACHE_FOREVER, MARKER, REVALIDATE, publish
+from feature.deploy import MARKER, publish
+from feature.headers import CACHE_FOREVER, REVALIDATE
+from feature.photos import holds_photo
 from feature.pipeline import build
 from nginx import Nginx, free_port
 
@@ -44,6 +46,7 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "application/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
     ".xml": "text/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".jpg": "image/jpeg",
+    ".svg": "image/svg+xml",
 }
 NOT_CRAWLED = {"_headers", MARKER, "404.html"}   # not linked from pages; 404 checked on its own
 
@@ -274,12 +277,18 @@ def test_missing_url_gets_the_404_page_with_its_css(hosted, where, browser):
     for a in soup.select("main a[href]"):
         assert fetch(urljoin(missing, a["href"])).status == 200, a["href"]
     page = browser.new_page()
+    responses = []
+    page.on("response", lambda r: responses.append((r.url, r.status)))
     try:
         assert page.goto(missing).status == 404
         style = page.evaluate("getComputedStyle(document.querySelector('.masthead')).borderBottomStyle")
         assert style == "double"                 # style.css applied, not the browser default
+        page.wait_for_load_state("networkidle")
     finally:
         page.close()
+    # Everything the page asks for is there, its icon too (the newspaper's, at the site's root).
+    assert [(url, status) for url, status in responses if url != missing and status != 200] == []
+    assert (f"{server.url}{at}favicon.svg", 200) in responses
 
 
 @pytest.mark.parametrize("where", ["prefix", "real"])
@@ -303,9 +312,19 @@ def test_json_ld_and_share_meta(hosted, where):
         assert data["mainEntityOfPage"] == base + a.url
         meta = {m.get("property") or m.get("name"): m["content"] for m in soup.select("meta[content]")}
         assert meta["og:type"] == "article" and meta["og:title"] == a.headline
-        assert meta["og:description"] == (a.lede or a.deck) == meta["twitter:description"] != ""
+        assert meta["og:description"] == (a.description or a.deck) == meta["twitter:description"] != ""
         assert meta["og:url"] == soup.select_one('link[rel="canonical"]')["href"] == base + a.url
-        assert meta["twitter:card"] == "summary"
+        if holds_photo(a.body_html):
+            # The first photo, its largest copy, at an absolute URL the host serves.
+            assert meta["twitter:card"] == "summary_large_image"
+            assert meta["og:image"] == meta["twitter:image"] == data["image"]
+            copies = [c.split() for c in soup.select_one(".story-body img")["srcset"].split(", ")]
+            largest = max(copies, key=lambda c: int(c[1].rstrip("w")))[0]
+            assert meta["og:image"] == urljoin(base + a.url, largest) and largest.count("/media/") == 1
+            image = fetch(meta["og:image"])
+            assert image.status == 200 and image.content_type == "image/jpeg"
+        else:
+            assert meta["twitter:card"] == "summary" and "og:image" not in meta and "image" not in data
     cover = BeautifulSoup(fetch(base).body, "html.parser")
     items = json.loads(cover.select_one('script[type="application/ld+json"]').string)
     assert items["@type"] == "ItemList" and items["numberOfItems"] == len(edition.articles)

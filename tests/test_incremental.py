@@ -345,3 +345,23 @@ def test_sharded_search_index_edit_rewrites_one_shard_and_equals_clean_build(tmp
     assert tree(out) == expected
     fresh = IncrementalBuilder(edition.root / "config.yaml", out, jobs=1)   # a new process: digests from disk
     assert fresh.build().written["written"] == 0
+
+
+@pytest.mark.parametrize("fresh_process", [False, True])
+def test_a_section_named_by_its_title_follows_config_yaml(tmp_path, fresh_process):
+    """`section: 第一部分` names a section by its title: when config.yaml gives that
+    title to another section, the article moves with it (its cached parse is stale)."""
+    root = write_edition(tmp_path / "edition", {"content/a.md": article("一篇", "第一部分"),
+                                                "content/b.md": article("二篇", "beta")})
+    out = tmp_path / "dist"
+    builder = IncrementalBuilder(root / "config.yaml", out, jobs=1)
+    builder.build()
+    assert (out / "alpha/a/index.html").is_file()
+    config = root / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("title: 第一部分", "title: 甲")
+                      .replace("title: 第二部分", "title: 第一部分"), encoding="utf-8")
+    if fresh_process:
+        builder = IncrementalBuilder(root / "config.yaml", out, jobs=1)
+    builder.build()
+    expected, _ = clean_build(root, tmp_path / "clean")
+    assert "beta/a/index.html" in expected and tree(out) == expected

@@ -179,7 +179,7 @@ def test_feed_is_well_formed_with_the_text_intact(site):
     assert feed.find(f"{ATOM}title").text == SITE_TITLE
     entry = next(e for e in feed.findall(f"{ATOM}entry") if e.find(f"{ATOM}title").text == HEADLINE)
     assert entry.find(f"{ATOM}summary").text == LEDE
-    assert entry.find(f"{ATOM}author/{ATOM}name").text == f"{REPORTER[0]} {REPORTER[1]}"
+    assert entry.find(f"{ATOM}author/{ATOM}name").text == REPORTER[1]      # the person; no title in <name>
     assert entry.find(f"{ATOM}link").get("href") == BASE + "alpha/evil/"
     assert feed.find(f"{ATOM}author/{ATOM}name").text == "日报" + EVIL
 

@@ -60,14 +60,14 @@ def test_bom_and_crlf_are_accepted():
     ("", 1, "empty file"),
     ("   \n\n", 1, "empty file"),
     ("正文没有前言\n", 1, "no front matter"),
-    ("---\nheadline: x\nsection: a\n", 1, "no front matter"),            # never closed
-    ("---\nheadline: [x\nsection: a\n---\n", 3, "invalid YAML"),
+    ("---\nheadline: x\nsection: a\n", 1, "the front matter that starts with `---` here is never closed"),
+    ("---\nheadline: [x\nsection: a\n---\n", 2, "a value that starts with [ must be in quotes"),
     ("---\nsection: a\n---\n", 1, "missing required `headline`"),
     ("---\nheadline: x\n---\n", 1, "missing required `section`"),
     ("---\nheadline: x\nsection: a\nheadlin: y\n---\n", 4, 'unknown front matter key `headlin` (did you mean "headline"?)'),
     ("---\nheadline: x\nsection: a\norder: first\n---\n", 4, "`order` must be a whole number"),
     ("---\nheadline: x\nsection: a\nslug: ../../etc\n---\n", 4, "slug `../../etc` must be lower-case"),
-    ("---\nheadline: x\nsection: a\nbyline:\n  - {title: 记者}\n---\n", 4, "each byline entry needs `name`"),
+    ("---\nheadline: x\nsection: a\nbyline:\n  - {title: 记者}\n---\n", 5, "each reporter is a line as printed"),
     ("---\nheadline: x\nsection: a\nfigures:\n  - label: 无数字\n---\n", 5, "each figure needs `figure`"),
     ("---\nheadline: {a: 1}\nsection: a\n---\n", 2, "`headline` must be text"),
     ("---\n- a\n- b\n---\n", 2, "expected a mapping"),
@@ -108,7 +108,7 @@ def test_editor_temp_files_never_enter_the_build(tmp_path):
 
 
 def test_sources_come_in_path_order_from_one_walk(tmp_path):
-    """walk_content (os.walk, strings) gives exactly rglob's set in Path order:
+    """walk_content (scandir, strings) gives exactly rglob's set in Path order:
     nested folders, names that sort differently as strings than as parts,
     hidden folders skipped, symlinked folders not entered."""
     names = ["b.md", "a-b/c.md", "a/z.md", "a/b/c.md", "a.b/x.md", "中文/一.md", "a/b.md", ".h/x.md",

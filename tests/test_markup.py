@@ -159,3 +159,23 @@ def test_lean_toc_pass_changes_nothing_we_read(text, allow_raw_html):
     assert body == stock.render(text)
     if '<div class="toc">' in body.html:        # a [TOC] paragraph: md.toc is made as before
         assert ours.md.toc == stock.md.toc
+
+
+def test_attribute_lists_set_only_an_editors_attributes(md):
+    """`{: … }` sets id, class, lang, dir, title (and width, height, alt on images);
+    style= could hide or fake text, ping= reports every click elsewhere, data-* would
+    pose as the build's own marks: each is dropped with a warning at its line, as
+    event handlers are."""
+    body = md.render("第一段。\n\n第二段。\n{: #p2 .note lang=en dir=ltr title=说明 style=\"display:none\" "
+                     "ping=\"https://x.cn/\" data-photo=\"../../secret.jpg\" onclick=\"x()\" }\n\n"
+                     "![码头](dock.jpg){: width=10 height=8 style=\"opacity:0\" }\n\n"
+                     "| 甲 | 乙 |\n|:--|--:|\n| 1 | 2 |\n")
+    paragraph = re.search(r"<p [^>]*>", body.html).group(0)
+    assert paragraph == '<p class="note" dir="ltr" id="p2" lang="en" title="说明">'
+    assert re.search(r'<img alt="码头" data-photo="dock.jpg" height="8" width="10">', body.html)
+    assert 'style="text-align: left;"' in body.html         # the tables extension's own style stays
+    allowed = "{: … } sets only id, class, lang, dir, title; width, height and alt on images"
+    assert list(body.warnings) == [
+        (3, f"attribute `style` removed: {allowed}"), (3, f"attribute `ping` removed: {allowed}"),
+        (3, f"attribute `data-photo` removed: {allowed}"), (5, f"attribute `style` removed: {allowed}"),
+        (3, "event handler `onclick` removed")]

@@ -360,3 +360,14 @@ def test_hostile_headline_in_a_cross_volume_reference_stays_text(tmp_path):
         assert soup.find("script") is None, rel
     ref = BeautifulSoup(out["print/alpha/index.html"].decode("utf-8"), "html.parser").select_one(".volume-ref")
     assert ref["data-print-ref"] == f"见分册“百城提质”《{evil}》"
+
+
+def test_the_contents_page_names_each_volumes_pdf_with_its_size(split):
+    entries = soup_of(split, "print/index.html").select(".volume-entry")
+    assert len(entries) == len(VOLUMES)
+    for entry, (rel, *_) in zip(entries, VOLUMES):
+        pdf = split["out"] / rel.replace("index.html", PDF_NAME)
+        size = pdf.stat().st_size
+        label = f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{round(size / 1024)} KB"
+        link = entry.select_one("a.volume-pdf")
+        assert (link["href"], link.get_text()) == (rel[len("print/"):].replace("index.html", PDF_NAME), f"PDF（{label}）")

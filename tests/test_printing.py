@@ -146,6 +146,8 @@ def test_print_html_has_no_screen_furniture_and_no_broken_or_duplicate_ids(print
     assert len(ids) == len(set(ids))
     for a in soup.find_all("a", href=True):
         href = a["href"]
+        if "title-pdf" in a.parent.get("class", []):
+            continue                # the PDF itself, named after `--pdf` made it; hidden on paper
         assert href.startswith("#") or href.startswith("https://"), href
         if href.startswith("#"):
             assert href[1:] in ids, href
@@ -190,6 +192,12 @@ def test_for_print_rewrites_one_fragment():
 
 
 # --- the PDF ----------------------------------------------------------------
+
+def test_the_print_page_names_its_pdf_which_does_not_print_the_link(printed):
+    link = BeautifulSoup(printed["html"], "html.parser").select_one(".title-pdf a")
+    assert link["href"] == PDF_NAME and link.get_text().startswith("下载 PDF（")
+    assert not any("下载" in page for page in printed["pages"])      # printed from the page before the link
+
 
 def test_pdf_fonts_are_embedded_and_none_is_type3(printed):
     rows = _run("pdffonts", str(printed["pdf"])).splitlines()[2:]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from feature import cli, printing, urls
+from feature import cli, printing, printrun, urls
 from feature.printing import PDF_NAME, PdfResult, pdf_jobs, render_pdfs
 
 
@@ -83,7 +83,12 @@ def test_the_command_prints_the_other_volumes_names_the_failed_one_and_fails(vol
     (out / urls.PRINT).write_text(links, encoding="utf-8")
     finished(out)                                   # print reads only a finished build
     monkeypatch.setattr(cli, "run_build", lambda args: 0)
+    monkeypatch.setattr(printrun, "as_last_built", lambda args: args)      # no build, no marker here
+    linked = []
+    monkeypatch.setattr(printrun, "link_pdfs", lambda args, out, pdfs: linked.extend(pdfs))
     assert printing.run(Namespace(pdf=True, out=out, jobs=2)) == 1
+    assert [(p.document, p.output_path) for p in linked] == [
+        (f"print/{n}/index.html", f"print/{n}/{PDF_NAME}") for n in ("slow", "a", "b")]
     said = capsys.readouterr()
     printed = [line for line in said.out.splitlines() if line.startswith("printed ")]
     assert [line.split()[1] for line in printed[:3]] == [str(out / "print" / n / PDF_NAME) for n in ("slow", "a", "b")]

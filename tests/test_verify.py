@@ -237,6 +237,23 @@ def test_print_refuses_a_damaged_output(root, monkeypatch, capsys):
     assert not (root / "dist/print/edition.pdf").exists()
 
 
+def test_print_leaves_a_folder_that_verifies_and_the_next_build_removes_its_pdf(root):
+    """print --pdf adds its PDF (and the 印刷版 page naming it) to the marker: the
+    folder still verifies, so it can be deployed; a build, which does not make
+    the PDF, removes it and verifies too."""
+    from feature.printing import PDF_NAME
+    from feature.write import read_manifest
+    config = str(root / "config.yaml")
+    build(root)
+    assert main(["print", "--pdf", "--config", config]) == 0
+    assert f"print/{PDF_NAME}" in read_manifest(root / "dist")
+    assert verify_output(root / "dist") == []
+    (root / "content/alpha/one.md").write_text(article("第一篇（改）", "alpha"), encoding="utf-8")
+    build(root)
+    assert not (root / "dist/print" / PDF_NAME).exists()
+    assert_clean_build(root)
+
+
 def test_the_reference_is_what_a_clean_build_writes(root):
     """The check above compares with the clean build: make sure it can fail."""
     build(root)

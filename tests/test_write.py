@@ -144,3 +144,33 @@ def test_a_spare_without_the_marker_is_not_ours(tmp_path):
     staged_write({"a.html": b"2"}, out)
     assert (spare / "notes.txt").read_bytes() == b"someone's"
     assert snapshot(out)["a.html"] == b"2"
+
+
+def test_verify_output_accepts_a_finished_build_and_names_each_problem(tmp_path):
+    from feature.write import verify_output
+    out = tmp_path / "dist"
+    write_site({"index.html": b"cover", "a/index.html": b"page", "static/x.css": b"css"}, out)
+    assert verify_output(out) == []
+    (out / "a/index.html").unlink()
+    (out / "static/x.css").write_bytes(b"edited by hand")
+    (out / "notes.txt").write_text("stray")
+    (out / "static/.y.css.tmp-123").write_bytes(b"half")
+    assert verify_output(out) == [
+        "a/index.html is missing",
+        "static/x.css has 14 bytes, not the 3 the build wrote",
+        "notes.txt is not part of the build",
+        "static/.y.css.tmp-123 is a half-written file left by a writer that was stopped",
+        "a/ is an empty folder",
+    ]
+
+
+@pytest.mark.parametrize("marker", [None, "{}", "not json"])
+def test_verify_output_refuses_a_build_that_did_not_finish(tmp_path, marker):
+    from feature.write import verify_output
+    out = tmp_path / "dist"
+    write_site({"index.html": b"cover"}, out)
+    if marker is None:
+        (out / MARKER).unlink()
+    else:
+        (out / MARKER).write_text(marker)         # "{}" is what a staging folder starts with
+    assert verify_output(out) == [f"{MARKER} is missing or unreadable: this is not a finished build"]

@@ -13,10 +13,11 @@ from dataclasses import replace
 from itertools import combinations
 
 from .punctuation import is_subsequence, skeleton
-from .records import TEXT_KINDS, Block, DroppedDuplicate, Flag
+from .records import QUOTE, TEXT_KINDS, Block, DroppedDuplicate, Flag
 
-# Shorter passages repeat legitimately ("密切了干群关系。").
+# Shorter passages repeat legitimately ("密切了干群关系。", “好！”).
 _MIN_COPY_CHARS = 15
+_MIN_QUOTE_COPY_CHARS = 8
 _NEAR_RATIO = 0.9
 _SEPARATORS_LEFT_BY_SPLICE = "；，、：;,:"
 
@@ -45,7 +46,10 @@ def _relation(a: str, b: str) -> str:
     short, long = sorted((a, b), key=len)
     if len(long) - len(short) <= max(2, len(long) // 20) and is_subsequence(short, long):
         return "fuzzy"
-    if difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= _NEAR_RATIO:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # The quick ratios are upper bounds of ratio(), cheap to compute: most pairs stop there.
+    if matcher.real_quick_ratio() >= _NEAR_RATIO and matcher.quick_ratio() >= _NEAR_RATIO \
+            and matcher.ratio() >= _NEAR_RATIO:
         return "near"
     return ""
 
@@ -59,10 +63,16 @@ def _keeper(first: Block, second: Block, relation: str) -> tuple[Block, Block]:
     return (first, second) if len(first.parts) <= len(second.parts) else (second, first)
 
 
+def _copyable(block: Block) -> bool:
+    """Long enough that a second copy is a layout repeat; a pull quote, which
+    the layout repeats on purpose, may be shorter."""
+    least = _MIN_QUOTE_COPY_CHARS if block.kind == QUOTE else _MIN_COPY_CHARS
+    return block.kind in TEXT_KINDS and len(skeleton(block.text)) >= least
+
+
 def _drop_whole_copies(blocks: list[Block | None]) -> tuple[list[DroppedDuplicate], list[Flag]]:
     dropped, flags = [], []
-    candidates = [i for i, b in enumerate(blocks)
-                  if b and b.kind in TEXT_KINDS and len(skeleton(b.text)) >= _MIN_COPY_CHARS]
+    candidates = [i for i, b in enumerate(blocks) if b and _copyable(b)]
     for i, j in combinations(candidates, 2):
         if blocks[i] is None or blocks[j] is None:
             continue
@@ -81,7 +91,7 @@ def _drop_whole_copies(blocks: list[Block | None]) -> tuple[list[DroppedDuplicat
     return dropped, flags
 
 
-def _slice_parts(parts, start: int, end: int) -> tuple[tuple, tuple[int, ...]]:
+def slice_parts(parts, start: int, end: int) -> tuple[tuple, tuple[int, ...]]:
     """The parts without characters [start, end) of their joined text, and
     the raw lines those characters came from."""
     kept, removed, position = [], [], 0
@@ -109,7 +119,7 @@ def _cut_splice(host: Block, guest: Block) -> tuple[Block, DroppedDuplicate] | N
     if len(text) <= len(copy) or not (text.endswith(copy) or text.startswith(copy)):
         return None
     start = len(text) - len(copy) if text.endswith(copy) else 0
-    parts, removed = _slice_parts(host.parts, start, start + len(copy))
+    parts, removed = slice_parts(host.parts, start, start + len(copy))
     ensure_covered(text[start: start + len(copy)], copy)
     mended = ""
     if start:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 from .punctuation import (
-    UNDECODED_GLYPHS, ends_hard, ends_sentence, heading_like, open_tail,
-    skeleton, starts_mid_word,
+    UNDECODED_GLYPHS, ends_hard, ends_sentence, heading_like, open_tail, skeleton, starts_mid_word,
 )
-from .records import Block, Flag, Join, Marker, RawLine
+from .records import Block, Join, Marker, RawLine
 from .structure import parse_byline
 
 # Jump markers printed where a story continues on another page: a circled
@@ -16,24 +15,31 @@ from .structure import parse_byline
 _MARKER = re.compile(
     r"(?:[①-⑳]\d{0,3}|[（(]?(?:下转|上接|转|接)第?\s*[\d一二三四五六七八九十]+\s*版[）)]?)\s*$"
 )
+_PAGE_JUMP = re.compile(r"[①-⑳]\d{1,3}")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+# Decoders pad a glyph they could not map with spaces ("决战贫困 ■ 力同心");
+# between Chinese characters a space is never text.
+_SPACED_GLYPH = re.compile(f"(?<=[\u4e00-\u9fff{UNDECODED_GLYPHS}]) (?=[{UNDECODED_GLYPHS}])"
+                           f"|(?<=[{UNDECODED_GLYPHS}]) (?=[\u4e00-\u9fff])")
 # An unfinished sentence at least this long visibly runs on to the next line.
 _RUNNING_CLAUSE = 4
 _SEAM = 6
 
 
 def normalise_line(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return _SPACED_GLYPH.sub("", _SPACES.sub(" ", text)).strip()
 
 
 def cut_marker(text: str) -> tuple[str, str]:
-    """Split a trailing jump marker off a line; only after a finished
-    sentence (or alone on the line), where it cannot be part of the text."""
+    """Split a trailing jump marker off a line: after a finished sentence
+    (or alone on the line), where it cannot be part of the text, or as a
+    circled number with a page number ("①6"), which running text never
+    ends with; the sentence then goes on where the marker points."""
     match = _MARKER.search(text)
     if not match:
         return text, ""
     before = text[: match.start()].rstrip()
-    if before and not ends_sentence(before):
+    if before and not ends_sentence(before) and not _PAGE_JUMP.fullmatch(match.group().strip()):
         return text, ""
     return before, match.group().strip()
 
@@ -72,10 +78,11 @@ def continues(block: Block, line: RawLine) -> bool:
     return line.gap_before <= 1 and not heading_like(line.text)
 
 
-def assemble_blocks(lines: list[RawLine]) -> list[Block]:
+def assemble_blocks(lines: list[RawLine], join: bool = True) -> list[Block]:
+    """Blocks of lines; `join=False` when each line is a paragraph already."""
     blocks: list[Block] = []
     for line in lines:
-        if blocks and continues(blocks[-1], line):
+        if join and blocks and continues(blocks[-1], line):
             last = blocks[-1]
             blocks[-1] = Block(last.parts + ((line.number, _seam_text(last, line)),),
                                last.kind, last.gap_before, line.marker)
@@ -101,36 +108,3 @@ def joins_of(blocks: list[Block]) -> list[Join]:
                           for (_, a), (_, b) in zip(block.parts, block.parts[1:]))
             joins.append(Join(block.lines, seams))
     return joins
-
-
-def glyph_flags(blocks: list[Block]) -> list[Flag]:
-    flags = []
-    for block in blocks:
-        for number, text in block.parts:
-            for index, ch in enumerate(text):
-                if ch in UNDECODED_GLYPHS:
-                    context = text[max(0, index - 6): index + 7]
-                    flags.append(Flag("glyph", (number,),
-                                      f"undecoded glyph {ch} in “{context}”"))
-    return flags
-
-
-def mid_sentence_flags(blocks: list[Block]) -> list[Flag]:
-    return [
-        Flag("mid-sentence", (b.last_line,),
-             f"paragraph ends mid-sentence: “…{b.text[-12:]}” (text may be lost)")
-        for b in blocks
-        if b.kind not in ("headline", "deck", "byline", "subhead") and not ends_sentence(b.text)
-    ]
-
-
-def quote_flags(blocks: list[Block]) -> list[Flag]:
-    """Unpaired quotation marks usually mean OCR lost one."""
-    flags = []
-    for block in blocks:
-        opening, closing = block.text.count("“"), block.text.count("”")
-        if opening != closing:
-            flags.append(Flag("unpaired-quote", (block.first_line,),
-                              f"quotation marks do not pair (“ ×{opening}, ” ×{closing}) in "
-                              f"“{block.text[:12]}…”: one may be lost"))
-    return flags

@@ -2,50 +2,50 @@
 duplicates → flags, then (in `run`) render everything and write it."""
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from feature.diagnostics import Diagnostic
 
+from .columns import join_units
+from .corrections import CorrectionsFile, apply_corrections, read_corrections
 from .drafts import draft_name, render_draft
 from .duplicates import drop_duplicates
-from .lines import (
-    assemble_blocks, glyph_flags, joins_of, mid_sentence_flags, quote_flags, read_lines,
-)
+from .findings import with_findings
+from .lexicon import Lexicon, load_lexicon
+from .lines import assemble_blocks, joins_of, read_lines
 from .placement import ArticlePlan, place
+from .pdf import read_pdf
 from .records import (
-    BYLINE, DECK, Block, Flag, ImportedArticle, ImportResult, Join,
+    BYLINE, DECK, HEADLINE, KICKER, Block, ColumnJoin, Flag, ImportedArticle, ImportResult, Join, Placement, RawTextError,
 )
-from .report import REPORT_NAME, render_report, summary_line
+from .output import KeptEdit, Written, kept_messages, write_files
+from .report import REPORT_NAME, DraftPlace, render_report, summary_line
 from .structure import classify, parse_byline
 
 
-class RawTextError(Exception):
-    """A problem that stops the import, located in the raw file."""
-
-    def __init__(self, diagnostic: Diagnostic):
-        self.diagnostic = diagnostic
-        super().__init__(str(diagnostic))
-
-
-def import_raw(text: str, source_name: str) -> ImportResult:
+def import_raw(text: str, source_name: str, lexicon: Lexicon | None = None,
+               corrections: CorrectionsFile | None = None, lines_are_paragraphs: bool = False) -> ImportResult:
+    """`lexicon`: the word list, loaded here when not given (0.3 s);
+    `corrections`: an editor's earlier decisions, applied before slips are sought;
+    `lines_are_paragraphs`: each line is a whole paragraph already (text from a
+    PDF, whose paragraphs the page's geometry gave), so none is joined to the next."""
     lines, markers = read_lines(text)
     if not lines:
         raise RawTextError(Diagnostic(source_name, 1, "no text to import"))
-    blocks = classify(assemble_blocks(lines))
+    blocks = classify(assemble_blocks(lines, join=not lines_are_paragraphs))
     plans, unplaced_units = place(blocks)
     if not plans:
         raise RawTextError(Diagnostic(
             source_name, lines[0].number,
             "no headline found (a headline is a short line followed by a byline or a ——deck)"))
     kept, dropped, near_copies = drop_duplicates(blocks)
-    articles = tuple(_article(plan, blocks, kept) for plan in plans)
+    articles = [_article(plan, blocks, kept) for plan in plans]
     unplaced = tuple(kept[i] for unit in unplaced_units for i in unit if kept[i])
-    final = [b for article in articles for b in article.blocks] + list(unplaced)
-    flags = (glyph_flags(final) + mid_sentence_flags(final) + quote_flags(final) + near_copies
-             + _placement_flags(articles) + _unplaced_flags(blocks, unplaced_units))
+    articles, unused = corrected(articles, corrections)
+    articles = finish(articles, unplaced, lexicon)
+    flags = near_copies + _placement_flags(articles) + _unplaced_flags(blocks, unplaced_units)
     return ImportResult(
         source_name=source_name,
         line_count=len(text.splitlines()),
@@ -55,16 +55,70 @@ def import_raw(text: str, source_name: str) -> ImportResult:
         markers=tuple(markers),
         duplicates=tuple(dropped),
         flags=tuple(sorted(flags, key=lambda f: f.lines)),
+        corrections_source=corrections.path if corrections else "",
+        corrections_unused=unused,
     )
+
+
+def corrected(articles: list[ImportedArticle], corrections: CorrectionsFile | None
+              ) -> tuple[list[ImportedArticle], tuple[str, ...]]:
+    """The articles with an editor's corrections applied, and the originals
+    found nowhere (normal for another year's text)."""
+    if not corrections:
+        return articles, ()
+    used: set[int] = set()
+    out = []
+    for article in articles:
+        article, lines = apply_corrections(article, corrections.entries)
+        out.append(article)
+        used |= lines
+    return out, tuple(c.original for c in corrections.entries if c.line not in used)
+
+
+def finish(articles: list[ImportedArticle], unplaced: tuple[Block, ...],
+           lexicon: Lexicon | None) -> tuple[ImportedArticle, ...]:
+    """Each article with its findings: what the editor must look at."""
+    document = [b.text for a in articles for b in a.blocks] + [b.text for b in unplaced]
+    lexicon = lexicon or load_lexicon()
+    return tuple(with_findings(a, lexicon, document) for a in articles)
+
+
+def import_source(path: Path, corrections: CorrectionsFile | None = None) -> ImportResult:
+    """Any input the importer reads: raw print text, a Word document, a PDF."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from .docx import import_docx
+        return import_docx(path, corrections)
+    if suffix == ".pdf":
+        reading = read_pdf(path)
+        result = import_raw(reading.text, str(path), corrections=corrections, lines_are_paragraphs=True)
+        return replace(result, boxes=reading.boxes, line_word="line")
+    return import_raw(read_raw(path), str(path), corrections=corrections)
 
 
 def _article(plan: ArticlePlan, blocks: list[Block], kept: list[Block | None]) -> ImportedArticle:
     head = [blocks[i] for i in plan.head]
+    headline = next(b for b in head if b.kind == HEADLINE)
+    kicker = next((b.text for b in head if b.kind == KICKER), "")
     deck = next((b.text for b in head if b.kind == DECK), "")
     byline = next((parse_byline(b.text) for b in head if b.kind == BYLINE), ()) or ()
-    body = tuple(kept[i] for unit, _ in plan.units for i in unit if kept[i] is not None)
-    return ImportedArticle(head[0].text, deck, byline, tuple(b.first_line for b in head),
-                           body, tuple(p for _, p in plan.units))
+    units = [[kept[i] for i in unit if kept[i] is not None] for unit, _ in plan.units]
+    body, column_joins = join_units(units)
+    placements = tuple(_confirmed(p, column_joins) for _, p in plan.units)
+    return ImportedArticle(headline.text, deck, byline, tuple(b.first_line for b in head),
+                           tuple(body), placements, tuple(column_joins), kicker=kicker)
+
+
+def _confirmed(placement: Placement, joins: list[ColumnJoin]) -> Placement:
+    """A run placed by guess whose cut last sentence goes on in the article's
+    next run: two signs agree, so it is no longer a guess."""
+    join = next((j for j in joins if placement.guess
+                 and placement.first_line <= j.lines[0] <= placement.last_line), None)
+    if join is None:
+        return placement
+    return replace(placement, guess=False, note=(
+        f"{placement.note}; and its last sentence, cut at raw line {join.lines[0]}, goes on at raw "
+        f"line {join.lines[1]}, in this article's next run: the two agree"))
 
 
 def _joins(blocks: list[Block], kept: list[Block | None]) -> list[Join]:
@@ -105,39 +159,40 @@ def read_raw(raw_path: Path) -> str:
             str(raw_path), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})")) from None
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
-
-
-def render_outputs(result: ImportResult) -> dict[str, str]:
+def render_outputs(result: ImportResult) -> dict[str, str | bytes]:
     """Every output file's name and text, rendered before anything is written."""
-    files = {draft_name(n): render_draft(a, n, result.source_name)
-             for n, a in enumerate(result.articles, start=1)}
-    files[REPORT_NAME] = render_report(result, list(files))
-    return files
+    files, places = {}, []
+    for n, article in enumerate(result.articles, start=1):
+        text, lines = render_draft(article, n, result.source_name)
+        files[draft_name(n)] = text
+        places.append(DraftPlace(draft_name(n), tuple(lines)))
+    files[REPORT_NAME] = render_report(result, places)
+    return files | dict(result.photos)
 
 
-def write_outputs(files: dict[str, str], out_dir: Path) -> None:
+def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> Written:
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            _write_atomically(out_dir / name, text)
+        return write_files(files, out_dir)
+    except KeptEdit as exc:
+        raise RawTextError(Diagnostic(str(out_dir), 0, str(exc))) from None
     except OSError as exc:
         raise RawTextError(Diagnostic(str(out_dir), 0, f"cannot write: {exc.strerror}")) from None
 
 
-def run(raw_path: Path, out_dir: Path) -> int:
-    """Import `raw_path` into drafts and a report in `out_dir`; 0 on success,
-    1 (with a located error on stderr) when the import cannot be done."""
+def run(raw_path: Path, out_dir: Path, corrections_path: Path | None = None) -> int:
+    """Import `raw_path` (raw text, .docx or .pdf) into drafts and a report in
+    `out_dir`; 0 on success, 1 (with a located error on stderr) when the
+    import cannot be done. `corrections_path`: an editor's corrections file
+    to apply first (the content/corrections.yaml format)."""
     try:
         raw_path, out_dir = Path(raw_path), Path(out_dir)
-        result = import_raw(read_raw(raw_path), str(raw_path))
-        write_outputs(render_outputs(result), out_dir)
+        corrections = read_corrections(Path(corrections_path)) if corrections_path else None
+        result = import_source(raw_path, corrections)
+        written = write_outputs(render_outputs(result), out_dir)
     except RawTextError as error:
         print(error, file=sys.stderr)
         return 1
+    for message in kept_messages(written, out_dir):
+        print(message, file=sys.stderr)
     print(summary_line(result, out_dir / REPORT_NAME))
     return 0

@@ -12,8 +12,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .punctuation import skeleton
-from .records import BYLINE, DECK, HEADLINE, SUBHEAD, Block, Placement
+from .punctuation import ends_sentence, skeleton
+from .records import BYLINE, DECK, HEADLINE, KICKER, PARAGRAPH, SUBHEAD, Block, Placement
 
 # Below this many characters a run says too little to compare.
 _MIN_COMPARABLE_CHARS = 30
@@ -37,7 +37,9 @@ class ArticlePlan:
 
 def _starts_segment(blocks: list[Block], index: int, current: Segment | None) -> bool:
     block = blocks[index]
-    if current is None or block.kind in (HEADLINE, SUBHEAD):
+    if block.kind == HEADLINE and current is not None and blocks[index - 1].kind == KICKER:
+        return False       # the kicker above opened this head already
+    if current is None or block.kind in (HEADLINE, SUBHEAD, KICKER):
         return True
     if block.kind in (DECK, BYLINE) and current.is_head:
         return False
@@ -49,7 +51,7 @@ def split_segments(blocks: list[Block]) -> list[Segment]:
     for index, block in enumerate(blocks):
         if _starts_segment(blocks, index, segments[-1] if segments else None):
             column_start = not segments or block.gap_before >= 2 or bool(blocks[index - 1].marker)
-            segments.append(Segment([], block.kind == HEADLINE, column_start))
+            segments.append(Segment([], block.kind in (HEADLINE, KICKER), column_start))
         segments[-1].indices.append(index)
     return segments
 
@@ -90,14 +92,22 @@ def _openings(blocks, segments) -> dict[int, tuple[int, Placement]]:
         elif number and segments[number - 1].is_head:
             first, last = _span(blocks, segment.indices)
             owners[number] = (article, Placement(first, last, "opening",
-                                                 "follows the article's byline", False))
+                                                 "it is printed right after the article's byline", False))
     return owners
 
 
-def _scores(profile: Counter, articles: dict[int, Counter], weights) -> tuple[float, float, int]:
+def _scores(profile: Counter, articles: dict[int, Counter], weights) -> tuple[float, float, int, int]:
     ranked = sorted(((_cosine(profile, a, weights), k) for k, a in articles.items()), reverse=True)
-    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-    return ranked[0][0], runner_up, ranked[0][1]
+    runner_up, other = ranked[1] if len(ranked) > 1 else (0.0, -1)
+    return ranked[0][0], runner_up, ranked[0][1], other
+
+
+def _shared(profile: Counter, article: Counter, weights, count: int = 4) -> tuple[str, ...]:
+    """The pairs of characters that most make a run resemble an article:
+    frequent in both, rare elsewhere."""
+    ranked = sorted(profile.keys() & article.keys(),
+                    key=lambda g: -profile[g] * article[g] * weights[g] ** 2)
+    return tuple(ranked[:count])
 
 
 def _by_resemblance(blocks, segments, owners) -> None:
@@ -114,17 +124,23 @@ def _by_resemblance(blocks, segments, owners) -> None:
                and len(skeleton(_text(blocks, segments[n].indices))) >= _MIN_COMPARABLE_CHARS}
     while pending and articles:
         scored = {n: _scores(profiles[n], articles, weights) for n in pending}
-        clear = [n for n, (best, runner_up, _) in scored.items()
+        clear = [n for n, (best, runner_up, _, _) in scored.items()
                  if best >= _MIN_SCORE and best >= _MIN_MARGIN * runner_up]
         if not clear:
             return
         number = max(clear, key=lambda n: scored[n][0] / (scored[n][1] + 1e-9))
-        best, runner_up, article = scored[number]
+        best, runner_up, article, other = scored[number]
         pending.remove(number)
+        shared = _shared(profiles[number], articles[article], weights)
+        other_shared = _shared(profiles[number], articles[other], weights) if other >= 0 else ()
         articles[article] += profiles[number]
         first, last = _span(blocks, segments[number].indices)
-        note = f"resembles this article (score {best:.3f} vs {runner_up:.3f})"
-        owners[number] = (article, Placement(first, last, "resemblance", note, False))
+        times = f"{best / runner_up:.0f} times" if runner_up else "far"
+        note = (f"it shares words found in this article and rarely elsewhere ({'、'.join(shared)}); "
+                f"it resembles it {times} more than any other"
+                + (f" (with the next, it shares {'、'.join(other_shared) or 'nothing distinctive'})"
+                   if other >= 0 else ""))
+        owners[number] = (article, Placement(first, last, "resemblance", note, False, other))
 
 
 def _by_neighbour(blocks, segments, owners) -> None:
@@ -138,7 +154,27 @@ def _by_neighbour(blocks, segments, owners) -> None:
             first, last = _span(blocks, segment.indices)
             owners[number] = (before[0], Placement(
                 first, last, "neighbour",
-                "too little text to compare; kept with the text printed before it", True))
+                "it is too short to compare with the articles, so it stays with the text printed "
+                "just before it in the same column", True))
+
+
+def _by_continuation(blocks, segments, owners) -> None:
+    """A run that could not be compared may still go on with a sentence
+    another run left open at a column end: when exactly one placed run
+    printed before it ends so, it belongs to that run's article."""
+    for number, segment in enumerate(segments):
+        first = blocks[segment.indices[0]]
+        if segment.is_head or number in owners or first.kind != PARAGRAPH:
+            continue
+        open_runs = [n for n in owners if n < number and blocks[segments[n].indices[-1]].kind == PARAGRAPH
+                     and not ends_sentence(blocks[segments[n].indices[-1]].text)]
+        if len(open_runs) == 1:
+            cut = blocks[segments[open_runs[0]].indices[-1]]
+            first_line, last_line = _span(blocks, segment.indices)
+            owners[number] = (owners[open_runs[0]][0], Placement(
+                first_line, last_line, "continuation",
+                f"it goes on with the sentence left open at raw line {cut.last_line} "
+                f"(…{cut.text[-6:]}), the only sentence a column end cut before it", False))
 
 
 def place(blocks: list[Block]) -> tuple[list[ArticlePlan], list[tuple[int, ...]]]:
@@ -148,6 +184,7 @@ def place(blocks: list[Block]) -> tuple[list[ArticlePlan], list[tuple[int, ...]]
     owners = _openings(blocks, segments)
     _by_resemblance(blocks, segments, owners)
     _by_neighbour(blocks, segments, owners)
+    _by_continuation(blocks, segments, owners)
     heads = [tuple(s.indices) for s in segments if s.is_head]
     plans = []
     for article, head in enumerate(heads):

@@ -15,8 +15,9 @@ CLOSERS = "”’」』）)》】〕"
 HARD_CONTINUATIONS = "，、；：,;:“‘「『（(《【—"
 # Running text has these; headlines, subheads and bylines do not.
 RUNNING_TEXT_PUNCT = frozenset("，。！？；：、,!?;:")
-# What decoders print for a character they could not map.
-UNDECODED_GLYPHS = frozenset("■□▯\ufffd〓")
+# What decoders print for a character they could not map (a regex class):
+# boxes, the replacement character, the geta mark, private-use code points.
+UNDECODED_GLYPHS = "■□▯\ufffd〓\ue000-\uf8ff"
 _CANNOT_OPEN = frozenset("，。、；：！？,.;:!?）)”’」』》】")
 # Headings longer than this are rare enough to treat as running text.
 MAX_HEADING_CHARS = 24

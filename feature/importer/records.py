@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from feature.diagnostics import Diagnostic
 from feature.model import Reporter
+
+from .proposals import Proposal
+
+class RawTextError(Exception):
+    """A problem that stops the import, located in an input file."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+        super().__init__(str(diagnostic))
+
 
 # Block kinds, in the newsroom's words.
 PARAGRAPH = "paragraph"
 QUOTE = "quote"          # a paragraph that is one short quotation (pull quote)
 HEADLINE = "headline"
+KICKER = "kicker"        # a section label printed above a headline (眉题)
 DECK = "deck"
 BYLINE = "byline"
 SUBHEAD = "subhead"
+PHOTO = "photo"          # an extracted photo; the block's text is its caption
 TEXT_KINDS = (PARAGRAPH, QUOTE)
 
 
@@ -31,6 +44,8 @@ class Block:
     kind: str = PARAGRAPH
     gap_before: int = 0
     marker: str = ""
+    photo: str = ""                      # PHOTO: the extracted file's name
+    credit: str = ""                     # PHOTO: 摄影 张三
 
     @property
     def text(self) -> str:
@@ -57,6 +72,15 @@ class Join:
 
 
 @dataclass(frozen=True)
+class ColumnJoin:
+    """Two paragraphs a column or page end cut apart, joined again."""
+    lines: tuple[int, int]        # last raw line before the cut, first after it
+    seam: str                     # "…“棋”。周 | 这座被…"
+    at: int                       # offset of the seam in the joined paragraph
+    block: int                    # the joined paragraph's index in the article
+
+
+@dataclass(frozen=True)
 class Marker:
     line: int
     text: str
@@ -73,9 +97,27 @@ class DroppedDuplicate:
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str                  # "glyph", "mid-sentence", "unplaced", "guess", "near-duplicate"
+    """A doubt about a whole run of text: "unplaced", "guess", "near-duplicate"."""
+    kind: str
     lines: tuple[int, ...]
     message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A proposal at one place of an article: its paragraph and raw line."""
+    block: int                 # index in ImportedArticle.blocks
+    proposal: Proposal
+    raw_line: int
+
+
+@dataclass(frozen=True)
+class Applied:
+    """An editor's correction (corrections file) applied to the import."""
+    original: str
+    corrected: str
+    block: int
+    raw_line: int
 
 
 @dataclass(frozen=True)
@@ -84,8 +126,9 @@ class Placement:
     first_line: int
     last_line: int
     how: str                   # "opening", "resemblance", "neighbour"
-    note: str
+    note: str                  # why, in words
     guess: bool
+    other: int = -1            # the article it resembles next best (index), if any
 
 
 @dataclass(frozen=True)
@@ -96,6 +139,11 @@ class ImportedArticle:
     head_lines: tuple[int, ...]
     blocks: tuple[Block, ...]
     placements: tuple[Placement, ...]
+    column_joins: tuple[ColumnJoin, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    applied: tuple[Applied, ...] = ()
+    lede: str = ""             # a lead paragraph marked as such (bold in a Word document)
+    kicker: str = ""           # the label printed above the headline, if any
 
     @property
     def subheads(self) -> tuple[str, ...]:
@@ -112,3 +160,8 @@ class ImportResult:
     markers: tuple[Marker, ...]
     duplicates: tuple[DroppedDuplicate, ...]
     flags: tuple[Flag, ...]
+    corrections_source: str = ""               # the corrections file applied, if any
+    corrections_unused: tuple[str, ...] = ()   # its originals found nowhere in this text
+    photos: tuple[tuple[str, bytes], ...] = ()  # extracted photos: (file name, bytes)
+    line_word: str = "raw line"                 # what a "line" of the source is
+    boxes: tuple[str, ...] = ()                 # a PDF's sidebars and fact boxes, kept out of the drafts

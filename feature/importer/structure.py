@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from feature import bylines
 from feature.model import Reporter
 
 from .punctuation import heading_like, skeleton
 from .records import (
-    BYLINE, DECK, HEADLINE, PARAGRAPH, QUOTE, SUBHEAD, Block,
+    BYLINE, DECK, HEADLINE, KICKER, PARAGRAPH, QUOTE, SUBHEAD, Block,
 )
 
 _TITLE = re.compile(
@@ -27,19 +28,13 @@ _MAX_DECK_CHARS = 40
 
 def parse_byline(text: str) -> tuple[Reporter, ...] | None:
     """`首席记者 李凤霞`, `本报记者 王艳 通讯员 张三 李四` → reporters, or None
-    when anything on the line is neither a title nor a name."""
-    reporters: list[Reporter] = []
-    title = ""
-    for token in re.split(r"[\s、]+", text.strip()):
-        match = _TITLE.match(token)
-        if match:
-            title, token = match.group(), token[match.end():]
-            if not token:
-                continue
-        if not title or not _NAME.fullmatch(token):
-            return None
-        reporters.append(Reporter(name=token, title=title))
-    return tuple(reporters) or None
+    when the line is not certainly a byline: the build's own reading of a
+    printed byline (feature.bylines), accepted only without a doubt and with
+    a title before every name."""
+    byline = bylines.parse_byline(text)
+    if byline.doubts or not byline.reporters or not all(r.title for r in byline.reporters):
+        return None
+    return byline.reporters
 
 
 def is_deck(text: str) -> bool:
@@ -55,12 +50,21 @@ def is_pull_quote(text: str) -> bool:
             and "”" not in inner and 0 < len(skeleton(inner)) <= _MAX_QUOTE_CHARS)
 
 
+def _opens_story(blocks: list[Block], index: int) -> bool:
+    """A heading with a byline or a deck under it is a headline."""
+    following = blocks[index + 1].text if index + 1 < len(blocks) else ""
+    return bool(following) and bool(parse_byline(following) or is_deck(following))
+
+
 def _heading_kind(blocks: list[Block], index: int) -> str:
     if parse_byline(blocks[index].text):
         return BYLINE
-    following = blocks[index + 1].text if index + 1 < len(blocks) else ""
-    if following and (parse_byline(following) or is_deck(following)):
+    if _opens_story(blocks, index):
         return HEADLINE
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    if following is not None and len(following.parts) == 1 and heading_like(following.text) \
+            and _opens_story(blocks, index + 1):
+        return KICKER      # the section label printed above a headline
     return SUBHEAD
 
 

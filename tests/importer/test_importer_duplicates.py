@@ -65,3 +65,12 @@ def test_dropping_text_the_kept_copy_lacks_is_refused():
     with pytest.raises(UniqueTextDropped):
         ensure_covered("甲乙丙丁", "甲乙丁")
     ensure_covered("甲乙，丁。", "甲乙丙丁")     # punctuation and lost characters are fine
+
+
+def test_a_pull_quote_the_layout_repeats_is_dropped_but_a_short_exclamation_is_not():
+    text = raw("正文第一段。", "“脱贫路上，决不落下一户一人！”", "正文第二段，很长很长。",
+               "“脱贫路上，决不落下一户一人！”", "“好！”", "又一段。", "“好！”")
+    kept, dropped, _ = drop_duplicates(blocks_of(text))
+    assert _kept_texts(kept) == ["正文第一段。", "“脱贫路上，决不落下一户一人！”", "正文第二段，很长很长。",
+                                 "“好！”", "又一段。", "“好！”"]
+    assert [(d.how, d.lines, d.kept_lines) for d in dropped] == [("exact", (7,), (3,))]

@@ -1,6 +1,6 @@
 """Lines → blocks: joins, jump markers, glyph and mid-sentence flags."""
 from feature.importer.lines import (
-    cut_marker, glyph_flags, joins_of, mid_sentence_flags, normalise_line, quote_flags, read_lines,
+    cut_marker, joins_of, normalise_line, read_lines,
 )
 
 from . import blocks_of, raw, texts_of
@@ -66,6 +66,10 @@ def test_jump_marker_is_cut_after_a_finished_sentence_and_recorded():
     assert cut_marker("详见下文。（下转第6版）") == ("详见下文。", "（下转第6版）")
 
 
+def test_a_page_jump_cuts_a_sentence_and_is_recorded():
+    assert cut_marker("奋进在决胜同步全面小康的新征程上，①6") == ("奋进在决胜同步全面小康的新征程上，", "①6")
+
+
 def test_circled_number_inside_running_text_is_not_a_marker():
     assert cut_marker("措施有两条，①") == ("措施有两条，①", "")
 
@@ -75,23 +79,7 @@ def test_jump_marker_ends_the_paragraph_even_if_the_next_line_could_continue():
 
 
 def test_whitespace_is_normalised_and_space_only_lines_count_as_blank():
-    assert normalise_line("\u3000 决战贫困  ■\u00a0力同心 ") == "决战贫困 ■ 力同心"
+    assert normalise_line("\u3000 决战贫困  ■\u00a0力同心 ") == "决战贫困■力同心"
+    assert normalise_line("“百城提质”  三川蝶变") == "“百城提质” 三川蝶变"
     lines, _ = read_lines("甲。\n \n\u3000\n乙。\n")
     assert lines[1].gap_before == 2
-
-
-def test_undecoded_glyph_is_flagged_with_its_line_and_kept_in_the_text():
-    blocks = blocks_of(raw("前言。", "决战贫困 ■ 力同心，共奔小康。"))
-    flags = glyph_flags(blocks)
-    assert [(f.kind, f.lines) for f in flags] == [("glyph", (3,))]
-    assert "■" in flags[0].message and "■" in blocks[1].text
-
-
-def test_paragraph_ending_mid_sentence_is_flagged_at_its_last_line():
-    flags = mid_sentence_flags(blocks_of(raw("完整的一句。", "走活满盘“棋”。周", "“城市新貌” 三川蝶变", "记者 王艳")))
-    assert [(f.kind, f.lines) for f in flags] == [("mid-sentence", (3,))]
-
-
-def test_unpaired_quotation_mark_is_flagged():
-    flags = quote_flags(blocks_of(raw("周口的成绩令人眼前一亮！”省长说。", "“好。”")))
-    assert [f.lines for f in flags] == [(1,)]

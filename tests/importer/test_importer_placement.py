@@ -1,5 +1,6 @@
 """Interleaved columns go back under their article; doubts are reported."""
-from feature.importer import import_raw
+from feature.importer import import_raw, run
+from feature.importer.proposals import GUESS_NOTE
 
 from . import raw
 
@@ -35,11 +36,16 @@ def test_headline_and_byline_are_taken_from_the_head():
     assert metro.head_lines == (15, 17)
 
 
-def test_a_short_run_stays_with_the_text_before_it_and_is_flagged_as_a_guess():
+def test_a_short_run_stays_with_the_text_before_it_and_is_flagged_as_a_guess(tmp_path):
     text = raw("春耕生产进展顺利", "记者 张明", FARM_OPENING, "田间管理", "抓好管理。")
     result = import_raw(text, "page.txt")
     assert _texts(result.articles[0])[-2:] == ["田间管理", "抓好管理。"]
     assert [(f.kind, f.lines) for f in result.flags] == [("guess", (7, 9))]
+    # The draft carries a flag line before the run, so the guess cannot be published unchecked.
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    run(tmp_path / "page.txt", tmp_path / "drafts")
+    body = (tmp_path / "drafts" / "article-1.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body.endswith(f"\n〔？{GUESS_NOTE}〕\n\n## 田间管理\n\n抓好管理。\n")
 
 
 def test_text_resembling_no_article_is_not_placed_but_kept_and_flagged():

@@ -17,9 +17,9 @@ def test_run_writes_one_draft_per_article_and_the_report(tmp_path, capsys):
     raw_path.write_text(INTERLEAVED, encoding="utf-8")
     assert run(raw_path, tmp_path / "out") == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "article-1.md", "article-2.md", "import-report.md"]
+        ".import-record.json", "article-1.md", "article-2.md", "import-report.md"]
     matter, body = _front_matter(tmp_path / "out" / "article-1.md")
-    assert matter == {"headline": "春耕生产进展顺利", "byline": [{"title": "记者", "name": "张明"}],
+    assert matter == {"headline": "春耕生产进展顺利", "reporter": "记者 张明",
                       "order": 1, "lede": FARM_OPENING}
     assert "\n## 农机服务保播种\n" in body
     assert "2 articles" in capsys.readouterr().out
@@ -44,12 +44,17 @@ def test_report_accounts_for_every_join_marker_duplicate_and_flag(tmp_path):
     raw_path.write_text(page, encoding="utf-8")
     run(raw_path, tmp_path / "out")
     report = (tmp_path / "out" / "import-report.md").read_text(encoding="utf-8")
-    assert "- lines 7–9: …，小麦播种面 | 积十二万亩，… (in a copy dropped as a duplicate)" in report
-    assert "- line 9: ①6" in report
+    assert "- raw lines 7–9 → (not in a draft): …，小麦播种面 | 积十二万亩，… (in a copy dropped as a duplicate)" in report
+    assert "- raw line 9: ①6" in report
     # Same text twice: the copy printed in one piece is kept, the re-broken one dropped.
-    assert "- lines 7–9 (exact copy) “全县共投入农机两千台" in report and "kept copy at line 11" in report
-    assert "- line 11 [glyph] undecoded glyph ■" in report
-    assert "- line 13 [mid-sentence] paragraph ends mid-sentence" in report
+    assert "- raw lines 7–9 (exact copy) “全县共投入农机两千台" in report
+    assert "the kept copy is at raw line 11, `article-1.md:13`" in report
+    # Each doubt names the draft's line and the raw line, and shows the flag as the draft has it.
+    assert "- [ ] `article-1.md:13` (raw line 11) — undecoded glyph: …二万亩，决战春耕〔？■→戮〕力同心。…" in report
+    assert "- [ ] `article-1.md:15` (raw line 13) — paragraph ends mid-sentence: …耕还在继续，农机〔？→……〕…" in report
+    draft = (tmp_path / "out" / "article-1.md").read_text(encoding="utf-8").splitlines()
+    assert draft[12] == "全县共投入农机两千台，农机手分片包干，小麦播种面积十二万亩，决战春耕〔？■→戮〕力同心。"
+    assert draft[14] == "春耕还在继续，农机〔？→……〕"
 
 
 def test_missing_file_is_an_error_naming_it(tmp_path, capsys):

@@ -1,5 +1,5 @@
 """Headlines, decks, bylines, subheads, pull quotes."""
-from feature.importer.records import BYLINE, DECK, HEADLINE, PARAGRAPH, QUOTE, SUBHEAD
+from feature.importer.records import BYLINE, DECK, HEADLINE, KICKER, PARAGRAPH, QUOTE, SUBHEAD
 from feature.importer.structure import is_pull_quote, parse_byline
 from feature.model import Reporter
 
@@ -36,3 +36,17 @@ def test_a_standalone_short_quotation_is_a_pull_quote():
     blocks = blocks_of(raw("前文。", "“脱贫路上，决不落下一户一人！”", "这是庄严承诺。"))
     assert [b.kind for b in blocks] == [PARAGRAPH, QUOTE, PARAGRAPH]
     assert not is_pull_quote("“甲”和“乙”都说好。")
+
+
+def test_a_section_label_above_a_headline_is_its_kicker_not_a_subhead():
+    kinds = [b.kind for b in blocks_of(raw("百城提质", "城市交通换新颜", "记者 李华", "正文第一段，写得很长。"))]
+    assert kinds == [KICKER, HEADLINE, BYLINE, PARAGRAPH]
+
+
+def test_kicker_is_kept_in_the_head_and_out_of_the_body():
+    from feature.importer import import_raw
+    text = raw("春耕生产进展顺利", "记者 张明", "今年以来，全县春耕播种进展顺利，小麦长势良好，农机手忙着播种。",
+               "城市建设", "城市交通换新颜", "记者 李华", "今年，城市地铁建设全面提速，公交与地铁无缝衔接。")
+    farm, metro = import_raw(text, "page.txt").articles
+    assert (metro.kicker, metro.headline) == ("城市建设", "城市交通换新颜")
+    assert all(b.text != "城市建设" for a in (farm, metro) for b in a.blocks)

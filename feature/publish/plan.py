@@ -1,0 +1,172 @@
+"""What a deploy will do, decided before it changes anything.
+
+A plan compares the built files with what the target holds and lists the
+uploads in a safe order, then the deletions:
+
+1. assets and media (CSS, JS, photos: new ones have new names),
+2. pages,
+3. the files that list pages (feed, sitemap, robots.txt, the search index:
+   its shards before search/index.json, which names them),
+4. stale objects, deleted last.
+
+A reader in the middle of a deploy therefore never gets a page whose CSS or
+photo is not there yet, nor a feed entry or search result whose page is
+missing; and a deploy that stops halfway has deleted nothing, so every page
+still finds what it links to, and the next deploy finishes the job.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import urls
+from ..write import MARKER as BUILD_MARKER, read_manifest
+
+MARKER = ".feature-deploy.json"      # "this target is ours": written by the first deploy
+DEFAULT_MAX_DELETES = 50
+# Build files a host must not serve: the build's own marker, and `_headers`
+# (read by Netlify-style hosts; object storage sets each object's headers instead).
+NOT_PUBLISHED = frozenset({BUILD_MARKER, "_headers"})
+PHASES = ("assets and media", "pages", "search index, feed and sitemap")
+_LISTINGS = ("feed.xml", "sitemap.xml", "robots.txt")
+
+
+class DeployRefused(Exception):
+    """Nothing was changed: the build or the target is not safe to publish."""
+
+
+class DeployFailed(Exception):
+    """The deploy stopped after it began changing the target (the message says how far)."""
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    path: str          # output path: 'alpha/one/index.html'
+    size: int
+    md5: str           # hex
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    path: str          # relative to the target: 'alpha/one/index.html'
+    size: int
+    etag: str          # lower-case hex, no quotes; an MD5 only for single-part uploads
+    digest: str | None = None    # the MD5 we stored in its metadata, when looked up
+
+
+@dataclass(frozen=True)
+class Upload:
+    file: LocalFile
+    replaces: RemoteFile | None  # the object it overwrites, None for a new one
+
+    @property
+    def path(self) -> str:
+        return self.file.path
+
+
+@dataclass
+class DeployPlan:
+    uploads: list[Upload] = field(default_factory=list)        # in the safe order
+    deletions: list[RemoteFile] = field(default_factory=list)
+    unchanged: int = 0
+    claimed: bool = True        # the target holds our marker already
+
+    def phase(self, n: int) -> list[Upload]:
+        return [u for u in self.uploads if upload_phase(u.path) == n]
+
+    @property
+    def upload_bytes(self) -> int:
+        return sum(u.file.size for u in self.uploads)
+
+    @property
+    def new(self) -> int:
+        return sum(u.replaces is None for u in self.uploads)
+
+
+def upload_phase(path: str) -> int:
+    """0: assets and media, 1: pages, 2: the files that list pages (search index, feed, sitemap)."""
+    if path.startswith(urls.SEARCH_INDEX.rpartition("/")[0] + "/") or path in _LISTINGS:
+        return 2
+    return 1 if path.endswith(".html") else 0
+
+
+def _upload_order(path: str) -> tuple:
+    # The search index names its shards: shards first, index.json after them.
+    return upload_phase(path), path == urls.SEARCH_INDEX, path
+
+
+def local_files(source: Path) -> dict[str, LocalFile]:
+    """The files of a verified build (its manifest), with sizes and MD5s (S3's ETag)."""
+    found = {}
+    for rel in sorted(read_manifest(source)):
+        if rel in NOT_PUBLISHED:
+            continue
+        data = (source / rel).read_bytes()
+        found[rel] = LocalFile(rel, len(data), hashlib.md5(data).hexdigest())
+    return found
+
+
+def is_unchanged(local: LocalFile, remote: RemoteFile) -> bool:
+    return local.size == remote.size and local.md5 in (remote.etag, remote.digest)
+
+
+def plan_deploy(local: dict[str, LocalFile], remote: dict[str, RemoteFile]) -> DeployPlan:
+    """Uploads (new or changed files, safe order) and deletions (stale objects).
+
+    Objects inside a folder that holds another MARKER belong to another
+    edition deployed below this one: they are never deleted."""
+    plan = DeployPlan(claimed=MARKER in remote)
+    for path in sorted(local, key=_upload_order):
+        there = remote.get(path)
+        if there is not None and is_unchanged(local[path], there):
+            plan.unchanged += 1
+        else:
+            plan.uploads.append(Upload(local[path], there))
+    others = tuple(p[: -len(MARKER)] for p in remote if p.endswith("/" + MARKER))
+    plan.deletions = [r for p, r in sorted(remote.items())
+                      if p not in local and p != MARKER and not p.startswith(others)]
+    return plan
+
+
+def marker_text() -> str:
+    return json.dumps({"generator": "feature", "note": "deployed by build.py deploy"}) + "\n"
+
+
+def check_claimed(remote: dict[str, RemoteFile], where: str) -> None:
+    if remote and MARKER not in remote:
+        raise DeployRefused(f"{where} holds {len(remote)} object(s) and was not deployed by build.py "
+                            f"(no {MARKER}); refusing to overwrite it. Choose an empty bucket or prefix")
+
+
+def check_deletions(plan: DeployPlan, max_deletes: int, where: str) -> None:
+    """Stop before changing anything if the plan deletes more than the newsroom allows."""
+    n = len(plan.deletions)
+    if n > max_deletes:
+        raise DeployRefused(f"this deploy would delete {n} objects from {where}, more than --max-deletes "
+                            f"{max_deletes}; nothing was changed. Check the target and the build (--dry-run "
+                            f"lists them), then rerun with --max-deletes {n}")
+
+
+def size_text(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    return f"{n / 1024:.1f} KB" if n < 1024 ** 2 else f"{n / 1024 ** 2:.1f} MB"
+
+
+def upload_line(u: Upload) -> str:
+    """'+ path (12.3 KB)' for a new object, '~ path (12.3 KB, was 12.1 KB)' for a replaced one."""
+    if u.replaces is None:
+        return f"+ {u.path} ({size_text(u.file.size)})"
+    return f"~ {u.path} ({size_text(u.file.size)}, was {size_text(u.replaces.size)})"
+
+
+def deletion_line(r: RemoteFile) -> str:
+    return f"- {r.path} ({size_text(r.size)})"
+
+
+def summary_line(plan: DeployPlan, where: str, dry_run: bool) -> str:
+    return (f"deploy to {where}: {'would upload' if dry_run else 'uploaded'} {len(plan.uploads)} object(s) "
+            f"({plan.new} new, {len(plan.uploads) - plan.new} replaced, {size_text(plan.upload_bytes)}), "
+            f"{'would delete' if dry_run else 'deleted'} {len(plan.deletions)}, {plan.unchanged} unchanged")
