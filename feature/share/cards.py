@@ -1,0 +1,103 @@
+"""Share cards: the picture a shared link shows (1200×630), and a square one for
+WeChat's thumbnail.
+
+The wide card is a newspaper front in miniature: a red band, the masthead
+(newspaper, edition title, double rule), the section as a red tag, the headline
+in the serif bold, as large as three lines allow, and the deck; on the right a
+panel with the first photo or the lead key figure. The square card is read at
+thumbnail size, so it keeps only what reads small: masthead, tag, headline,
+and the figure or the deck.
+"""
+from __future__ import annotations
+
+from PIL import Image
+
+from .canvas import (ACCENT, BOX, INK, MUTED, Box, big_figure, kicker, masthead, paper, photo_fill,
+                     png_bytes)
+from .fonts import FontBook, SANS, SERIF, SERIF_BOLD
+from .texts import CardText
+from .typeset import Style, draw_text, set_text
+
+WIDE = (1200, 630)
+SQUARE = (600, 600)
+
+WIDE_HEADLINE = Style(SERIF_BOLD, tuple(range(76, 39, -2)), 3, leading=1.22, balance=True)
+WIDE_DECK = Style(SERIF, (30, 28, 26), 2, leading=1.45, justify=True)
+PANEL_LABEL = Style(SANS, (26, 24), 3, leading=1.45, balance=True)
+SQUARE_HEADLINE = Style(SERIF_BOLD, tuple(range(64, 33, -2)), 3, leading=1.22, balance=True)
+SQUARE_DECK = Style(SERIF, (26, 24), 3, leading=1.45, justify=True)
+SQUARE_LABEL = Style(SANS, (24, 22), 2, leading=1.4, balance=True)
+
+
+def render_card(card: CardText, fonts: FontBook) -> bytes:
+    """The 1200×630 PNG of `card`."""
+    image, draw = paper(WIDE)
+    width, height = WIDE
+    margin = 64
+    column = Box(margin, 0, width - margin, height)
+    if card.photo is not None or card.figure is not None:
+        panel = Box(width - 430, 0, width, height)
+        column = Box(margin, 0, panel.left - 56, height)
+        _panel(image, draw, fonts, card, panel)
+    draw.rectangle((0, 0, column.right if card.photo else width, 10), fill=ACCENT)
+    top = masthead(draw, fonts, card.newspaper, card.edition_title, Box(margin, 44, column.right, 0), 34,
+                   card.source)
+    _story(draw, fonts, card, Box(column.left, top + 40, column.right, height - 64),
+           (WIDE_HEADLINE, WIDE_DECK), 26)
+    return png_bytes(image)
+
+
+def render_square_card(card: CardText, fonts: FontBook) -> bytes:
+    """The 600×600 PNG of `card` (no photo: at thumbnail size only large type reads)."""
+    image, draw = paper(SQUARE)
+    width, height = SQUARE
+    margin = 44
+    draw.rectangle((0, 0, width, 8), fill=ACCENT)
+    top = masthead(draw, fonts, card.newspaper, card.edition_title, Box(margin, 34, width - margin, 0), 28,
+                   card.source)
+    area = Box(margin, top + 30, width - margin, height - 44)
+    if card.figure is None:
+        _story(draw, fonts, card, area, (SQUARE_HEADLINE, SQUARE_DECK), 22)
+        return png_bytes(image)
+    label = set_text(fonts, card.figure.label, SQUARE_LABEL, area.width, card.source)
+    label_top = area.bottom - label.height
+    figure_top = label_top - 16 - 92
+    draw.rectangle((area.left, figure_top - 26, area.left + 56, figure_top - 21), fill=ACCENT)
+    big_figure(draw, fonts, card.figure.figure, Box(area.left, figure_top, area.right, 0),
+               tuple(range(96, 40, -4)), source=card.source)
+    draw_text(draw, label, area.left, label_top, MUTED)
+    _story(draw, fonts, card, Box(area.left, area.top, area.right, figure_top - 50), (SQUARE_HEADLINE, None), 22)
+    return png_bytes(image)
+
+
+def _story(draw, fonts: FontBook, card: CardText, area: Box, styles: tuple[Style, Style | None],
+           kicker_size: int) -> None:
+    """Tag, headline and deck as one group, centred in `area` (never above its top)."""
+    headline_style, deck_style = styles
+    headline = set_text(fonts, card.headline, headline_style, area.width, card.source)
+    deck = (set_text(fonts, card.deck, deck_style, area.width, card.source)
+            if card.deck and deck_style else None)
+    tag = kicker_size * 1.56 + kicker_size if card.section else 0
+    group = tag + headline.height + (deck.height + headline.size * 0.45 if deck else 0)
+    top = max(area.top, area.top + (area.bottom - area.top - group) / 2)
+    if card.section:
+        kicker(draw, fonts, card.section, area.left, top, kicker_size, card.source)
+    bottom = draw_text(draw, headline, area.left, top + tag, INK)
+    if deck:
+        draw_text(draw, deck, area.left, bottom + headline.size * 0.45, MUTED)
+
+
+def _panel(image: Image.Image, draw, fonts: FontBook, card: CardText, panel: Box) -> None:
+    """The wide card's right side: the photo to the edges, or the lead figure on a tinted panel."""
+    if card.photo is not None:
+        photo_fill(image, card.photo, panel, card.source)
+        return
+    draw.rectangle((panel.left, panel.top, panel.right, panel.bottom), fill=BOX)
+    draw.rectangle((panel.left, panel.top, panel.left + 6, panel.bottom), fill=ACCENT)
+    inner = Box(panel.left + 48, 0, panel.right - 48, panel.bottom)
+    label = set_text(fonts, card.figure.label, PANEL_LABEL, inner.width, card.source)
+    figure_height = 120
+    top = (panel.bottom - (figure_height + 28 + label.height)) / 2
+    bottom = big_figure(draw, fonts, card.figure.figure, Box(inner.left, top, inner.right, 0),
+                        tuple(range(120, 40, -4)), centre=False, source=card.source)
+    draw_text(draw, label, inner.left, bottom + 28, INK)
