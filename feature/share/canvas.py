@@ -61,7 +61,8 @@ def paper(size: tuple[int, int]) -> tuple[Image.Image, ImageDraw.ImageDraw]:
 
 def png_bytes(image: Image.Image) -> bytes:
     """PNG without metadata. Type on flat colours (no photo: a few thousand colours at most,
-    all anti-aliasing) goes to a 256-colour palette: no visible change, a third of the bytes."""
+    nearly all of them anti-aliasing) is stored with a 256-colour palette: a third of the
+    bytes, and no visible change (a colour moves by a unit or two at most)."""
     if image.getcolors(FEW_COLOURS) is not None:
         image = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()

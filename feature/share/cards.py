@@ -14,7 +14,7 @@ from PIL import Image
 
 from .canvas import (ACCENT, BOX, INK, MUTED, Box, big_figure, kicker, masthead, paper, photo_fill,
                      png_bytes)
-from .fonts import FontBook, SANS, SERIF, SERIF_BOLD
+from .fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, FontBook
 from .texts import CardText
 from .typeset import Style, draw_text, set_text
 
@@ -31,6 +31,7 @@ SQUARE_LABEL = Style(SANS, (24, 22), 2, leading=1.4, balance=True)
 
 def render_card(card: CardText, fonts: FontBook) -> bytes:
     """The 1200×630 PNG of `card`."""
+    check_card(card, fonts)
     image, draw = paper(WIDE)
     width, height = WIDE
     margin = 64
@@ -49,6 +50,7 @@ def render_card(card: CardText, fonts: FontBook) -> bytes:
 
 def render_square_card(card: CardText, fonts: FontBook) -> bytes:
     """The 600×600 PNG of `card` (no photo: at thumbnail size only large type reads)."""
+    check_card(card, fonts)
     image, draw = paper(SQUARE)
     width, height = SQUARE
     margin = 44
@@ -68,6 +70,15 @@ def render_square_card(card: CardText, fonts: FontBook) -> bytes:
     draw_text(draw, label, area.left, label_top, MUTED)
     _story(draw, fonts, card, Box(area.left, area.top, area.right, figure_top - 50), (SQUARE_HEADLINE, None), 22)
     return png_bytes(image)
+
+
+def check_card(card: CardText, fonts: FontBook) -> None:
+    """Every character the card shows, in the face it is set in: one error naming all missing."""
+    texts = [(card.headline, SERIF_BOLD), (card.deck, SERIF), (card.section, SANS_BOLD),
+             (card.newspaper, SERIF_BOLD), (card.edition_title, SANS)]
+    if card.figure is not None:
+        texts += [(card.figure.figure, SERIF_BOLD), (card.figure.label, SANS)]
+    fonts.check_all(texts, card.source, "share card")
 
 
 def _story(draw, fonts: FontBook, card: CardText, area: Box, styles: tuple[Style, Style | None],

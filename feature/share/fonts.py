@@ -105,9 +105,18 @@ class FontBook:
 
     def check(self, text: str, face: Face, source: str = "", what: str = "share image") -> None:
         """Raise MissingGlyphs naming every character of `text` that `face` cannot draw."""
-        missing = self.missing(text, (face,))
+        self.check_all(((text, face.spec),), source, what)
+
+    def check_all(self, texts, source: str = "", what: str = "share image") -> None:
+        """Every (text, FaceSpec) of an image at once: one MissingGlyphs naming all that is missing."""
+        missing, fonts = "", []
+        for text, spec in texts:
+            lacking = self.missing(text, (self.face(spec),))
+            if lacking:
+                missing += lacking
+                fonts.append(str(spec))
         if missing:
-            raise MissingGlyphs(missing, str(face.spec), source, what)
+            raise MissingGlyphs("".join(dict.fromkeys(missing)), " / ".join(dict.fromkeys(fonts)), source, what)
 
 
 def find_fonts(folder: Path | None = None) -> FontBook:

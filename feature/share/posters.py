@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .canvas import (ACCENT, INK, MARK, MUTED, RULE, Box, big_figure, kicker, masthead, paper, png_bytes,
                      qr_code)
-from .fonts import FontBook, SANS, SANS_BOLD, SERIF
+from .fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, FontBook
 from .texts import PosterText
 from .typeset import Style, draw_text, set_text
 
@@ -26,13 +26,16 @@ FOOT_NOTE = Style(SANS, (26, 24, 22), 2, leading=1.45)
 
 def render_poster(poster: PosterText, fonts: FontBook) -> bytes:
     """The 1080×1440 PNG of `poster`."""
+    fonts.check_all([(poster.figure, SERIF_BOLD), (poster.label, SANS_BOLD), (poster.sentence, SERIF),
+                     (_credit(poster), SANS), (poster.newspaper, SERIF_BOLD), (poster.edition_title, SANS),
+                     (_tag(poster), SANS_BOLD)], poster.source, "poster")
     image, draw = paper(POSTER)
     width, height = POSTER
     column = Box(MARGIN, 0, width - MARGIN, height)
     draw.rectangle((0, 0, width, 14), fill=ACCENT)
     top = masthead(draw, fonts, poster.newspaper, poster.edition_title, Box(MARGIN, 60, column.right, 0), 44,
                    poster.source)
-    top = kicker(draw, fonts, " · ".join(filter(None, ("数说", poster.section))), MARGIN, top + 56, 30,
+    top = kicker(draw, fonts, _tag(poster), MARGIN, top + 56, 30,
                  poster.source)
     top = big_figure(draw, fonts, poster.figure, Box(MARGIN, top + 44, column.right, 0),
                      tuple(range(240, 60, -8)), source=poster.source)
@@ -46,8 +49,7 @@ def render_poster(poster: PosterText, fonts: FontBook) -> bytes:
 
 def _sentence(draw, fonts: FontBook, poster: PosterText, room: Box) -> None:
     """The sentence, as large as the room allows, then its credit line at the room's foot."""
-    credit_text = f"——摘自《{poster.headline}》" + (f"　{poster.reporter}" if poster.reporter else "")
-    credit = set_text(fonts, credit_text, CREDIT, room.width, poster.source)
+    credit = set_text(fonts, _credit(poster), CREDIT, room.width, poster.source)
     sentence_room = room.bottom - room.top - credit.height - 40
     style = Style(SERIF, SENTENCE_SIZES, 12, leading=1.75, justify=True, height=sentence_room)
     sentence = set_text(fonts, poster.sentence, style, room.width, poster.source)
@@ -69,3 +71,11 @@ def _foot(draw, fonts: FontBook, poster: PosterText, foot: Box) -> None:
     if paper_line:
         draw_text(draw, set_text(fonts, paper_line, FOOT_NOTE, text.width, poster.source),
                   text.left, top + 18, MUTED)
+
+
+def _tag(poster: PosterText) -> str:
+    return " · ".join(filter(None, ("数说", poster.section)))
+
+
+def _credit(poster: PosterText) -> str:
+    return f"——摘自《{poster.headline}》" + (f"　{poster.reporter}" if poster.reporter else "")
