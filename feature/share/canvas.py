@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
-from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from ..diagnostics import Diagnostic
 from .fonts import SANS, SANS_BOLD, SERIF_BOLD, FontBook
@@ -27,6 +27,8 @@ ACCENT = (0xA4, 0x16, 0x1A)
 MARK = (0xFF, 0xF1, 0xB8)
 BOX = (0xF5, 0xF1, 0xE8)
 PNG_COMPRESSION = 6
+FIGURE_ASCENT = 0.78    # lining numerals stand about 0.73 em above the baseline
+FIGURE_HEIGHT = 0.86    # their top to a little below the baseline
 FEW_COLOURS = 4096
 
 
@@ -103,25 +105,39 @@ def kicker(draw, fonts: FontBook, text: str, left: float, top: float, size: int,
     return bottom
 
 
-def big_figure(draw, fonts: FontBook, figure: str, box: Box, sizes: tuple[int, ...], centre: bool = False,
-               source: str = "") -> float:
-    """The figure's number large, its prefix and unit smaller on the same baseline; returns the bottom."""
+@dataclass(frozen=True)
+class SetFigure:
+    """A figure fitted to a width: (text, font) runs on one baseline, and its size."""
+    runs: tuple[tuple[str, ImageFont.FreeTypeFont], ...]
+    size: int
+
+    @property
+    def height(self) -> float:
+        return self.size * FIGURE_HEIGHT
+
+
+def set_figure(fonts: FontBook, figure: str, width: float, sizes: tuple[int, ...], source: str = "") -> SetFigure:
+    """The figure's number as large as `width` allows (of `sizes`), its prefix and unit at 0.4 of it."""
     parts = figure_parts(figure)
     face = fonts.face(SERIF_BOLD)
     fonts.check(figure, face, source)
     for size in sizes:
         large, small = fonts.font(face, size), fonts.font(face, max(8, round(size * 0.4)))
-        runs = [(parts.prefix, small), (parts.number, large), (parts.unit, small)]
-        width = sum(font.getlength(text, **LAYOUT) for text, font in runs if text) + size * 0.06
-        if width <= box.width:
+        runs = tuple((text, font) for text, font in ((parts.prefix, small), (parts.number, large),
+                                                     (parts.unit, small)) if text)
+        if sum(font.getlength(text, **LAYOUT) for text, font in runs) + size * 0.06 <= width:
             break
-    x = box.left + (box.width - width) / 2 if centre else box.left
-    baseline = box.top + size * 0.78       # figures (lining numerals) stand about 0.73 em high
-    for text, font in runs:
-        if text:
-            draw.text((x, baseline), text, font=font, fill=ACCENT, anchor="ls", **LAYOUT)
-            x += font.getlength(text, **LAYOUT) + (size * 0.03 if font is large else 0)
-    return baseline + size * 0.08
+    return SetFigure(runs, size)
+
+
+def draw_figure(draw, figure: SetFigure, left: float, top: float) -> float:
+    """Draw `figure` in the accent red with its top at `top`; returns its bottom."""
+    baseline = top + figure.size * FIGURE_ASCENT
+    x = left
+    for text, font in figure.runs:
+        draw.text((x, baseline), text, font=font, fill=ACCENT, anchor="ls", **LAYOUT)
+        x += font.getlength(text, **LAYOUT) + (figure.size * 0.03 if font.size == figure.size else 0)
+    return top + figure.height
 
 
 def photo_fill(image: Image.Image, photo: Path, box: Box, source: str = "") -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from PIL import Image
 
-from .canvas import (ACCENT, BOX, INK, MUTED, Box, big_figure, kicker, masthead, paper, photo_fill,
-                     png_bytes)
+from .canvas import (ACCENT, BOX, INK, MUTED, Box, draw_figure, kicker, masthead, paper, photo_fill, png_bytes,
+                     set_figure)
 from .fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, FontBook
 from .texts import CardText
 from .typeset import Style, draw_text, set_text
@@ -62,11 +62,11 @@ def render_square_card(card: CardText, fonts: FontBook) -> bytes:
         _story(draw, fonts, card, area, (SQUARE_HEADLINE, SQUARE_DECK), 22)
         return png_bytes(image)
     label = set_text(fonts, card.figure.label, SQUARE_LABEL, area.width, card.source)
+    figure = set_figure(fonts, card.figure.figure, area.width, tuple(range(96, 40, -4)), card.source)
     label_top = area.bottom - label.height
-    figure_top = label_top - 16 - 92
+    figure_top = label_top - 16 - figure.height
     draw.rectangle((area.left, figure_top - 26, area.left + 56, figure_top - 21), fill=ACCENT)
-    big_figure(draw, fonts, card.figure.figure, Box(area.left, figure_top, area.right, 0),
-               tuple(range(96, 40, -4)), source=card.source)
+    draw_figure(draw, figure, area.left, figure_top)
     draw_text(draw, label, area.left, label_top, MUTED)
     _story(draw, fonts, card, Box(area.left, area.top, area.right, figure_top - 50), (SQUARE_HEADLINE, None), 22)
     return png_bytes(image)
@@ -107,8 +107,7 @@ def _panel(image: Image.Image, draw, fonts: FontBook, card: CardText, panel: Box
     draw.rectangle((panel.left, panel.top, panel.left + 6, panel.bottom), fill=ACCENT)
     inner = Box(panel.left + 48, 0, panel.right - 48, panel.bottom)
     label = set_text(fonts, card.figure.label, PANEL_LABEL, inner.width, card.source)
-    figure_height = 120
-    top = (panel.bottom - (figure_height + 28 + label.height)) / 2
-    bottom = big_figure(draw, fonts, card.figure.figure, Box(inner.left, top, inner.right, 0),
-                        tuple(range(120, 40, -4)), centre=False, source=card.source)
+    figure = set_figure(fonts, card.figure.figure, inner.width, tuple(range(150, 40, -4)), card.source)
+    top = (panel.bottom - (figure.height + 28 + label.height)) / 2
+    bottom = draw_figure(draw, figure, inner.left, top)
     draw_text(draw, label, inner.left, bottom + 28, INK)

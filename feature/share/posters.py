@@ -7,8 +7,8 @@ the foot a QR code that opens the article at that very sentence.
 """
 from __future__ import annotations
 
-from .canvas import (ACCENT, INK, MARK, MUTED, RULE, Box, big_figure, kicker, masthead, paper, png_bytes,
-                     qr_code)
+from .canvas import (ACCENT, INK, MARK, MUTED, RULE, Box, draw_figure, kicker, masthead, paper, png_bytes,
+                     qr_code, set_figure)
 from .fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, FontBook
 from .texts import PosterText
 from .typeset import Style, draw_text, set_text
@@ -37,8 +37,8 @@ def render_poster(poster: PosterText, fonts: FontBook) -> bytes:
                    poster.source)
     top = kicker(draw, fonts, _tag(poster), MARGIN, top + 56, 30,
                  poster.source)
-    top = big_figure(draw, fonts, poster.figure, Box(MARGIN, top + 44, column.right, 0),
-                     tuple(range(240, 60, -8)), source=poster.source)
+    figure = set_figure(fonts, poster.figure, column.width, tuple(range(240, 60, -8)), poster.source)
+    top = draw_figure(draw, figure, MARGIN, top + 44)
     label = set_text(fonts, poster.label, LABEL, column.width, poster.source)
     top = draw_text(draw, label, MARGIN, top + 36, INK)
     draw.rectangle((MARGIN, top + 44, MARGIN + 96, top + 50), fill=ACCENT)
