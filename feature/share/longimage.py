@@ -68,7 +68,9 @@ def render_long_image(html: str, css: str = "", fonts: FontBook | None = None, b
     if len(document.pages) > 1 or height > spec.max_height:
         raise LongImageTooLong(height, spec.max_height, source)
     document.pages[0].height = css_height + spec.foot
-    return png_bytes(_rasterise(document.write_pdf(), spec.width))
+    # The PDF lives only in memory between two libraries: compressing it would take
+    # three quarters of the time WeasyPrint spends writing it, for nothing.
+    return png_bytes(_rasterise(document.write_pdf(uncompressed_pdf=True), spec.width))
 
 
 def _rasterise(pdf: bytes, width: int) -> Image.Image:
