@@ -10,6 +10,8 @@ and the figure or the deck.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PIL import Image
 
 from .canvas import (ACCENT, BOX, INK, MUTED, Box, draw_figure, kicker, masthead, paper, photo_fill, png_bytes,
@@ -68,7 +70,7 @@ def render_square_card(card: CardText, fonts: FontBook) -> bytes:
     draw.rectangle((area.left, figure_top - 26, area.left + 56, figure_top - 21), fill=ACCENT)
     draw_figure(draw, figure, area.left, figure_top)
     draw_text(draw, label, area.left, label_top, MUTED)
-    _story(draw, fonts, card, Box(area.left, area.top, area.right, figure_top - 50), (SQUARE_HEADLINE, None), 22)
+    _story(draw, fonts, card, Box(area.left, area.top, area.right, figure_top - 64), (SQUARE_HEADLINE, None), 22)
     return png_bytes(image)
 
 
@@ -83,19 +85,21 @@ def check_card(card: CardText, fonts: FontBook) -> None:
 
 def _story(draw, fonts: FontBook, card: CardText, area: Box, styles: tuple[Style, Style | None],
            kicker_size: int) -> None:
-    """Tag, headline and deck as one group, centred in `area` (never above its top)."""
+    """Tag, headline and deck as one group, centred in `area`: the headline takes the room
+    the tag and the deck leave (shrinking to fit it), so nothing runs past the area."""
     headline_style, deck_style = styles
-    headline = set_text(fonts, card.headline, headline_style, area.width, card.source)
+    tag = kicker_size * 2.56 if card.section else 0          # the tag and the space below it
     deck = (set_text(fonts, card.deck, deck_style, area.width, card.source)
             if card.deck and deck_style else None)
-    tag = kicker_size * 1.56 + kicker_size if card.section else 0
-    group = tag + headline.height + (deck.height + headline.size * 0.45 if deck else 0)
-    top = max(area.top, area.top + (area.bottom - area.top - group) / 2)
+    below = deck.height + deck.size if deck else 0
+    room = area.bottom - area.top - tag - below
+    headline = set_text(fonts, card.headline, replace(headline_style, height=room), area.width, card.source)
+    top = area.top + max(0, (room - headline.height) / 2)
     if card.section:
         kicker(draw, fonts, card.section, area.left, top, kicker_size, card.source)
     bottom = draw_text(draw, headline, area.left, top + tag, INK)
     if deck:
-        draw_text(draw, deck, area.left, bottom + headline.size * 0.45, MUTED)
+        draw_text(draw, deck, area.left, bottom + deck.size, MUTED)
 
 
 def _panel(image: Image.Image, draw, fonts: FontBook, card: CardText, panel: Box) -> None:

@@ -85,3 +85,13 @@ def test_a_missing_glyph_in_the_figure_label_is_found_too(fonts):
 
 def _near(pixel, colour, tolerance=6) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour))
+
+
+def test_a_long_headline_shrinks_to_leave_the_figure_its_room(fonts):
+    card = CardText("周口港千吨级货船直达长江，临港经济迎来历史性巨变", "", "百城提质", "决胜全面小康 周口在行动",
+                    "周口日报", CardFigure("532.28亿元", "临港经济38个签约项目总投资"))
+    image = opened(render_square_card(card, fonts)).convert("RGB")
+    bar_top = next(y for y in range(300, 600) if _near(image.getpixel((72, y)), ACCENT))
+    assert bar_top > 380                            # the short red rule above the figure
+    above = image.crop((44, bar_top - 24, 556, bar_top))
+    assert all(max(pixel) > 200 for pixel in above.get_flattened_data()), "the headline runs into the figure"
