@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from ..diagnostics import Diagnostic
 from .fonts import SANS, SANS_BOLD, SERIF_BOLD, FontBook
+from .linebreak import normalize
 from .texts import figure_parts
 from .typeset import ASCENT, LAYOUT, fit_one_line
 
@@ -75,6 +76,7 @@ def png_bytes(image: Image.Image) -> bytes:
 def masthead(draw, fonts: FontBook, newspaper: str, edition_title: str, box: Box,
              size: int, source: str = "") -> float:
     """Newspaper in red, edition title beside it, a newspaper's double rule below; returns its bottom."""
+    newspaper, edition_title = normalize(newspaper), normalize(edition_title)
     name_font, _ = fit_one_line(fonts, newspaper, SERIF_BOLD, (size,), box.width, source)
     baseline = box.top + ASCENT * size
     draw.text((box.left, baseline), newspaper, font=name_font, fill=ACCENT, anchor="ls", **LAYOUT)
@@ -94,6 +96,7 @@ def masthead(draw, fonts: FontBook, newspaper: str, edition_title: str, box: Box
 
 def kicker(draw, fonts: FontBook, text: str, left: float, top: float, size: int, source: str = "") -> float:
     """The section label: white on the accent red, like a page's 栏目 tag; returns its bottom."""
+    text = normalize(text)
     if not text:
         return top
     font, _ = fit_one_line(fonts, text, SANS_BOLD, (size,), 10_000, source)
@@ -118,7 +121,7 @@ class SetFigure:
 
 def set_figure(fonts: FontBook, figure: str, width: float, sizes: tuple[int, ...], source: str = "") -> SetFigure:
     """The figure's number as large as `width` allows (of `sizes`), its prefix and unit at 0.4 of it."""
-    parts = figure_parts(figure)
+    parts = figure_parts(normalize(figure))
     face = fonts.face(SERIF_BOLD)
     fonts.check(figure, face, source)
     for size in sizes:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from feature.share import (SQUARE, WIDE, BadPhoto, CardFigure, CardText, MissingGlyphs, render_card,
@@ -95,3 +97,19 @@ def test_a_long_headline_shrinks_to_leave_the_figure_its_room(fonts):
     assert bar_top > 380                            # the short red rule above the figure
     above = image.crop((44, bar_top - 24, 556, bar_top))
     assert all(max(pixel) > 200 for pixel in above.get_flattened_data()), "the headline runs into the figure"
+
+
+TEXT = st.text(st.sampled_from("周口日报脱贫攻坚让千万人民过上富裕幸福的生活“”《》（），。、；：！？……——·%0123456789.AZaz 𪚥😀\n\t"),
+               max_size=120)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(TEXT, TEXT, TEXT, st.one_of(st.none(), st.tuples(TEXT, TEXT)))
+def test_any_text_gives_a_card_or_names_what_is_missing(fonts, headline, deck, section, figure):
+    card = CardText(headline, deck, section, "决胜全面小康", "周口日报",
+                    CardFigure(*figure) if figure else None, source="content/x.md")
+    for render, size in ((render_card, WIDE), (render_square_card, SQUARE)):
+        try:
+            assert opened(render(card, fonts)).size == size
+        except MissingGlyphs as error:
+            assert set(error.characters) <= {"𪚥", "😀"} and error.characters

@@ -7,6 +7,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import zxingcpp
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from feature.share import POSTER, MissingGlyphs, PosterText, render_poster
 
@@ -61,3 +63,19 @@ def test_a_missing_glyph_in_the_sentence_is_named_with_the_article(fonts):
         render_poster(poster, fonts)
     assert str(error.value).startswith("content/baicheng/sanchuan-diebian.md: error: poster:")
     assert "“𪚥” (U+2A6A5)" in str(error.value)
+
+
+TEXT = st.text(st.sampled_from("周口日报脱贫攻坚让千万人民过上富裕幸福的生活“”《》（），。、；：！？……——·%0123456789.AZaz 𪚥😀\n"),
+               max_size=200)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(TEXT, TEXT, TEXT, TEXT, TEXT)
+def test_any_text_gives_a_poster_or_names_what_is_missing(fonts, figure, label, sentence, headline, reporter):
+    poster = PosterText(figure, label, sentence, headline, reporter, "周口日报", SITE + "#s-1", "决胜全面小康")
+    try:
+        image = opened(render_poster(poster, fonts))
+    except MissingGlyphs as error:
+        assert set(error.characters) <= {"𪚥", "😀"} and error.characters
+    else:
+        assert image.size == POSTER and decoded(image) == [SITE + "#s-1"]
