@@ -6,13 +6,15 @@ usage: .venv/bin/python benchmarks/share_images.py [--runs 5] [--examples docs/i
 Every image of the real edition (cards for the cover, each section, 数说 and each
 article, wide and square; a poster per key figure; a long image per article) is
 drawn --runs times in this one process; the table gives the median and the
-slowest milliseconds per image and its size in bytes. The first draw of each
+slowest wall milliseconds per image, the median CPU milliseconds (what the
+image costs on a machine shared with other work) and its size in bytes. The first draw of each
 face (its Pillow font and character map) is timed apart as "start-up".
 --examples writes the README's examples: an article card and a poster.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -27,17 +29,19 @@ from share.edition import (LONG_CSS, article_card, cover_card, figures_card, lon
                            posters, real_edition, section_card)
 
 
-def timed(draw, runs: int) -> tuple[list[float], bytes]:
-    times, png = [], b""
+def timed(draw, runs: int) -> tuple[list[float], list[float], bytes]:
+    """Wall and CPU milliseconds of each of `runs` draws, and the last PNG."""
+    walls, cpus, png = [], [], b""
     for _ in range(runs):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         png = draw()
-        times.append((time.perf_counter() - start) * 1000)
-    return times, png
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return walls, cpus, png
 
 
-def row(name: str, times: list[float], sizes: list[int]) -> None:
-    print(f"{name:<22} {statistics.median(times):>9.1f} {max(times):>9.1f} "
+def row(name: str, walls: list[float], cpus: list[float], sizes: list[int]) -> None:
+    print(f"{name:<28} {statistics.median(walls):>9.1f} {max(walls):>9.1f} {statistics.median(cpus):>9.1f} "
           f"{statistics.median(sizes):>11,.0f} {max(sizes):>11,}")
 
 
@@ -65,16 +69,19 @@ def main() -> None:
     all_posters = [p for a in edition.articles for p in posters(config, a)]
     kinds = [("card 1200×630", render_card, cards), ("square card 600×600", render_square_card, cards),
              ("poster 1080×1440", render_poster, all_posters)]
-    print(f"{'image':<22} {'median ms':>9} {'max ms':>9} {'median bytes':>11} {'max bytes':>11}")
+    print(f"{'image':<28} {'median ms':>9} {'max ms':>9} {'CPU ms':>9} {'median bytes':>11} {'max bytes':>11}")
     for name, render, items in kinds:
         results = [timed(lambda item=item: render(item, fonts), args.runs) for item in items]
-        row(f"{name} ×{len(items)}", [t for times, _ in results for t in times], [len(png) for _, png in results])
+        row(f"{name} ×{len(items)}", [t for walls, _, _ in results for t in walls],
+            [t for _, cpus, _ in results for t in cpus], [len(png) for _, _, png in results])
+    render_long_image("<p>周口</p>", "", fonts)       # WeasyPrint's import and first layout, not timed
     for article in edition.articles:
         html = long_image_html(config, article)
-        times, png = timed(lambda html=html: render_long_image(html, LONG_CSS, fonts), max(1, args.runs // 2))
-        row(f"long image {article.slug}", times, [len(png)])
-    key_times, _ = timed(lambda: content_key("card", cards[-1], fonts=fonts).encode(), 200)
-    print(f"\ncontent key of a card: {statistics.median(key_times):.3f} ms")
+        walls, cpus, png = timed(lambda html=html: render_long_image(html, LONG_CSS, fonts), max(1, args.runs // 2))
+        row(f"long image {article.slug}", walls, cpus, [len(png)])
+    key_walls, _, _ = timed(lambda: content_key("card", cards[-1], fonts=fonts).encode(), 200)
+    print(f"\ncontent key of a card: {statistics.median(key_walls):.3f} ms")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} (2 cores: above 2, wall times stretch)")
 
     if args.examples:
         args.examples.mkdir(parents=True, exist_ok=True)

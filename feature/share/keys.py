@@ -14,10 +14,8 @@ import hashlib
 import json
 from pathlib import Path
 
-import PIL
-import pypdfium2
-import segno
-import weasyprint
+from importlib.metadata import version
+
 from PIL import features
 
 from .fonts import FontBook
@@ -39,8 +37,10 @@ def code_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    versions = (PIL.__version__, features.version("raqm"), features.version("freetype2"),
-                segno.__version__, weasyprint.__version__, pypdfium2.PYPDFIUM_INFO.version)
+    # Versions from the installed metadata: importing WeasyPrint only to read its
+    # version would cost a card-only caller half a second.
+    versions = tuple(version(name) for name in ("pillow", "segno", "weasyprint", "pypdfium2")) + (
+        features.version("raqm"), features.version("freetype2"))
     digest.update(repr(versions).encode())
     return digest.hexdigest()
 

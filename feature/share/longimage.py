@@ -15,9 +15,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import pypdfium2
 from PIL import Image
-from weasyprint import CSS, HTML
 
 from ..diagnostics import Diagnostic
 from .canvas import png_bytes
@@ -56,6 +54,7 @@ def render_long_image(html: str, css: str = "", fonts: FontBook | None = None, b
     With `fonts`, every character of the text is checked first against the
     CJK faces (the text must be set in them: a character none of them has
     fails, naming `source`, instead of coming out as a box)."""
+    from weasyprint import CSS, HTML   # here, not above: half a second to import, and cards never need it
     if fonts is not None:
         _check_text(html, fonts, source)
     page_css = (f"@page {{ size: {spec.css_width}px {_css_limit(spec)}px; margin: 0 }}"
@@ -74,6 +73,7 @@ def render_long_image(html: str, css: str = "", fonts: FontBook | None = None, b
 
 
 def _rasterise(pdf: bytes, width: int) -> Image.Image:
+    import pypdfium2
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]
