@@ -100,8 +100,9 @@ class FontBook:
 
     def missing(self, text: str, faces: tuple[Face, ...]) -> str:
         """The characters of `text` (each once, in order) that none of `faces` can draw."""
-        covered = frozenset().union(*(self.covered(face) for face in faces))
-        return "".join(dict.fromkeys(c for c in text if not c.isspace() and ord(c) not in covered))
+        maps = [self.covered(face) for face in faces]
+        return "".join(dict.fromkeys(c for c in text
+                                     if not c.isspace() and not any(ord(c) in cmap for cmap in maps)))
 
     def check(self, text: str, face: Face, source: str = "", what: str = "share image") -> None:
         """Raise MissingGlyphs naming every character of `text` that `face` cannot draw."""

@@ -123,19 +123,23 @@ def _gap(block: SetText, line: str, hang: float) -> float:
 
 
 def _runs(font, line: str, gap: float, span: tuple[int, int]) -> list[tuple[str, float, float, bool]]:
-    """`line` cut into runs to draw: (text, left, right, inside the mark), `gap` after every piece."""
+    """`line` cut into runs to draw: (text, left, right, inside the mark), `gap` after every piece.
+
+    Widths add up piece by piece: pieces meet at ideographs or punctuation,
+    where a font has no kerning."""
     lo, hi = max(span[0], 0), min(span[1], len(line))
     if gap == 0 and lo >= hi:
         return [(line, 0, font.getlength(line, **LAYOUT), False)]
     runs = []
-    position = 0
-    for index, piece in enumerate(pieces(line)):
-        cuts = sorted({position, position + len(piece)} | {c for c in (lo, hi) if position < c < position + len(piece)})
+    position, left = 0, 0.0
+    for piece in pieces(line):
+        end_of_piece = position + len(piece)
+        cuts = sorted({position, end_of_piece} | {c for c in (lo, hi) if position < c < end_of_piece})
         for start, end in zip(cuts, cuts[1:]):
-            left = font.getlength(line[:start], **LAYOUT) + index * gap
             right = left + font.getlength(line[start:end], **LAYOUT)
             runs.append((line[start:end], left, right, lo <= start < hi))
-        position += len(piece)
+            left = right
+        position, left = end_of_piece, left + gap
     return runs
 
 
