@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Share images on the real edition: the faces found, time and bytes per card, poster and long image.
+
+usage: .venv/bin/python benchmarks/share_images.py [--runs 5] [--examples docs/images]
+
+Every image of the real edition (cards for the cover, each section, 数说 and each
+article, wide and square; a poster per key figure; a long image per article) is
+drawn --runs times in this one process; the table gives the median and the
+slowest wall milliseconds per image, the median CPU milliseconds (what the
+image costs on a machine shared with other work) and its size in bytes. The first draw of each
+face (its Pillow font and character map) is timed apart as "start-up".
+--examples writes the README's examples: an article card and a poster.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from feature.share import (content_key, find_fonts, render_card, render_long_image,  # noqa: E402
+                           render_poster, render_square_card)
+from share.edition import (LONG_CSS, article_card, cover_card, figures_card, long_image_html,  # noqa: E402
+                           posters, real_edition, section_card)
+
+
+def timed(draw, runs: int) -> tuple[list[float], list[float], bytes]:
+    """Wall and CPU milliseconds of each of `runs` draws, and the last PNG."""
+    walls, cpus, png = [], [], b""
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        png = draw()
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return walls, cpus, png
+
+
+def row(name: str, walls: list[float], cpus: list[float], sizes: list[int]) -> None:
+    print(f"{name:<28} {statistics.median(walls):>9.1f} {max(walls):>9.1f} {statistics.median(cpus):>9.1f} "
+          f"{statistics.median(sizes):>11,.0f} {max(sizes):>11,}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--examples", type=Path, help="write an article card and a poster here")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    fonts = find_fonts()
+    found = (time.perf_counter() - start) * 1000
+    config, edition = real_edition()
+    print(f"fonts found in {found:.0f} ms:")
+    for face in fonts.faces:
+        print(f"  {face.spec}: {face.path} face {face.index}")
+    start = time.perf_counter()
+    for face in fonts.faces:
+        fonts.covered(face)
+    print(f"start-up (character maps of the four faces): {(time.perf_counter() - start) * 1000:.0f} ms\n")
+
+    cards = [cover_card(config), figures_card(config, edition)]
+    cards += [section_card(config, s.key) for s in config.sections]
+    cards += [article_card(config, a) for a in edition.articles]
+    all_posters = [p for a in edition.articles for p in posters(config, a)]
+    kinds = [("card 1200×630", render_card, cards), ("square card 600×600", render_square_card, cards),
+             ("poster 1080×1440", render_poster, all_posters)]
+    print(f"{'image':<28} {'median ms':>9} {'max ms':>9} {'CPU ms':>9} {'median bytes':>11} {'max bytes':>11}")
+    for name, render, items in kinds:
+        results = [timed(lambda item=item: render(item, fonts), args.runs) for item in items]
+        row(f"{name} ×{len(items)}", [t for walls, _, _ in results for t in walls],
+            [t for _, cpus, _ in results for t in cpus], [len(png) for _, _, png in results])
+    render_long_image("<p>周口</p>", "", fonts)       # WeasyPrint's import and first layout, not timed
+    for article in edition.articles:
+        html = long_image_html(config, article)
+        walls, cpus, png = timed(lambda html=html: render_long_image(html, LONG_CSS, fonts), max(1, args.runs // 2))
+        row(f"long image {article.slug}", walls, cpus, [len(png)])
+    key_walls, _, _ = timed(lambda: content_key("card", cards[-1], fonts=fonts).encode(), 200)
+    print(f"\ncontent key of a card: {statistics.median(key_walls):.3f} ms")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} (2 cores: above 2, wall times stretch)")
+
+    if args.examples:
+        args.examples.mkdir(parents=True, exist_ok=True)
+        zongshu = edition.articles[0]
+        (args.examples / "share-card.png").write_bytes(render_card(article_card(config, zongshu), fonts))
+        poster = next(p for p in posters(config, zongshu) if p.figure == "21.99亿元")
+        (args.examples / "share-poster.png").write_bytes(render_poster(poster, fonts))
+        print(f"examples written to {args.examples}/share-card.png, share-poster.png")
+
+
+if __name__ == "__main__":
+    main()
