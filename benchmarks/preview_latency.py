@@ -36,9 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from feature import urls                           # noqa: E402
-from feature.diagnostics import Diagnostics         # noqa: E402
-from feature.load import find_sources, parse_article  # noqa: E402
+from feature.core import urls                           # noqa: E402
+from feature.core.diagnostics import Diagnostics         # noqa: E402
+from feature.edition.load import find_sources, parse_article  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

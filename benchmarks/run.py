@@ -157,7 +157,7 @@ def strip_for_print(template: Path) -> None:
 def probe(edition: Path, target: Path, runs: int = 5) -> None:
     """In one process, as the preview server: warm build, then edit + build({target})."""
     import resource
-    from feature.incremental import IncrementalBuilder
+    from feature.build.incremental import IncrementalBuilder
     builder = IncrementalBuilder(edition / "config.yaml", edition / "dist", in_place=True, freeze_heap=True)
     builder.build(None)
     builder.save()

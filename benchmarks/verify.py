@@ -20,8 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from feature.buildfolder import check_folder  # noqa: E402
-from feature.write import verify_output  # noqa: E402
+from feature.output.buildfolder import check_folder  # noqa: E402
+from feature.output.write import verify_output  # noqa: E402
 
 
 def main() -> None:

@@ -51,7 +51,7 @@ def _pipe_safe(stream, line_buffering: bool) -> io.TextIOWrapper:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .diagnostics import BuildError
+    from feature.core.diagnostics import BuildError
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = parser._subparsers._group_actions[0].choices
@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _object_storage_options(dep: argparse.ArgumentParser) -> None:
-    from .publish.plan import DEFAULT_MAX_DELETES
+    from feature.publish.plan import DEFAULT_MAX_DELETES
     s3 = dep.add_argument_group("s3:// targets (credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
                                 "~/.aws/credentials or --profile; never config.yaml)")
     s3.add_argument("--endpoint", metavar="URL", help="the store's S3 endpoint, e.g. "
@@ -151,7 +151,7 @@ def _site_options(p: argparse.ArgumentParser) -> None:
 
 
 def load_site_config(args):
-    from .config import load_config
+    from feature.core.config import load_config
     config = load_config(args.config)
     check_out_option(args)
     return config.with_overrides(base_url=getattr(args, "base_url", None))
@@ -159,8 +159,8 @@ def load_site_config(args):
 
 def check_out_option(args) -> None:
     """`--out` is refused as config.yaml's `output` is, before anything is built."""
-    from .config import output_problem
-    from .diagnostics import BuildError, Diagnostic
+    from feature.core.config import output_problem
+    from feature.core.diagnostics import BuildError, Diagnostic
     out = getattr(args, "out", None)
     problem = output_problem(out.resolve(), args.config.parent.resolve()) if out is not None else None
     if problem:
@@ -176,9 +176,9 @@ def holding_output(args, command: str, run) -> int:
     """`run(args)` holding the lock of the output folder `args` name (outputlock.py):
     one writer per folder. A config or --out that is refused names no folder:
     then `run` reports that."""
-    from .diagnostics import BuildError
-    from .outputlock import output_lock
-    from .write import OutputRefused
+    from feature.core.diagnostics import BuildError
+    from feature.output.lock import output_lock
+    from feature.output.write import OutputRefused
     try:
         config = load_site_config(args) if hasattr(args, "config") else None
     except BuildError:
@@ -197,16 +197,16 @@ def run_build(args) -> int:
 
 
 def _build(args) -> int:
-    from .diagnostics import BuildError
-    from .write import OutputRefused
+    from feature.core.diagnostics import BuildError
+    from feature.output.write import OutputRefused
     try:
         config = load_site_config(args)
         out = args.out.resolve() if args.out else None
         if getattr(args, "no_cache", False):
-            from .pipeline import build
+            from feature.build.pipeline import build
             result = build(config, out)
         else:   # same bytes as pipeline.build, reusing .cache/build and both cores
-            from .incremental import IncrementalBuilder
+            from feature.build.incremental import IncrementalBuilder
             result = IncrementalBuilder(args.config, out, args.base_url, getattr(args, "jobs", None),
                                         freeze_heap=True).build()
     except BuildError as exc:
@@ -236,9 +236,9 @@ def _build(args) -> int:
 
 
 def run_deploy(args) -> int:
-    from .deploy import DeployRefused, publish
-    from .diagnostics import BuildError
-    from .write import OutputRefused
+    from feature.publish.folder import DeployRefused, publish
+    from feature.core.diagnostics import BuildError
+    from feature.output.write import OutputRefused
     if args.target.startswith("s3://"):
         return run_s3_deploy(args)
     given = [f"--{name.replace('_', '-')}" for name in S3_ONLY if getattr(args, name) is not None]
@@ -269,12 +269,12 @@ S3_ONLY = ("endpoint", "region", "addressing", "profile", "purge_command", "purg
 
 def run_s3_deploy(args) -> int:
     """Deploy to object storage, then list the changed URLs for the CDN and run the purge command."""
-    from .diagnostics import BuildError
-    from .outputlock import output_lock
-    from .publish import purge
-    from .publish.plan import DeployFailed, DeployRefused, summary_line
-    from .publish.s3 import S3Options, S3Target, deploy_s3
-    from .write import OutputRefused
+    from feature.core.diagnostics import BuildError
+    from feature.output.lock import output_lock
+    from feature.publish import purge
+    from feature.publish.plan import DeployFailed, DeployRefused, summary_line
+    from feature.publish.s3 import S3Options, S3Target, deploy_s3
+    from feature.output.write import OutputRefused
     try:
         config = load_site_config(args)
         target = S3Target.parse(args.target)
@@ -306,23 +306,23 @@ def run_s3_deploy(args) -> int:
 
 
 def run_print(args) -> int:
-    from . import printing
+    from feature.printing import forprint as printing
     return printing.run(args)
 
 
 def run_serve(args) -> int:
-    from .serve import serve
+    from feature.preview.server import serve
     check_out_option(args)
     return serve(args.config, args.out, args.base_url, args.host, args.port)
 
 
 def run_figures(args) -> int:
     """Candidates for an editor to curate: ★ marks what the sidebar shows now."""
-    from .diagnostics import Diagnostics
-    from .enrich import body_figures, render_body, sidebar_figures
-    from .figures import format_for_cli
-    from .load import load_article
-    from .markup import MarkdownRenderer
+    from feature.core.diagnostics import Diagnostics
+    from feature.markup.enrich import body_figures, render_body, sidebar_figures
+    from feature.markup.figures import format_for_cli
+    from feature.edition.load import load_article
+    from feature.markup.renderer import MarkdownRenderer
     config = load_site_config(args)
     renderer = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
     problems = Diagnostics()

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from feature.cli import main
-from feature.write import MARKER, verify_output
+from feature.output.write import MARKER, verify_output
 from tests.conftest import ROOT
 
 SCRIPT = """

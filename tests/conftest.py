@@ -61,8 +61,8 @@ def make_edition(tmp_path):
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory):
     """The real Zhoukou edition, built once per test session."""
-    from feature.config import load_config
-    from feature.pipeline import build
+    from feature.core.config import load_config
+    from feature.build.pipeline import build
     out = tmp_path_factory.mktemp("real") / "dist"
     result = build(load_config(ROOT / "config.yaml"), out)
     return out, result

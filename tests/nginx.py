@@ -11,7 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from feature.deploy import nginx_location
+from feature.publish.folder import nginx_location
 
 NGINX = "/usr/sbin/nginx"
 

@@ -17,9 +17,9 @@ import warnings
 import pytest
 from PIL import Image
 
-from feature import urls
+from feature.core import urls
 from feature.cli import main
-from feature.inputcheck import Refused, read_regular
+from feature.core.inputcheck import Refused, read_regular
 from tests.conftest import ROOT, article, write_edition
 from tests.test_fuzz import time_limit
 from tests.test_invalid_input import built  # noqa: F401  (the fixture)

@@ -1,4 +1,4 @@
-"""A body edit in the preview patches the last build (feature/bodyedit.py).
+"""A body edit in the preview patches the last build (feature/build/patch.py).
 
 Every build here is compared with a clean `pipeline.build` of the same sources,
 and each test also says whether the patch was taken: a patch that silently never
@@ -6,9 +6,10 @@ applies would pass the comparisons and cost the preview its speed.
 """
 import pytest
 
-from feature import bodyedit, search
-from feature.diagnostics import BuildError
-from feature.incremental import IncrementalBuilder
+from feature.build import patch as bodyedit
+from feature.output import search
+from feature.core.diagnostics import BuildError
+from feature.build.incremental import IncrementalBuilder
 
 from conftest import FIXTURE_CONFIG, article
 from test_incremental import clean_build, tree

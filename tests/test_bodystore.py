@@ -7,9 +7,9 @@ import pickle
 from dataclasses import replace
 from pathlib import Path
 
-from feature.bodystore import BodyStore, TextRef, body_ref, text_of
-from feature.incremental import IncrementalBuilder
-from feature.model import LAZY_FIELDS, Article, Heading, KeyFigure
+from feature.build.bodies import BodyStore, TextRef, body_ref, text_of
+from feature.build.incremental import IncrementalBuilder
+from feature.core.model import LAZY_FIELDS, Article, Heading, KeyFigure
 
 from test_incremental import Edition, clean_build, tree
 
@@ -70,7 +70,7 @@ def test_missing_fields_still_raise_attribute_error(tmp_path):
 
 
 def test_a_removed_pack_is_reported_as_missing(tmp_path):
-    from feature.bodystore import BodyMissing
+    from feature.build.bodies import BodyMissing
     store = BodyStore(tmp_path / "bodies")
     lean, doc = store.spill([("k9", full_article(), '{"t":"周口"}')])[0]
     assert isinstance(doc, TextRef) and text_of("直接") == "直接"
@@ -144,7 +144,7 @@ def test_packs_go_when_no_entry_uses_them(tmp_path):
 
 
 def test_a_cache_of_other_code_is_cleared(tmp_path, monkeypatch):
-    from feature import buildstate
+    from feature.build import run as buildstate
     edition = Edition(tmp_path / "edition")
     IncrementalBuilder(edition.root / "config.yaml", tmp_path / "out").build()
     bodies = edition.root / ".cache" / "build" / "bodies"

@@ -300,14 +300,14 @@ LINES_JS = """el => {
 
 def broken_phrases(lines: list[str], text: str) -> list[str]:
     """The phrases of `text` (render.headline_phrases) that a line break cuts."""
-    from feature.render import headline_phrases
+    from feature.render.pages import headline_phrases
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     return [p.text for p in headline_phrases(text) if not any(p.text in line.replace(" ", "") for line in lines)]
 
 
 def test_the_figures_title_never_breaks_inside_a_place_name_on_a_phone(browser, site):
     """数说：决胜全面小康 周口在行动 once broke as 数说：决胜全面小康 周 / 口在行动."""
-    from feature.config import load_config
+    from feature.core.config import load_config
     title = "数说：" + load_config(ROOT / "config.yaml").title
     wrapped = 0
     for width in (320, *PHONES):
@@ -324,8 +324,8 @@ HEADLINES = ["周口港：通江达海的内河大港，加快建设再出发", 
 
 
 def test_headlines_break_at_the_spaces_and_punctuation_the_editor_wrote(browser, make_edition, serve_folder):
-    from feature.config import load_config
-    from feature.pipeline import build
+    from feature.core.config import load_config
+    from feature.build.pipeline import build
     from tests.conftest import article
     root = make_edition({f"content/alpha/h{i}.md": article(h, "alpha", order=i, lede="导语。")
                          for i, h in enumerate(HEADLINES)})
@@ -355,8 +355,8 @@ def test_reading_needs_no_javascript(browser, site):
 
 
 def test_photos_fit_every_width_and_load_lazily(browser, make_edition, serve_folder, artifacts_dir):
-    from feature.config import load_config
-    from feature.pipeline import build
+    from feature.core.config import load_config
+    from feature.build.pipeline import build
     from tests.conftest import article
     from tests.test_photos import jpeg
     paragraphs = "\n\n".join(f"第{i}段正文，讲述周口的变化。" * 8 for i in range(1, 16))

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from feature import buildstate, cachestore, load
-from feature.incremental import IncrementalBuilder
+from feature.build import run as buildstate
+from feature.build import stores as cachestore
+from feature.edition import load
+from feature.build.incremental import IncrementalBuilder
 
 from conftest import article, write_edition
 
@@ -140,8 +142,8 @@ def test_preview_edits_around_photos_equal_a_clean_build(edition, tmp_path):
     """The preview skips articles it has seen without a photo; articles with one,
     and a replaced photo file, are placed again."""
     from test_photos import jpeg
-    from feature.config import load_config
-    from feature.pipeline import build
+    from feature.core.config import load_config
+    from feature.build.pipeline import build
     photo = edition / "content/beta/dock.jpg"
     photo.write_bytes(jpeg(900, 600))
     story = edition / "content/beta/two.md"
@@ -166,9 +168,9 @@ def test_preview_edits_around_photos_equal_a_clean_build(edition, tmp_path):
 def test_builds_reuse_the_spare_and_a_no_change_build_keeps_it(edition, tmp_path):
     """`build` keeps the build before last beside the output and fills the next
     staging folder from it; every result still equals a clean build."""
-    from feature.config import load_config
-    from feature.pipeline import build
-    from feature.write import MARKER, digest_of, read_manifest
+    from feature.core.config import load_config
+    from feature.build.pipeline import build
+    from feature.output.write import MARKER, digest_of, read_manifest
     spare = edition / ".dist.spare"
     story = edition / "content/alpha/one.md"
     for n in range(4):
@@ -192,7 +194,7 @@ def test_builds_reuse_the_spare_and_a_no_change_build_keeps_it(edition, tmp_path
 def test_a_fresh_process_still_catches_links_an_edit_breaks(edition):
     """A new process checks links from the last verified build's index (saved in
     .cache/build): a lost anchor another page links to must still fail the build."""
-    from feature.diagnostics import BuildError
+    from feature.core.diagnostics import BuildError
     from conftest import FIXTURE_CONFIG
     # One article per print volume: no page but one's own links to two's heading,
     # so only the index's "links into a page that lost an id" can catch it.

@@ -5,8 +5,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from feature.bylines import TITLES, credits, parse_byline, printed
-from feature.model import Reporter
+from feature.edition.bylines import TITLES, credits, parse_byline, printed
+from feature.core.model import Reporter
 
 FORMS = {
     "记者 张三": [("记者", "张三")],

@@ -92,9 +92,9 @@ def test_the_readme_example_is_an_article_in_the_cards_words():
     shown against the real config.yaml (section by its title)."""
     import re
     from pathlib import Path
-    from feature.config import load_config
-    from feature.diagnostics import Diagnostics
-    from feature.load import parse_article
+    from feature.core.config import load_config
+    from feature.core.diagnostics import Diagnostics
+    from feature.edition.load import parse_article
     from tests.conftest import ROOT
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Content format"):readme.index("## config.yaml")]

@@ -1,8 +1,8 @@
 """config.yaml → Config, with every problem reported by line."""
 import pytest
 
-from feature.config import load_config
-from feature.diagnostics import BuildError
+from feature.core.config import load_config
+from feature.core.diagnostics import BuildError
 
 
 def write(tmp_path, text):

@@ -8,10 +8,10 @@ import pytest
 
 from conftest import ROOT, article
 from feature.cli import main
-from feature.config import load_config
-from feature.deploy import MARKER, DeployRefused, is_remote, nginx_location, publish
-from feature.headers import CACHE_FOREVER, REVALIDATE
-from feature.pipeline import build
+from feature.core.config import load_config
+from feature.publish.folder import MARKER, DeployRefused, is_remote, nginx_location, publish
+from feature.output.headers import CACHE_FOREVER, REVALIDATE
+from feature.build.pipeline import build
 
 FILES = {
     "content/alpha/one.md": article("第一篇", "alpha", "## 小标题\n\n正文第一段。\n\n"

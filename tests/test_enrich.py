@@ -1,8 +1,8 @@
 """Enrich: key figures verified against the text, ranked, consistent across articles."""
 
 from feature.cli import main
-from feature.config import load_config
-from feature.pipeline import build
+from feature.core.config import load_config
+from feature.build.pipeline import build
 from tests.conftest import article
 
 BODY = ("## 组织\n\n市县两级派出1031个工作队，实现全覆盖。明确29名市级领导干部联系7个重点县。\n\n"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from bs4 import BeautifulSoup
 
-from feature.figure_markup import SentenceExtension, attach_sentence_ids, sentence_id_base
-from feature.figures import extract_figures, find_figures, split_sentences
+from feature.markup.sentences import SentenceExtension, attach_sentence_ids, sentence_id_base
+from feature.markup.figures import extract_figures, find_figures, split_sentences
 
 FINANCE = ("金融扶贫助力。2018年累计发放扶贫小额信贷21.99亿元，带动贫困户7.74万户；“政融保”产业扶贫"
            "融资项目41个，授信扶贫资金14.2亿元，发放扶贫贷款7.7亿元，带动贫困户1.17万户，为贫困地区和"
@@ -146,7 +146,7 @@ def test_figures_link_to_the_sentence_that_holds_them(md):
 
 
 def test_works_inside_the_projects_markdown_renderer():
-    from feature.markup import MarkdownRenderer
+    from feature.markup.renderer import MarkdownRenderer
     renderer = MarkdownRenderer(extra_extensions=[SentenceExtension()])
     body = renderer.render("完成危房改造1.14万\n户，拨付资金2.68亿元。\n\n正文[^1]。\n\n[^1]: 注释。\n")
     soup = BeautifulSoup(body.html, "html.parser")
@@ -196,8 +196,8 @@ def test_find_figures_results_are_not_shared_between_calls():
                                  "５０％", "\x02wzxhzdk:0\x03", "，"]), max_size=20).map("".join))
 def test_plain_paragraph_fast_path_builds_the_general_tree(text):
     import xml.etree.ElementTree as etree
-    from feature import figure_markup as fm
-    from feature.figures import sentence_spans
+    from feature.markup import sentences as fm
+    from feature.markup.figures import sentence_spans
     spans = [(a, b) for a, b in sentence_spans(fm._mask(text)) if text[a:b].strip()]
     ids = [f"s-{k}" for k in range(len(spans))]
     general, fast = etree.Element("p"), etree.Element("p")
@@ -211,7 +211,7 @@ def test_plain_paragraph_fast_path_builds_the_general_tree(text):
 @given(st.text(alphabet=st.sampled_from(list("周口２１.9亿元 \t\n\u3000\u00a0\u2028\x1c\x85。")), max_size=30))
 def test_sentence_id_ignores_exactly_the_whitespace_regex_would(sentence):
     import hashlib
-    from feature.figures import normalise_digits
+    from feature.markup.figures import normalise_digits
     normal = re.sub(r"\s+", "", normalise_digits(sentence))
     assert sentence_id_base(sentence) == "s-" + hashlib.sha1(normal.encode("utf-8")).hexdigest()[:6]
 
@@ -226,8 +226,8 @@ def test_text_paragraph_path_builds_the_same_tree_and_keeps_its_figures(text):
     """A paragraph of text alone (no placeholder, no entity): the general path's tree, and
     the figure places extract_figures reads (each sentence's figures)."""
     import xml.etree.ElementTree as etree
-    from feature import figure_markup as fm
-    from feature.figures import sentence_spans
+    from feature.markup import sentences as fm
+    from feature.markup.figures import sentence_spans
     spans = sentence_spans(text)
     ids = [f"s-{k}" for k in range(len(spans))]
     general, fast = etree.Element("p"), etree.Element("p")

@@ -1,6 +1,6 @@
 """A large edition's 数说 split into an index and section pages, and its cover
 listing at most `cover.section_articles` stories a section (config `figures`,
-`cover`; feature/figurepages.py).
+`cover`; feature/render/figurepages.py).
 
 The fixture edition is test_print_volumes' five articles in two sections with
 `figures.page_articles: 2` and `cover.section_articles: 2`: 脱贫攻坚 (alpha,
@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from feature import urls
-from feature.assets import collect_assets
-from feature.config import load_config
-from feature.diagnostics import Diagnostics
-from feature.links import check_links
-from feature.pipeline import build, prepare_edition
-from feature.render import context_for, make_environment, pages_of, render_page
+from feature.core import urls
+from feature.render.assets import collect_assets
+from feature.core.config import load_config
+from feature.core.diagnostics import Diagnostics
+from feature.output.links import check_links
+from feature.build.pipeline import build, prepare_edition
+from feature.render.pages import context_for, make_environment, pages_of, render_page
 
 from conftest import ROOT, write_edition
 from test_print_volumes import CONFIG as PRINT_CONFIG, FILES, VOLUMES, edit_three
@@ -161,9 +161,9 @@ def test_a_part_shows_nothing_of_other_articles_beyond_the_print_index(split):
     """The contract pagecache keys a part by (as print volumes): of articles it
     does not show, only pagecache.PRINT_INDEX fields. Everything else about one
     changes here, and only its own part's bytes may change."""
-    from feature.model import Article, Reporter
-    from feature.pagecache import PRINT_INDEX
-    from feature.photos import with_articles
+    from feature.core.model import Article, Reporter
+    from feature.build.keys import PRINT_INDEX
+    from feature.render.photos import with_articles
     config, edition = split["config"], split["edition"]
     env, assets = make_environment(config.templates_dir), collect_assets(config.static_dir)
 
@@ -236,9 +236,9 @@ def test_split_pages_in_a_browser_fit_and_axe_finds_nothing_serious(split, brows
 def test_a_headline_edit_rekeys_its_own_part_only(split):
     """A part shows no other article's headline (the test above): keyed so, a
     headline edit re-renders one part, not all of them (205 at 10,000 articles)."""
-    from feature.model import Edition
-    from feature.pagecache import Fingerprints, PageKeys, TemplateDeps
-    from feature.photos import with_articles
+    from feature.core.model import Edition
+    from feature.build.keys import Fingerprints, PageKeys, TemplateDeps
+    from feature.render.photos import with_articles
     config, edition = split["config"], split["edition"]
     deps = TemplateDeps(make_environment(config.templates_dir))
 

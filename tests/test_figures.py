@@ -4,11 +4,17 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from feature.figures import (
-    curated_problem, extract_figures, find_curated, format_for_cli, format_number,
-    parse_figure, rank_figures, split_sentences,
+from feature.markup.figures import (
+    curated_problem,
+    extract_figures,
+    find_curated,
+    format_for_cli,
+    format_number,
+    parse_figure,
+    rank_figures,
+    split_sentences,
 )
-from feature.model import CuratedFigure, KeyFigure
+from feature.core.model import CuratedFigure, KeyFigure
 
 # Real paragraphs of the 2019 Zhoukou edition (/work/shared/seeds/000_*.txt).
 LEADERS = ("为夯实脱贫攻坚工作基石，我市建立健全了三项机制、两项制度、一个责任体系的责任落实格局，"
@@ -284,12 +290,12 @@ def test_cli_listing_shows_positions_values_labels_and_picks():
 @settings(max_examples=1000)
 @given(st.text(alphabet=st.sampled_from(list("约近逾第多余至到~-—.,%0123456789٣２万亿元个户人AaG 。")), max_size=40))
 def test_figure_scan_is_finditer(text):
-    from feature.figures import _FIGURE, _figure_matches
+    from feature.markup.figures import _FIGURE, _figure_matches
     assert [m.span() for m in _figure_matches(text)] == [m.span() for m in _FIGURE.finditer(text)]
 
 
 def test_figure_cache_holds_only_short_texts():
-    from feature.figures import _CACHED_TEXT, _figures_in, find_figures
+    from feature.markup.figures import _CACHED_TEXT, _figures_in, find_figures
     long_text = "增加21.99亿元，" * (_CACHED_TEXT // 5)
     before = _figures_in.cache_info().currsize
     assert len(find_figures(long_text)) == long_text.count("亿元")
@@ -317,7 +323,7 @@ _SMALL = st.sampled_from(["甲", "乙", "丙", ""])
 @given(st.lists(st.tuples(_SMALL, _SMALL, _SMALL, st.sampled_from(["元", "人", "%", "个"]),
                           st.integers(0, 4)), max_size=16), st.integers(0, 9))
 def test_ranking_walk_is_the_reference_walk(rows, limit):
-    import feature.figures as figures_module
+    import feature.markup.figures as figures_module
     figures = [fig(text, value, unit, sentence, subhead) for text, sentence, subhead, unit, value in rows]
     fast = rank_figures(figures, limit)
     slow_pick, figures_module._pick = figures_module._pick, _pick_reference
@@ -328,7 +334,7 @@ def test_ranking_walk_is_the_reference_walk(rows, limit):
 
 
 def test_top_figures_label_only_the_picks_and_match_ranking_everything():
-    from feature.figures import top_figures
+    from feature.markup.figures import top_figures
     paragraphs = [("", p) for p in (LEADERS, PROMOTIONS, INDUSTRY, JOBS, ECOLOGY, FINANCE, ROADS)]
     ids = {(p, s): f"s-{p}-{s}" for p in range(7) for s in range(12)}
     for limit in (0, 3, 8, 40):

@@ -5,12 +5,21 @@ from pathlib import Path
 
 import pytest
 
-from feature.config import SectionConfig
-from feature.diagnostics import Diagnostics
-from feature.frontmatter import (ALIASES, KEYS, SYNONYMS, canonical_keys, meant_key, missing_section,
-                                 resolve_section, unknown_key_hint, unknown_section)
-from feature.load import parse_article
-from feature.model import Reporter
+from feature.core.config import SectionConfig
+from feature.core.diagnostics import Diagnostics
+from feature.edition.frontmatter import (
+    ALIASES,
+    KEYS,
+    SYNONYMS,
+    canonical_keys,
+    meant_key,
+    missing_section,
+    resolve_section,
+    unknown_key_hint,
+    unknown_section,
+)
+from feature.edition.load import parse_article
+from feature.core.model import Reporter
 from tests.test_load import parse
 
 SECTIONS = (SectionConfig("fupin", "脱贫攻坚"), SectionConfig("baicheng", "百城提质"))

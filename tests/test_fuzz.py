@@ -20,15 +20,15 @@ import yaml
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from feature.config import Config, SectionConfig
-from feature.diagnostics import Diagnostics
-from feature.enrich import enrich_article
-from feature.inputcheck import first_not_text
-from feature.figures import extract_figures, find_figures, make_label, parse_figure, split_sentences
-from feature.load import MAX_SOURCE_BYTES, parse_article
-from feature.markup import MarkdownRenderer
-from feature.model import Article
-from feature.validate import validate_edition
+from feature.core.config import Config, SectionConfig
+from feature.core.diagnostics import Diagnostics
+from feature.markup.enrich import enrich_article
+from feature.core.inputcheck import first_not_text
+from feature.markup.figures import extract_figures, find_figures, make_label, parse_figure, split_sentences
+from feature.edition.load import MAX_SOURCE_BYTES, parse_article
+from feature.markup.renderer import MarkdownRenderer
+from feature.core.model import Article
+from feature.edition.validate import validate_edition
 
 SHOWN = "content/alpha/story.md"
 CONFIG = Config(root=Path("/nonexistent"), title="测试",

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import article
-from feature.config import load_config
-from feature.headers import CACHE_FOREVER, REVALIDATE, cache_control, content_type, headers_file
-from feature.pipeline import build
+from feature.core.config import load_config
+from feature.output.headers import CACHE_FOREVER, REVALIDATE, cache_control, content_type, headers_file
+from feature.build.pipeline import build
 
 
 @pytest.mark.parametrize("path, expected", [

@@ -22,11 +22,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, article, write_edition
-from feature.config import load_config
-from feature.deploy import MARKER, publish
-from feature.headers import CACHE_FOREVER, REVALIDATE
-from feature.photos import holds_photo
-from feature.pipeline import build
+from feature.core.config import load_config
+from feature.publish.folder import MARKER, publish
+from feature.output.headers import CACHE_FOREVER, REVALIDATE
+from feature.render.photos import holds_photo
+from feature.build.pipeline import build
 from nginx import Nginx, free_port
 
 ARTICLES = {

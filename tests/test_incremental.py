@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from feature import buildstate
-from feature.config import load_config
-from feature.diagnostics import BuildError
-from feature.incremental import IncrementalBuilder
-from feature.pipeline import build
+from feature.build import run as buildstate
+from feature.core.config import load_config
+from feature.core.diagnostics import BuildError
+from feature.build.incremental import IncrementalBuilder
+from feature.build.pipeline import build
 
 from conftest import FIXTURE_CONFIG, article, write_edition
 
@@ -139,7 +139,7 @@ def test_incremental_equals_clean_build_with_split_figures_and_cover(steps, jobs
 def test_incremental_equals_clean_build_with_a_sharded_search_index(steps, jobs, in_place):
     # One search shard per article, as a 10,000-article edition has one per 500:
     # shard plans, shard keys and the manifest are kept between builds.
-    from feature import search
+    from feature.output import search
     size = search.SHARD_SIZE
     search.SHARD_SIZE = 1
     try:
@@ -200,7 +200,7 @@ class _limits:
 
 
 def test_no_change_rebuild_writes_nothing(tmp_path, monkeypatch):
-    from feature import parallel
+    from feature.build import workers as parallel
     edition = Edition(tmp_path / "edition")
     out = tmp_path / "out"
     IncrementalBuilder(edition.root / "config.yaml", out).build()
@@ -231,7 +231,7 @@ def test_small_edit_killed_while_writing_leaves_previous_output(tmp_path, monkey
     """However small the change, the new build is staged and swapped: dying
     half-way leaves the previous output byte for byte, and the next build
     finishes the job."""
-    from feature import write
+    from feature.output import write
     edition = Edition(tmp_path / "edition")
     out = tmp_path / "out"
     IncrementalBuilder(edition.root / "config.yaml", out).build()
@@ -256,7 +256,7 @@ def test_small_edit_killed_while_writing_leaves_previous_output(tmp_path, monkey
 def test_preview_writes_in_place_and_a_killed_preview_is_repaired(tmp_path, monkeypatch):
     """The preview server's writer replaces only changed files; if it dies
     halfway, the emptied manifest makes the next build rewrite everything."""
-    from feature import write
+    from feature.output import write
     edition = Edition(tmp_path / "edition")
     out = tmp_path / "out"
     preview = IncrementalBuilder(edition.root / "config.yaml", out, in_place=True)
@@ -321,7 +321,7 @@ def test_help_is_quick_to_import():
     code = ("import sys; sys.argv=['build.py','--help']\n"
             "from feature import cli\n"
             "try: cli.main()\nexcept SystemExit: pass\n"
-            "print(sorted(m for m in ('markdown','jinja2','feature.pipeline','feature.incremental') "
+            "print(sorted(m for m in ('markdown','jinja2','feature.build.pipeline','feature.build.incremental') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parent.parent, env={**os.environ})
@@ -329,7 +329,7 @@ def test_help_is_quick_to_import():
 
 
 def test_sharded_search_index_edit_rewrites_one_shard_and_equals_clean_build(tmp_path, monkeypatch):
-    from feature import search
+    from feature.output import search
     monkeypatch.setattr(search, "SHARD_SIZE", 1)
     edition = Edition(tmp_path / "edition")
     out, ref = tmp_path / "out", tmp_path / "ref"

@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 
 from feature.cli import main
-from feature.write import MARKER
+from feature.output.write import MARKER
 from tests.conftest import ROOT, article, write_edition
 
 ARTICLES = 60
@@ -207,8 +207,8 @@ def test_staging_folder_cannot_be_made(edition, monkeypatch, capsys):
 
 def test_kill_while_removing_the_previous_build_is_cleaned_up(tmp_path):
     """Killed mid-`_remove_build`: the marker goes last, so the half-deleted folder is still ours."""
-    from feature.buildfolder import clean_leftovers
-    from feature.write import write_site
+    from feature.output.buildfolder import clean_leftovers
+    from feature.output.write import write_site
     out = tmp_path / "dist"
     write_site({"index.html": b"v1", "a/index.html": b"a"}, out)
     from tests.buildruns import dead_pid
@@ -295,7 +295,7 @@ def test_a_killed_print_is_never_deployed(tmp_path):
 
 SLOW_PARSE = """
 import time
-from feature import parallel
+from feature.build import workers as parallel
 parallel.PARSE_CHUNK = 4
 _load = parallel.load_entry
 def slow_load(*args):
@@ -390,7 +390,7 @@ class Faults:
     raises EROFS."""
 
     def __init__(self, monkeypatch, fail_at: int | None = None):
-        from feature import write
+        from feature.output import write
         self.kinds, self.fail_at = [], fail_at
         for owner, name in WRITES:
             monkeypatch.setattr(owner, name, self._wrap(name, getattr(owner, name)))

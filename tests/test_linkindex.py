@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from feature.linkindex import Ids, LinkIndex, all_hold, compact
+from feature.build.linkindex import Ids, LinkIndex, all_hold, compact
 
 
 def facts_hold(facts: dict, files) -> bool:
@@ -118,7 +118,7 @@ def test_ids_answer_as_a_set_does(ids, anchor):
 @settings(max_examples=150, deadline=None, derandomize=True)
 def test_a_page_linking_often_into_one_page_holds_as_a_set_says(ids, data):
     # Past ASKS_BEFORE_SET links into one page, its ids are looked up in a set made for the call.
-    from feature.linkindex import ASKS_BEFORE_SET, page_holds
+    from feature.build.linkindex import ASKS_BEFORE_SET, page_holds
     good = st.tuples(st.just("a.html"), st.sampled_from(sorted(ids) + [""]))
     bad = st.tuples(st.sampled_from(["a.html", "b.html", "gone.html"]), st.text(max_size=4))
     links = data.draw(st.lists(good, min_size=ASKS_BEFORE_SET + 2, max_size=60, unique=True))

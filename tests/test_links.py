@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from hypothesis import given, settings, strategies as st
 
-from feature.links import resolve_link
+from feature.output.links import resolve_link
 
 
 def _reference(page: str, url: str, site_path: str):
@@ -58,12 +58,12 @@ _SEGMENTS = st.lists(st.sampled_from(["a", "b", "..", ".", "", "index.html", "å‘
 @settings(max_examples=2000)
 @given(_SEGMENTS.map("/".join), _SEGMENTS.map("/".join))
 def test_join_is_normpath_of_join(page, path):
-    from feature.links import _join
+    from feature.output.links import _join
     assert _join(page, path) == posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
 
 
 def test_page_facts_unescape_ids_and_links():
-    from feature.links import page_facts
+    from feature.output.links import page_facts
     text = '<p id="a&amp;b"><a href="#a&amp;b">x</a> <a href="../b/index.html">y</a></p>'
     ids, targets, count = page_facts("fupin/a/index.html", text)
     assert ids == {"a&b"} and count == 2
@@ -79,6 +79,6 @@ _HTML_PIECES = st.sampled_from(['id="', ' id="', 'href="', ' href="', ' src="', 
 def test_quoted_values_are_the_regex_findall(text):
     """page_facts finds ids and links with str.find; check_links (the reference)
     with the regexes: the same values, whitespace and overlaps included."""
-    from feature.links import _ID, _REF, _quoted_values
+    from feature.output.links import _ID, _REF, _quoted_values
     assert _quoted_values(text, 'id="') == _ID.findall(text)
     assert _quoted_values(text, 'href="', 'src="') == _REF.findall(text)

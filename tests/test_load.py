@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from feature.diagnostics import Diagnostics
-from feature.load import find_sources, is_content_file, parse_article, walk_content
+from feature.core.diagnostics import Diagnostics
+from feature.edition.load import find_sources, is_content_file, parse_article, walk_content
 
 
 def parse(text: str | bytes, name="alpha/story.md"):

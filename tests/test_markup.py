@@ -4,7 +4,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from feature.markup import MarkdownRenderer, join_cjk_lines, slugify
+from feature.markup.renderer import MarkdownRenderer, join_cjk_lines, slugify
 
 
 @pytest.fixture(scope="module")

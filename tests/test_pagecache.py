@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from feature.assets import collect_assets
-from feature.config import load_config
-from feature.diagnostics import Diagnostics
-from feature.pagecache import KEY_FIGURE_PLACE, listing_fingerprint
-from feature.photos import with_articles
-from feature.pipeline import prepare_edition
-from feature.render import context_for, make_environment, pages_of, render_page
+from feature.render.assets import collect_assets
+from feature.core.config import load_config
+from feature.core.diagnostics import Diagnostics
+from feature.build.keys import KEY_FIGURE_PLACE, listing_fingerprint
+from feature.render.photos import with_articles
+from feature.build.pipeline import prepare_edition
+from feature.render.pages import context_for, make_environment, pages_of, render_page
 
 from conftest import article, write_edition
 
@@ -52,8 +52,8 @@ def test_a_section_page_is_keyed_by_its_own_articles_only_when_its_template_says
     section's page. A template that reaches any other `.articles` is keyed by the
     whole edition, as before (an editor's template is read, not trusted)."""
     import jinja2
-    from feature.model import Edition
-    from feature.pagecache import Fingerprints, PageKeys, TemplateDeps
+    from feature.core.model import Edition
+    from feature.build.keys import Fingerprints, PageKeys, TemplateDeps
     root = write_edition(tmp_path / "e", {
         "content/alpha/one.md": article("第一篇", body=BODY),
         "content/alpha/three.md": article("第三篇", body="第三篇正文。\n"),
@@ -81,3 +81,31 @@ def test_a_section_page_is_keyed_by_its_own_articles_only_when_its_template_says
     after = with_articles(edition, {two.source: replace(two, headline="改过的标题")})
     base, edited = section_keys(edition), section_keys(Edition(after.sections, after.articles))
     assert {rel for rel in base if base[rel] != edited[rel]} == {"beta/index.html"}
+
+
+def test_code_version_covers_every_subpackage(tmp_path):
+    """Cached articles and pages are dropped when the code changes: a change in
+    any module of the package, in any subpackage, must change the code version
+    (hashing only build/'s own folder would keep stale caches silently)."""
+    import shutil
+    from pathlib import Path
+
+    import feature
+    from feature.build import keys
+
+    package = Path(feature.__file__).resolve().parent
+    assert keys.PACKAGE_ROOT == package
+    copy = tmp_path / "feature"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = keys.code_version(copy)
+    assert before == keys.code_version(copy)
+    modules = sorted(copy.rglob("*.py"))
+    subpackages = {p.parent for p in modules} - {copy}
+    assert len(subpackages) >= 9
+    for folder in sorted(subpackages):
+        module = next(p for p in sorted(folder.glob("*.py")) if p.name != "__init__.py")
+        original = module.read_bytes()
+        module.write_bytes(original + b"\n# changed\n")
+        assert keys.code_version(copy) != before, module.relative_to(copy)
+        module.write_bytes(original)
+    assert keys.code_version(copy) == before

@@ -1,11 +1,11 @@
 """How page rendering is split into worker tasks (parallel._render_tasks)."""
 from __future__ import annotations
 
-from feature.config import load_config
-from feature.diagnostics import Diagnostics
-from feature.parallel import _render_tasks
-from feature.pipeline import prepare_edition
-from feature.render import pages_of
+from feature.core.config import load_config
+from feature.core.diagnostics import Diagnostics
+from feature.build.workers import _render_tasks
+from feature.build.pipeline import prepare_edition
+from feature.render.pages import pages_of
 
 from conftest import write_edition
 from test_print_volumes import CONFIG, FILES

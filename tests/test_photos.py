@@ -7,11 +7,11 @@ import re
 import pytest
 from PIL import Image
 
-from feature.config import load_config
-from feature.diagnostics import BuildError
-from feature.markup import MarkdownRenderer
-from feature.photos import WIDTHS, split_title
-from feature.pipeline import build
+from feature.core.config import load_config
+from feature.core.diagnostics import BuildError
+from feature.markup.renderer import MarkdownRenderer
+from feature.render.photos import WIDTHS, split_title
+from feature.build.pipeline import build
 from tests.conftest import article
 
 

@@ -9,10 +9,10 @@ from dataclasses import replace
 
 import pytest
 
-from feature import postprocess
-from feature.config import load_config
-from feature.diagnostics import Diagnostics
-from feature.pipeline import prepare_edition
+from feature.output import postprocess
+from feature.core.config import load_config
+from feature.core.diagnostics import Diagnostics
+from feature.build.pipeline import prepare_edition
 
 from conftest import article, write_edition
 

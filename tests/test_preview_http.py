@@ -16,8 +16,8 @@ import time
 import pytest
 from livereload.handlers import LiveReloadHandler
 
-from feature.preview_http import host_allowed
-from feature.serve import PreviewServer
+from feature.preview.http import host_allowed
+from feature.preview.server import PreviewServer
 from tests.conftest import article
 
 

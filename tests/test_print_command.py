@@ -9,9 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from feature.cli import main
-from feature.config import load_config
-from feature.pipeline import build
-from feature.write import MARKER, read_manifest, read_settings
+from feature.core.config import load_config
+from feature.build.pipeline import build
+from feature.output.write import MARKER, read_manifest, read_settings
 from tests.conftest import article
 
 BASE = "https://news.example.cn/specials/x/"

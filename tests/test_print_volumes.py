@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from feature import urls
-from feature.diagnostics import Diagnostics
-from feature.links import check_links
-from feature.printing import PDF_NAME
+from feature.core import urls
+from feature.core.diagnostics import Diagnostics
+from feature.output.links import check_links
+from feature.printing.forprint import PDF_NAME
 
 from conftest import article, write_edition
 from test_printing import _run
@@ -187,8 +187,8 @@ def test_one_pdf_per_volume_beside_its_html(split):
 
 def test_an_edition_within_volume_articles_prints_as_one_document_as_before(tmp_path):
     """At or under the limit nothing changes: the same bytes as without the key."""
-    from feature.config import load_config
-    from feature.pipeline import build
+    from feature.core.config import load_config
+    from feature.build.pipeline import build
     within = write_edition(tmp_path / "within", FILES, CONFIG.replace("volume_articles: 2", "volume_articles: 5"))
     default = write_edition(tmp_path / "default", FILES, CONFIG.replace("  volume_articles: 2\n", ""))
     one = build(load_config(within / "config.yaml"), tmp_path / "out1").files
@@ -202,7 +202,7 @@ def test_an_edition_within_volume_articles_prints_as_one_document_as_before(tmp_
 def edit_three(tmp_path, config: str, edit) -> tuple[Path, dict[str, bytes], list[str]]:
     """The fixture edition built by the preview's builder, then content/alpha/three.md
     edited (`edit`: text → text) and rebuilt → (root, HTML pages after, those that changed)."""
-    from feature.incremental import IncrementalBuilder
+    from feature.build.incremental import IncrementalBuilder
     root = write_edition(tmp_path / "edition", FILES, config)
     out = tmp_path / "out"
     builder = IncrementalBuilder(root / "config.yaml", out, jobs=1)
@@ -222,11 +222,11 @@ def test_a_body_edit_rerenders_only_the_volume_printing_it(tmp_path):
 
 def test_volume_keys_cover_own_bodies_and_the_listing_only(tmp_path):
     from dataclasses import replace
-    from feature.config import load_config
-    from feature.model import Edition
-    from feature.pagecache import Fingerprints, PageKeys, TemplateDeps
-    from feature.pipeline import prepare_edition
-    from feature.render import make_environment, pages_of
+    from feature.core.config import load_config
+    from feature.core.model import Edition
+    from feature.build.keys import Fingerprints, PageKeys, TemplateDeps
+    from feature.build.pipeline import prepare_edition
+    from feature.render.pages import make_environment, pages_of
     root = write_edition(tmp_path / "edition", FILES, CONFIG)
     config = load_config(root / "config.yaml")
     edition = prepare_edition(config, Diagnostics())
@@ -262,10 +262,10 @@ def test_volume_keys_cover_own_bodies_and_the_listing_only(tmp_path):
 
 def volume_renderer(tmp_path):
     """The fixture edition, prepared, and a function: edition → {volume path: its bytes}."""
-    from feature.assets import collect_assets
-    from feature.config import load_config
-    from feature.pipeline import prepare_edition
-    from feature.render import context_for, make_environment, pages_of, render_page
+    from feature.render.assets import collect_assets
+    from feature.core.config import load_config
+    from feature.build.pipeline import prepare_edition
+    from feature.render.pages import context_for, make_environment, pages_of, render_page
     root = write_edition(tmp_path / "edition", FILES, CONFIG)
     config = load_config(root / "config.yaml")
     env, assets = make_environment(config.templates_dir), collect_assets(config.static_dir)
@@ -281,9 +281,9 @@ def test_a_volume_shows_nothing_of_other_articles_beyond_the_print_index(tmp_pat
     volume may show only pagecache.PRINT_INDEX fields. Everything else about
     them changes here, and no other volume's bytes may change."""
     from dataclasses import fields, replace
-    from feature.model import Article, Reporter
-    from feature.pagecache import PRINT_INDEX
-    from feature.photos import with_articles
+    from feature.core.model import Article, Reporter
+    from feature.build.keys import PRINT_INDEX
+    from feature.render.photos import with_articles
     edition, volumes = volume_renderer(tmp_path)
     base = volumes(edition)
     three = edition.articles[2]
@@ -302,7 +302,7 @@ def test_a_headline_shows_in_its_volume_and_those_linking_to_it_only(tmp_path):
     volume only where one of its articles links to that article. Rendered, not
     keyed: the bytes of the other volumes stay the same."""
     from dataclasses import replace
-    from feature.photos import with_articles
+    from feature.render.photos import with_articles
     edition, volumes = volume_renderer(tmp_path)
 
     def changed_by(index):
@@ -321,8 +321,8 @@ def test_remembered_block_follows_a_headline_edit_in_another_volume():
     """for_print remembers rewritten blocks between builds (the preview server):
     a block naming an article of another volume must follow that headline."""
     from types import SimpleNamespace as NS
-    from feature import paper
-    from feature.printing import PrintMemo, for_print, print_volumes
+    from feature.printing import paper
+    from feature.printing.forprint import PrintMemo, for_print, print_volumes
 
     def edition_with(headline):
         one = NS(position=1, output_path="a/x/index.html", headline="甲篇", section="a")
@@ -348,8 +348,8 @@ def test_remembered_block_follows_a_headline_edit_in_another_volume():
 
 
 def test_hostile_headline_in_a_cross_volume_reference_stays_text(tmp_path):
-    from feature.config import load_config
-    from feature.pipeline import build
+    from feature.core.config import load_config
+    from feature.build.pipeline import build
     evil = '"><script>alert(1)</script>'
     files = dict(FILES)
     files["content/beta/gang.md"] = article(evil, "beta", order=1, body="周口港。\n\n## 港口建设\n\n泊位。\n")

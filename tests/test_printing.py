@@ -12,8 +12,8 @@ import subprocess
 import pytest
 from bs4 import BeautifulSoup
 
-from feature import urls
-from feature.printing import PDF_NAME, for_print
+from feature.core import urls
+from feature.printing.forprint import PDF_NAME, for_print
 
 from conftest import article, write_edition
 
@@ -101,9 +101,9 @@ def _run(*cmd: str) -> str:
 def printed(tmp_path_factory):
     """The fixture edition through `python build.py print --pdf`: the one PDF render of the session."""
     from feature.cli import main
-    from feature.config import load_config
-    from feature.diagnostics import Diagnostics
-    from feature.pipeline import prepare_edition
+    from feature.core.config import load_config
+    from feature.core.diagnostics import Diagnostics
+    from feature.build.pipeline import prepare_edition
     root = write_edition(tmp_path_factory.mktemp("print") / "edition", FILES, CONFIG)
     out = root / "dist"
     assert main(["print", "--pdf", "--config", str(root / "config.yaml"), "--out", str(out)]) == 0
@@ -323,8 +323,8 @@ def test_an_article_page_prints_alone(printed, browser, tmp_path):
 
 def test_fast_print_rewrite_matches_the_parser_and_declines_odd_html():
     from types import SimpleNamespace as NS
-    from feature.paper import rewrite_fast, rewrite_soup
-    from feature.printing import PrintMemo
+    from feature.printing.paper import rewrite_fast, rewrite_soup
+    from feature.printing.forprint import PrintMemo
     one = NS(position=1, output_path="a/x/index.html")
     two = NS(position=2, output_path="b/y/index.html")
     edition = NS(articles=(one, two))

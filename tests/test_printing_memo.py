@@ -5,14 +5,14 @@ rather than taken from the memo.
 """
 from __future__ import annotations
 
-from feature import printing
-from feature.assets import collect_assets
-from feature.config import load_config
-from feature.diagnostics import Diagnostics
-from feature.incremental import IncrementalBuilder
-from feature.pipeline import build, prepare_edition
-from feature.printing import PrintMemo, memo_of
-from feature.render import context_for, make_environment, pages_of, render_page
+from feature.printing import forprint as printing
+from feature.render.assets import collect_assets
+from feature.core.config import load_config
+from feature.core.diagnostics import Diagnostics
+from feature.build.incremental import IncrementalBuilder
+from feature.build.pipeline import build, prepare_edition
+from feature.printing.forprint import PrintMemo, memo_of
+from feature.render.pages import context_for, make_environment, pages_of, render_page
 
 from conftest import article, write_edition
 

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from feature import cli, printing, printrun, urls
-from feature.printing import PDF_NAME, PdfResult, pdf_jobs, render_pdfs
+from feature import cli
+from feature.printing import forprint as printing
+from feature.commands import print_edition as printrun
+from feature.core import urls
+from feature.printing.forprint import PDF_NAME, PdfResult, pdf_jobs, render_pdfs
 
 
 def test_jobs_default_to_the_cores_and_never_exceed_the_documents():
@@ -55,7 +58,7 @@ def volumes(tmp_path, monkeypatch):
 
 def finished(out: Path) -> None:
     """`out` as a build leaves it: its marker lists every file with digest and size."""
-    from feature.write import digest_of, write_manifest
+    from feature.output.write import digest_of, write_manifest
     files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     write_manifest(out, {rel: digest_of(data) for rel, data in files.items()},
                    {rel: len(data) for rel, data in files.items()})

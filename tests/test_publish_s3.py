@@ -17,8 +17,8 @@ import pytest
 
 from conftest import ROOT, article
 from feature.cli import main
-from feature.config import load_config
-from feature.pipeline import build
+from feature.core.config import load_config
+from feature.build.pipeline import build
 from feature.publish.plan import MARKER
 from feature.publish.s3 import S3Options, S3Target, Store
 from s3server import KEY, SECRET, S3Server, credentials_env

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from feature.config import load_config
-from feature.pipeline import build
-from feature.search import normalise
+from feature.core.config import load_config
+from feature.build.pipeline import build
+from feature.output.search import normalise
 from tests.conftest import article
 from tests.test_browser import open_page
 
@@ -146,7 +146,7 @@ SHARDED = {f"content/{s}/a{i}.md": article(headline=f"第{i}篇", section=s, ord
 
 
 def test_large_index_is_a_manifest_and_shards_per_section(make_edition, monkeypatch):
-    import feature.search as search
+    import feature.output.search as search
     monkeypatch.setattr(search, "SHARD_SIZE", 2)
     result = build(load_config(make_edition(files=SHARDED) / "config.yaml"), make_edition.args[0] / "dist")
     manifest = json.loads(result.files["search/index.json"])
@@ -156,7 +156,7 @@ def test_large_index_is_a_manifest_and_shards_per_section(make_edition, monkeypa
 
 
 def test_sharded_index_finds_every_article_in_the_browser(browser, make_edition, serve_folder, monkeypatch):
-    import feature.search as search
+    import feature.output.search as search
     monkeypatch.setattr(search, "SHARD_SIZE", 2)
     root = make_edition(files=SHARDED)
     result = build(load_config(root / "config.yaml"), root / "dist")
@@ -181,7 +181,7 @@ def test_sharded_index_finds_every_article_in_the_browser(browser, make_edition,
     (' \n<span class="sentence" id="s-1">前导空白。</span>', "前导空白。", [0]),
 ])
 def test_sentence_offsets_are_javascript_string_units(inner, text, offsets):
-    from feature.search import _text_and_sentences
+    from feature.output.search import _text_and_sentences
     got_text, sentences = _text_and_sentences(inner)
     assert got_text == text
     assert [at for at, _ in sentences] == offsets
@@ -198,14 +198,14 @@ _BLOCK_PIECES = st.sampled_from([
 @settings(max_examples=1000)
 @given(st.lists(_BLOCK_PIECES, max_size=16).map("".join))
 def test_block_text_fast_path_is_the_general_reading(inner):
-    from feature.search import _text_and_sentences, _text_and_sentences_slowly
+    from feature.output.search import _text_and_sentences, _text_and_sentences_slowly
     assert _text_and_sentences(inner) == _text_and_sentences_slowly(inner)
 
 
 @settings(max_examples=1000)
 @given(st.lists(_BLOCK_PIECES, max_size=6).map("".join))
 def test_sentence_id_reads_as_the_general_pattern(tag):
-    from feature.search import _SENTENCE, _sentence_id
+    from feature.output.search import _SENTENCE, _sentence_id
     found = _SENTENCE.match(tag)
     assert _sentence_id(tag) == (found and (found.group(1) or found.group(2)))
 
@@ -213,7 +213,7 @@ def test_sentence_id_reads_as_the_general_pattern(tag):
 @settings(max_examples=60, deadline=None)
 @given(docs=st.lists(st.text(alphabet="数说,{}\"\\a1😀", max_size=8), min_size=1, max_size=6), data=st.data())
 def test_a_spliced_shard_is_the_shard_joined_again(docs, data):
-    from feature.search import shard_bytes, spliced_shard
+    from feature.output.search import shard_bytes, spliced_shard
     old = shard_bytes(docs)
     picks = data.draw(st.sets(st.integers(0, len(docs) - 1)))
     new_docs = list(docs)

@@ -20,9 +20,9 @@ from playwright.sync_api import expect
 
 from livereload.handlers import LiveReloadHandler
 
-from feature.preview_http import locate
-from feature.serve import PreviewServer
-from feature.watch import SourceWatcher
+from feature.preview.http import locate
+from feature.preview.server import PreviewServer
+from feature.preview.watch import SourceWatcher
 from tests.conftest import article
 
 LONG_BODY = "".join(f"第{i}段，内容足够长，让页面可以滚动。\n\n" for i in range(120))

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from feature.cli import main
-from feature.enrich import EXCERPT_CHARS, opening_excerpt
+from feature.markup.enrich import EXCERPT_CHARS, opening_excerpt
 from tests.conftest import FIXTURE_CONFIG, article
 from tests.test_photos import jpeg
 

@@ -5,7 +5,7 @@ import posixpath
 
 from hypothesis import given, strategies as st
 
-from feature import urls
+from feature.core import urls
 
 
 def _reference(from_path: str, to_path: str) -> str:

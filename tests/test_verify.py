@@ -15,8 +15,8 @@ import shutil
 import pytest
 
 from feature.cli import main
-from feature.buildfolder import check_folder
-from feature.write import MARKER, verify_output, write_site
+from feature.output.buildfolder import check_folder
+from feature.output.write import MARKER, verify_output, write_site
 from tests.buildruns import assert_clean_build, build, reference, snapshot
 from tests.conftest import article
 
@@ -225,7 +225,7 @@ def test_a_no_change_build_finds_damage(root, capsys):
 
 def test_print_refuses_a_damaged_output(root, monkeypatch, capsys):
     """print reads dist/ for its PDFs: the same check as deploy guards it."""
-    from feature import write
+    from feature.output import write
     build(root)
     monkeypatch.setattr(write, "swap_in", lambda staging, out_dir, keep_spare=False: (
         shutil.copy(staging / "index.html", out_dir / "extra.html")))   # a build that left damage
@@ -241,8 +241,8 @@ def test_print_leaves_a_folder_that_verifies_and_the_next_build_removes_its_pdf(
     """print --pdf adds its PDF (and the 印刷版 page naming it) to the marker: the
     folder still verifies, so it can be deployed; a build, which does not make
     the PDF, removes it and verifies too."""
-    from feature.printing import PDF_NAME
-    from feature.write import read_manifest
+    from feature.printing.forprint import PDF_NAME
+    from feature.output.write import read_manifest
     config = str(root / "config.yaml")
     build(root)
     assert main(["print", "--pdf", "--config", config]) == 0

@@ -2,8 +2,8 @@
 
 import pytest
 
-from feature.buildfolder import clean_leftovers
-from feature.write import MARKER, OutputRefused, write_site
+from feature.output.buildfolder import clean_leftovers
+from feature.output.write import MARKER, OutputRefused, write_site
 
 
 def snapshot(folder):
@@ -99,8 +99,8 @@ def test_output_is_deterministic(tmp_path):
 
 def staged_write(files: dict, out, written_here=()):
     """As the incremental build writes: reuse the spare, keep it after the swap."""
-    from feature.buildfolder import check_folder
-    from feature.write import digest_of, fill_staging, stage_file, staged_output, swap_in
+    from feature.output.buildfolder import check_folder
+    from feature.output.write import digest_of, fill_staging, stage_file, staged_output, swap_in
     previous = check_folder(out).held
     with staged_output(out, reuse_spare=True) as staging:
         for rel in written_here:                 # as a render worker does
@@ -114,7 +114,7 @@ def staged_write(files: dict, out, written_here=()):
 def test_the_spare_is_reused_without_touching_the_output(tmp_path):
     """The build before last comes back as the staging folder; its files are hard
     links shared with the output, so they are replaced, never written into."""
-    from feature.write import spare_of
+    from feature.output.write import spare_of
     out = tmp_path / "dist"
     staged_write({"a.html": b"1", "b/index.html": b"1", "gone.html": b"1"}, out)
     staged_write({"a.html": b"2", "b/index.html": b"1", "gone.html": b"1"}, out)
@@ -135,7 +135,7 @@ def test_the_spare_is_reused_without_touching_the_output(tmp_path):
 
 
 def test_a_spare_without_the_marker_is_not_ours(tmp_path):
-    from feature.write import spare_of
+    from feature.output.write import spare_of
     out = tmp_path / "dist"
     spare = spare_of(out)
     spare.mkdir()
@@ -147,7 +147,7 @@ def test_a_spare_without_the_marker_is_not_ours(tmp_path):
 
 
 def test_verify_output_accepts_a_finished_build_and_names_each_problem(tmp_path):
-    from feature.write import verify_output
+    from feature.output.write import verify_output
     out = tmp_path / "dist"
     write_site({"index.html": b"cover", "a/index.html": b"page", "static/x.css": b"css"}, out)
     assert verify_output(out) == []
@@ -166,7 +166,7 @@ def test_verify_output_accepts_a_finished_build_and_names_each_problem(tmp_path)
 
 @pytest.mark.parametrize("marker", [None, "{}", "not json"])
 def test_verify_output_refuses_a_build_that_did_not_finish(tmp_path, marker):
-    from feature.write import verify_output
+    from feature.output.write import verify_output
     out = tmp_path / "dist"
     write_site({"index.html": b"cover"}, out)
     if marker is None:

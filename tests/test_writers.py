@@ -2,7 +2,7 @@
 
 Every command that writes the output folder (`build`, `serve` while it
 rebuilds, `print`) or reads it to publish (`deploy`) holds an exclusive lock
-on `.dist.lock` beside it (feature/outputlock.py); a second one waits, saying
+on `.dist.lock` beside it (feature/output/lock.py); a second one waits, saying
 for whom, and gives up with a message after a timeout. After any mix of them
 the output must equal a clean `--no-cache` build byte for byte.
 
@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from feature import outputlock
+from feature.output import lock as outputlock
 from feature.cli import main
-from feature.printing import PDF_NAME
-from feature.serve import PreviewServer
-from feature.buildfolder import clean_leftovers
-from feature.write import verify_output
+from feature.printing.forprint import PDF_NAME
+from feature.preview.server import PreviewServer
+from feature.output.buildfolder import clean_leftovers
+from feature.output.write import verify_output
 from tests.buildruns import assert_clean_build, build, finish, listed, start, wait_for
 from tests.conftest import article, write_edition
 from tests.test_interruption import edition, leftovers, set_version  # noqa: F401 (a fixture)
@@ -202,7 +202,7 @@ def test_a_build_waits_for_a_short_holder(make_edition, capsys):
 def test_leftovers_are_removed_only_when_their_owner_is_gone(tmp_path):
     """A staging folder of a running process stays, even one of ours by its marker;
     one of a process that has ended goes."""
-    from feature.write import MARKER
+    from feature.output.write import MARKER
     out = tmp_path / "dist"
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     ended = subprocess.Popen([sys.executable, "-c", "pass"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from feature.diagnostics import Diagnostic
+from feature.core.diagnostics import Diagnostic
 
 from .duplicates import slice_parts
 from .findings import raw_line_at

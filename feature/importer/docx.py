@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zipfile import BadZipFile
 
-from feature.diagnostics import Diagnostic
+from feature.core.diagnostics import Diagnostic
 
 from .corrections import CorrectionsFile
 from .proposals import CAPTION_PLACEHOLDER

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from feature import bylines
+from feature.edition import bylines
 
 from .marks import flag_text, marked
 from .proposals import GUESS, GUESS_NOTE, Proposal

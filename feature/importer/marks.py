@@ -1,11 +1,11 @@
 """Flags in the drafts: each finding is written into the text where it is,
 as 〔？printed→proposed〕 (〔？→inserted〕 for an insertion, 〔？printed〕 when
 nothing is proposed). The build refuses a file that still holds one
-(feature/validate.py), so nothing doubtful is published by accident; the
+(feature/edition/validate.py), so nothing doubtful is published by accident; the
 editor resolves a flag by replacing it with the text to print."""
 from __future__ import annotations
 
-from feature.validate import IMPORT_FLAG_CLOSE, IMPORT_FLAG_OPEN
+from feature.edition.validate import IMPORT_FLAG_CLOSE, IMPORT_FLAG_OPEN
 
 from .proposals import Proposal
 

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from feature.diagnostics import Diagnostic
+from feature.core.diagnostics import Diagnostic
 
 from .punctuation import ends_sentence
 from .records import RawTextError

@@ -6,7 +6,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from feature.diagnostics import Diagnostic
+from feature.core.diagnostics import Diagnostic
 
 from .columns import join_units
 from .corrections import CorrectionsFile, apply_corrections, read_corrections

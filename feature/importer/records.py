@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from feature.diagnostics import Diagnostic
-from feature.model import Reporter
+from feature.core.diagnostics import Diagnostic
+from feature.core.model import Reporter
 
 from .proposals import Proposal
 

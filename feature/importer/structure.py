@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from feature import bylines
-from feature.model import Reporter
+from feature.edition import bylines
+from feature.core.model import Reporter
 
 from .punctuation import heading_like, skeleton
 from .records import (

@@ -21,8 +21,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import urls
-from ..write import MARKER as BUILD_MARKER, read_manifest
+from feature.core import urls
+from feature.output.write import MARKER as BUILD_MARKER, read_manifest
 
 MARKER = ".feature-deploy.json"      # "this target is ours": written by the first deploy
 DEFAULT_MAX_DELETES = 50

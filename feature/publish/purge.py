@@ -13,8 +13,8 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from ..headers import is_fingerprinted
-from .. import urls
+from feature.output.headers import is_fingerprinted
+from feature.core import urls
 from .plan import DeployFailed, DeployPlan
 
 

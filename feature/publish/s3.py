@@ -29,8 +29,8 @@ from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError
                                  NoCredentialsError, PartialCredentialsError, ProfileNotFound,
                                  ReadTimeoutError)
 
-from ..headers import cache_control, content_type
-from ..write import verify_output
+from feature.output.headers import cache_control, content_type
+from feature.output.write import verify_output
 from .plan import (DEFAULT_MAX_DELETES, MARKER, PHASES, DeployFailed, DeployPlan, DeployRefused, LocalFile,
                    RemoteFile, Upload, check_claimed, check_deletions, deletion_line, local_files,
                    marker_text, plan_deploy, upload_line)

@@ -14,7 +14,7 @@ from pathlib import Path
 import segno
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from ..diagnostics import Diagnostic
+from feature.core.diagnostics import Diagnostic
 from .fonts import SANS, SANS_BOLD, SERIF_BOLD, FontBook
 from .linebreak import normalize
 from .texts import figure_parts

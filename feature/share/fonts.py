@@ -21,7 +21,7 @@ from pathlib import Path
 from fontTools.ttLib import TTCollection, TTFont
 from PIL import ImageFont, features
 
-from ..diagnostics import Diagnostic
+from feature.core.diagnostics import Diagnostic
 
 INSTALL_HINT = ("install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk) "
                 "or put the Noto CJK font files in a folder and pass it as the fonts folder")

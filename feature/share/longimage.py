@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 from PIL import Image
 
-from ..diagnostics import Diagnostic
+from feature.core.diagnostics import Diagnostic
 from .canvas import png_bytes
 from .fonts import FontBook, MissingGlyphs
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from feature.cli import main
-from feature.diagnostics import Diagnostics
+from feature.core.diagnostics import Diagnostics
 from feature.importer import run
 from feature.importer.proposals import GUESS_NOTE
-from feature.validate import check_import_flags
+from feature.edition.validate import check_import_flags
 from tests.conftest import article
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
 """Headlines, decks, bylines, subheads, pull quotes."""
 from feature.importer.records import BYLINE, DECK, HEADLINE, KICKER, PARAGRAPH, QUOTE, SUBHEAD
 from feature.importer.structure import is_pull_quote, parse_byline
-from feature.model import Reporter
+from feature.core.model import Reporter
 
 from . import blocks_of, raw
 

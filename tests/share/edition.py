@@ -15,10 +15,10 @@ from pathlib import Path
 import segno
 from PIL import Image
 
-from feature.config import Config, load_config
-from feature.diagnostics import Diagnostics
-from feature.model import Article, Edition
-from feature.pipeline import prepare_edition
+from feature.core.config import Config, load_config
+from feature.core.diagnostics import Diagnostics
+from feature.core.model import Article, Edition
+from feature.build.pipeline import prepare_edition
 from feature.share import CardFigure, CardText, PosterText
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,240 @@
+"""Article bodies kept on disk, out of the building process's memory.
+
+An enriched article is mostly body: its HTML, Markdown, plain text, table of
+contents and key figures are about 30 KB of a 40 KB article. The build's
+parent process never reads a body: validation, reading order, the listing
+pages and the page keys read the listing; the article and print pages that
+do read bodies are rendered in worker processes. Held in the parent, 10,000
+bodies were ~300 MB, and every forked worker counted them again.
+
+So the incremental builder's parse workers write the bodies of each chunk of
+articles they parse, and each one's search-index entry (7 KB of JSON, read
+only when its search shard is written again), into one *pack* file in
+`.cache/build/bodies/`, and hand the parent *lean* articles: the same
+`Article`, without the body fields in its `__dict__` and with a `BodyRef`
+(pack, offset, length) instead. Reading `article.body_html` on a lean article
+loads the body (model.Article.__getattr__), so every stage and template sees
+exactly what it saw before; the cost is one read where a body is actually
+used. Packs, not a file per article: creating a file costs ~0.25 ms of system
+time on this machine's file system, and two per article made a 1,000-article
+build 30 % slower. A pack's name is a hash of its entries' keys (content
+hashes of source, settings and code), so its bytes never change once written;
+it is deleted when none of its entries is in the cache any more
+(ArticleCache). The clean `pipeline.build` and a build without a cache
+folder keep bodies in memory, as before.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from .stores import Shards
+from feature.core.model import LAZY_FIELDS, Article
+from feature.output.write import replace_file
+
+
+class BodyMissing(Exception):
+    """A stored body or text is gone: its cache folder was pruned, or another
+    build of the same project dropped it. The incremental builder then starts
+    again from what is on disk (incremental.IncrementalBuilder.build)."""
+
+    def __init__(self, path: str):
+        super().__init__(f"stored article body missing: {path}")
+        self.path = path
+
+    def __reduce__(self):           # raised in a worker, re-raised in the parent
+        return (BodyMissing, (self.path,))
+
+
+@dataclass(frozen=True)
+class BodyRef:
+    """Where a lean article's body is; `load()` → {field: value}."""
+    path: str                       # the pack
+    offset: int
+    length: int
+
+    def load(self):
+        """{field: value} (a mapping that decodes text on first use)."""
+        return _read(self.path, self.offset, self.length)
+
+
+@dataclass(frozen=True)
+class TextRef:
+    """Where a text kept on disk is (an article's search-index entry)."""
+    path: str
+    offset: int
+    length: int
+
+    def load(self) -> str:
+        return _slice(self.path, self.offset, self.length).decode("utf-8")
+
+
+def text_of(value) -> str:
+    """A text held in memory, or one kept on disk (TextRef)."""
+    return value.load() if isinstance(value, TextRef) else value
+
+
+def utf8_of(value) -> bytes:
+    """text_of(value) as UTF-8, without decoding one kept on disk."""
+    return _slice(value.path, value.offset, value.length) if isinstance(value, TextRef) else value.encode("utf-8")
+
+
+def utf8_length(value) -> int:
+    """len(utf8_of(value)), without reading one kept on disk."""
+    return value.length if isinstance(value, TextRef) else len(value.encode("utf-8"))
+
+
+class _Body(dict):
+    """A stored body: each field decoded from UTF-8 when first read (a 数说 page
+    reads only key figures, a print page the HTML and plain text)."""
+
+    def __getitem__(self, name: str):
+        value = dict.__getitem__(self, name)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8")
+            self[name] = value
+        return value
+
+
+def _slice(path: str, offset: int, length: int) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        raise BodyMissing(path) from None
+    try:
+        return os.pread(fd, length, offset)
+    finally:
+        os.close(fd)
+
+
+# Packs never change (content-addressed), so a small per-process cache of the
+# last bodies read is always right: a page's template reads body_html,
+# plain_text and toc of one article in a row, and a print volume a few fields
+# of each of its articles.
+@functools.lru_cache(maxsize=64)
+def _read(path: str, offset: int, length: int) -> _Body:
+    # Text is stored as UTF-8 bytes (model.TextAsBytes says why).
+    return _Body(pickle.loads(_slice(path, offset, length)))
+
+
+class BodyStore:
+    """The bodies folder: pack files of enriched bodies and search entries."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder).absolute()
+
+    def spill(self, items: list[tuple[str, Article, str | None]]) -> list[tuple[Article, object]]:
+        """[(entry key, enriched article, search entry or None)] → [(lean article,
+        TextRef or None)], all written to one new pack."""
+        blobs, refs, at = [], [], 0
+        for _, article, doc in items:
+            state = article.__dict__
+            stored = {name: v.encode("utf-8") if isinstance(v, str) else v
+                      for name, v in ((name, state[name]) for name in LAZY_FIELDS)}
+            body = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+            text = doc.encode("utf-8") if doc is not None else None
+            refs.append(((at, len(body)), (at + len(body), len(text)) if text is not None else None))
+            blobs += [body, text or b""]
+            at += len(body) + len(text or b"")
+        name = hashlib.sha1("\n".join(key for key, _, _ in items).encode("utf-8")).hexdigest()
+        path = self._write(name, b"".join(blobs))
+        return [(article.without_body(BodyRef(path, *body)), TextRef(path, *text) if text else None)
+                for (_, article, _), (body, text) in zip(items, refs)]
+
+    def _write(self, name: str, data: bytes) -> str:
+        path = self.folder / name
+        replace_file(path, data)
+        return str(path)
+
+    def present(self) -> set[str]:
+        """Paths of the packs on disk (one directory listing)."""
+        try:
+            return {os.path.join(self.folder, name) for name in os.listdir(self.folder)}
+        except OSError:
+            return set()
+
+    def remove(self, paths) -> None:
+        for path in paths:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+    def clear(self) -> None:
+        """Every file goes: what kept track of them (the saved state) is gone or stale."""
+        self.remove(self.present())
+
+
+def body_ref(article) -> BodyRef | None:
+    """The article's body on disk; None while it is held in memory."""
+    return article.__dict__.get("_body")
+
+
+def stored_paths(entry) -> list[str]:
+    """The packs a cache entry (parallel.Entry) needs."""
+    paths = []
+    ref = body_ref(entry.article) if entry.article is not None else None
+    if ref is not None:
+        paths.append(ref.path)
+    if isinstance(entry.search_doc, TextRef):
+        paths.append(entry.search_doc.path)
+    return paths
+
+
+class ArticleCache(Shards):
+    """The incremental build's article cache: source key → parallel.Entry (its
+    article lean), kept in shards, with the packs its bodies are in. A pack is
+    removed when the last entry in it is dropped."""
+
+    def __init__(self, cache_dir: Path | None):
+        super().__init__(cache_dir, "articles")
+        self.bodies = BodyStore(cache_dir / "bodies") if cache_dir is not None else None
+        self.checked = False
+        self._users: dict[str, set[str]] | None = None      # pack → keys of entries in it
+
+    def check_bodies(self) -> None:
+        """Once per process: an entry whose pack is gone (a cache folder pruned by
+        hand) is dropped, so that its source is parsed again."""
+        if self.bodies is None or self.checked:
+            return
+        self.checked = True
+        present = self.bodies.present()
+        for key, entry in self.items():
+            if any(path not in present for path in stored_paths(entry)):
+                self.discard(key)
+
+    def clear_bodies(self) -> None:
+        if self.bodies is not None:
+            self.bodies.clear()
+
+    def _pack_users(self) -> dict[str, set[str]]:
+        # Made from every entry once per process (when the first is dropped), then kept up to date.
+        if self._users is None:
+            self._users = {}
+            for key, entry in self.items():
+                for path in stored_paths(entry):
+                    self._users.setdefault(path, set()).add(key)
+        return self._users
+
+    def __setitem__(self, key: str, entry) -> None:
+        super().__setitem__(key, entry)
+        if self._users is not None:
+            for path in stored_paths(entry):
+                self._users.setdefault(path, set()).add(key)
+
+    def discard(self, key: str) -> None:
+        entry = self.get(key)
+        if self.bodies is not None and entry is not None:
+            users, unused = self._pack_users(), []
+            for path in stored_paths(entry):
+                left = users.get(path, set())
+                left.discard(key)
+                if not left:
+                    unused.append(path)
+                    users.pop(path, None)
+            self.bodies.remove(unused)
+        super().discard(key)

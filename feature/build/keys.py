@@ -1,0 +1,303 @@
+"""What a page depends on, as one hash: the keys of the incremental build's page cache.
+
+A page is re-rendered only when its key changes. The key covers everything
+the page can see:
+- `global_key`: the code of this package, the Jinja and Markdown versions,
+  config, every template's bytes and the static assets;
+- an article page: its own article (after enrich and assemble, so its
+  previous/next links and position are in it) and the sections' headers
+  (the nav); plus the whole edition if a template it uses reaches
+  `.articles` (then it could show any other article);
+- a page that names the articles it prints (`Page.articles`: the print
+  edition, or one volume of it; or a section's 数说 page of a split edition,
+  figurepages.py): those articles in full (bodies too) if its template shows
+  bodies, else their listings; of every article, only its `PRINT_INDEX`
+  fields (path, position, section: where it is printed, so what page and
+  volume references say); and the headlines of the articles their bodies
+  link to (a link to another volume reads 见分册“…”《headline》). That is a
+  contract with its template, held by tests/test_print_volumes.py and
+  tests/test_figure_pages.py: print.html and figures_part.html show
+  `page.articles` and nothing else of other articles. So a body edit,
+  or a key figure that moved, re-renders the one volume printing that article,
+  and a headline edit that volume and those linking to it (keyed by the whole
+  listing, each re-rendered all 205 volumes of a 10,000-article edition and
+  its 205 数说 pages: 13–23 s);
+- a section page whose template reaches no articles but `section.articles`
+  (TemplateDeps reads it): the listings of that section's articles;
+- any other page (cover, figures, the print contents page, 404):
+  the whole edition. "Whole edition" is the *listing* of every article
+  (headline, deck, byline, lede, figures, paths … everything but the body)
+  unless one of its templates names a body field (`body_html`,
+  `plain_text`, `toc`, `body_markdown`): then the bodies too.
+
+Which names a template uses is read from its Jinja AST (attribute names and
+string constants, through extends/include/import), so a new template that
+lists bodies on the cover is keyed correctly without anyone editing this
+file. Python context code (`structured.py`) is assumed to read only listing
+fields on edition-wide pages; tests/test_incremental.py checks every
+incremental result against a clean `pipeline.build`.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta, nodes
+
+from feature.core.model import Article, Edition
+
+BODY_FIELDS = frozenset({"body_markdown", "body_html", "plain_text", "toc"})
+PRINT_INDEX = ("output_path", "position", "section")
+KEY_FIGURE_PLACE = frozenset({"paragraph", "sentence_index"})
+LISTING_FIELDS = tuple(f.name for f in fields(Article) if f.name not in BODY_FIELDS)
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha1()
+    for p in parts:
+        # surrogateescape: a path from os.walk keeps a file name's bytes that are not UTF-8 that way
+        h.update(p.encode("utf-8", "surrogateescape") if isinstance(p, str) else p)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+# The whole package feature/, not this module's folder: a change to any stage
+# (core/model.py, render/pages.py …) changes what a cached entry or page holds.
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def code_version(root: Path = PACKAGE_ROOT) -> str:
+    """The package's own source (every .py file under `root`, subpackages too)
+    and the libraries that shape the output."""
+    import markdown
+    parts = [jinja2.__version__, markdown.__version__, sys.version]
+    for path in sorted(root.rglob("*.py")):
+        parts.append(path.relative_to(root).as_posix())
+        parts.append(path.read_bytes())
+    return digest(*parts)
+
+
+def folder_digest(folder: Path) -> str:
+    parts = []
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+class Fingerprints:
+    """fp(article) per object, cached by identity: unchanged articles keep their
+    objects from build to build, so only new or changed ones are hashed."""
+
+    def __init__(self):
+        self._full: dict[int, tuple[Article, str]] = {}
+        self._listing: dict[int, tuple[Article, str]] = {}
+
+    def full(self, a: Article) -> str:
+        hit = self._full.get(id(a))
+        if hit is None or hit[0] is not a:
+            hit = (a, hashlib.sha1(pickle.dumps(a, protocol=5)).hexdigest())
+            self._full[id(a)] = hit
+        return hit[1]
+
+    def seed(self, a: Article, fp: str) -> None:
+        """A fingerprint known without hashing the article (from its source's key)."""
+        self._full[id(a)] = (a, fp)
+
+    def listing(self, a: Article) -> str:
+        hit = self._listing.get(id(a))
+        if hit is None or hit[0] is not a:
+            hit = (a, listing_fingerprint(a))
+            self._listing[id(a)] = hit
+        return hit[1]
+
+    def seed_listing(self, a: Article, fp: str) -> None:
+        """A listing fingerprint known without hashing (see seed)."""
+        self._listing[id(a)] = (a, fp)
+
+    def forget(self, articles) -> None:
+        """Drop these articles' fingerprints: keep_only for a body edit's few
+        replaced articles, without a pass over all the others."""
+        for a in articles:
+            for table in (self._full, self._listing):
+                hit = table.get(id(a))
+                if hit is not None and hit[0] is a:
+                    del table[id(a)]
+
+    def keep_only(self, articles) -> None:
+        live = {id(a) for a in articles}
+        for table in (self._full, self._listing):
+            for k in [k for k in table if k not in live]:
+                del table[k]
+
+
+def listing_fingerprint(a: Article) -> str:
+    """The hash of everything about an article but its body (LISTING_FIELDS).
+
+    Except where in the body a key figure sits (`KEY_FIGURE_PLACE`): only the
+    article's own page shows that (keyed by the whole article), so a paragraph
+    added above a figure does not re-render the cover, section and 数说 pages of
+    the edition (2-3 s at 10,000 articles). tests/test_pagecache.py holds the
+    edition-wide pages to it."""
+    values = tuple(getattr(a, f) for f in LISTING_FIELDS if f != "key_figures")
+    # __getstate__: the figure's text as bytes (model.TextAsBytes says why).
+    figures = tuple(tuple((name, v) for name, v in k.__getstate__().items() if name not in KEY_FIGURE_PLACE)
+                    for k in a.key_figures)
+    return hashlib.sha1(pickle.dumps((values, figures), protocol=5)).hexdigest()
+
+
+def sections_header(edition: Edition) -> str:
+    """The nav: every section's key, title, description and paths, not its articles."""
+    return digest(*(f"{s.key}\x1f{s.title}\x1f{s.description}\x1f{s.url}\x1f{s.output_path}"
+                    for s in edition.sections))
+
+
+OTHER_ARTICLES = "\0articles"      # TemplateDeps.names: `.articles` of something but the page's section
+
+
+def _own_section(node) -> bool:
+    """`section` or `page.section` or `page` (whose `.articles` are its own)."""
+    if isinstance(node, nodes.Name):
+        return node.name in ("section", "page")
+    return isinstance(node, nodes.Getattr) and node.attr == "section" and \
+        isinstance(node.node, nodes.Name) and node.node.name == "page"
+
+
+class TemplateDeps:
+    """Per template: does it reach other articles, does it show bodies?"""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self._names: dict[str, frozenset[str] | None] = {}
+
+    def names(self, template: str) -> frozenset[str] | None:
+        """Attribute names and string constants used by the template and all it
+        includes; None if an include is computed at run time (then: anything)."""
+        if template in self._names:
+            return self._names[template]
+        self._names[template] = frozenset()          # cycles end here
+        try:
+            source, _, _ = self.env.loader.get_source(self.env, template)
+            ast = self.env.parse(source)
+        except jinja2.TemplateError:        # render_page reports it, with file and line
+            self._names[template] = None
+            return None
+        getattrs = list(ast.find_all(nodes.Getattr))
+        constants = {n.value for n in ast.find_all(nodes.Const) if isinstance(n.value, str)}
+        found = {n.attr for n in getattrs} | constants
+        if "articles" in constants or any(n.attr == "articles" and not _own_section(n.node) for n in getattrs):
+            found.add(OTHER_ARTICLES)
+        result: frozenset[str] | None = frozenset(found)
+        for ref in meta.find_referenced_templates(ast):
+            sub = self.names(ref) if ref is not None else None
+            if sub is None:
+                result = None
+                break
+            result |= sub
+        self._names[template] = result
+        return result
+
+    def shows_own_section_only(self, template: str) -> bool:
+        """Whether the only articles it reaches are `section.articles` (or
+        `page.articles`): a section page drawn by it shows no other section's."""
+        names = self.names(template)
+        return names is not None and OTHER_ARTICLES not in names
+
+    def sees_all(self, template: str) -> bool:
+        names = self.names(template)
+        return names is None or "articles" in names
+
+    def sees_bodies(self, template: str) -> bool:
+        names = self.names(template)
+        return names is None or bool(names & BODY_FIELDS)
+
+
+class PageKeys:
+    """One build's page keys: `key(page)`."""
+
+    def __init__(self, global_key: str, edition: Edition, prints: Fingerprints, deps: TemplateDeps,
+                 by_listing: dict | None = None, site_path: str = "/", links_of=None):
+        """`by_listing`: the caller's memo of the values that follow from the
+        edition's listing alone (the print index, the listing-only `whole`), kept
+        while the listing is unchanged: a body edit then hashes neither again.
+        `links_of(article)`: the output paths its body links to (default:
+        printing.linked_paths, which reads the body)."""
+        self.global_key, self.prints, self.deps = global_key, prints, deps
+        self.header = sections_header(edition)
+        self._edition = edition
+        self._whole: dict[bool, str] = {}
+        self.by_listing = by_listing if by_listing is not None else {}
+        if links_of is None:
+            from feature.printing.forprint import linked_paths
+
+            def links_of(a):
+                return linked_paths(a, site_path)
+        self.links_of = links_of
+
+    def print_index(self) -> str:
+        """What a print volume may show of articles it does not print (see above)."""
+        index = self.by_listing.get("print_index")
+        if index is None:
+            index = self.by_listing["print_index"] = digest(
+                *("\x1f".join(str(getattr(a, f)) for f in PRINT_INDEX) for a in self._edition.articles))
+        return index
+
+    def headlines_linked(self, page) -> tuple[str, ...]:
+        """The headline of each article that `page.articles` link to: a volume names
+        those printed in other volumes (见分册《…》), and no other article's.
+        Links are in bodies: a page that shows none (a 数说 page) names none."""
+        if not self.deps.sees_bodies(page.template):
+            return ()
+        out = []
+        for a in page.articles:
+            for path in self.links_of(a):
+                other = self._by_path().get(path)
+                if other is not None:
+                    out.append(f"{path}\x1f{other.headline}")
+        return tuple(out)
+
+    def _by_path(self) -> dict:
+        # Made when the first link is looked up (most volumes link nowhere), kept with the listing.
+        if "by_path" not in self.by_listing:
+            self.by_listing["by_path"] = {b.output_path: b for b in self._edition.articles}
+        return self.by_listing["by_path"]
+
+    def whole(self, bodies: bool) -> str:
+        if not bodies and "whole" in self.by_listing:
+            return self.by_listing["whole"]
+        if bodies not in self._whole:
+            fp = self.prints.full if bodies else self.prints.listing
+            self._whole[bodies] = digest(*(fp(a) for a in self._edition.articles))
+            if not bodies:
+                self.by_listing["whole"] = self._whole[bodies]
+        return self._whole[bodies]
+
+    def key(self, page) -> str:
+        parts = [self.global_key, page.kind, page.template, page.output_path, page.title,
+                 page.description, self.header, page.section.key if page.section else ""]
+        if page.article is not None:
+            parts.append(self.prints.full(page.article))
+            if self.deps.sees_all(page.template):
+                parts.append(self.whole(self.deps.sees_bodies(page.template)))
+        elif getattr(page, "articles", ()):
+            fp = self.prints.full if self.deps.sees_bodies(page.template) else self.prints.listing
+            parts += [self.print_index(), "printed", *(fp(a) for a in page.articles), *self.headlines_linked(page)]
+        elif page.kind == "section" and page.section is not None and self.deps.shows_own_section_only(page.template):
+            parts += ["section", self.section_listing(page.section, self.deps.sees_bodies(page.template))]
+        else:
+            parts.append(self.whole(self.deps.sees_bodies(page.template)))
+        return digest(*parts)
+
+    def section_listing(self, section, bodies: bool) -> str:
+        """A section's articles, as `whole` is the edition's: a headline edit
+        re-renders its own section's page, not all ten (1,000 cards each at
+        10,000 articles). Kept with the listing unless bodies count."""
+        memo = self.by_listing.setdefault("sections", {}) if not bodies else {}
+        if section.key not in memo:
+            fp = self.prints.full if bodies else self.prints.listing
+            memo[section.key] = digest(*(fp(a) for a in section.articles))
+        return memo[section.key]

@@ -1,0 +1,66 @@
+"""What `python build.py print [--pdf]` adds around the build (printing.run).
+
+- The build it makes is the one already in the output folder, settings and
+  all: after `build --base-url https://…` it builds with that base_url again
+  (recorded in the folder's marker, write.BuildSettings), so sitemap.xml and
+  canonical links stay while a server serves the folder; never config.yaml's
+  base_url behind the reader's back. A folder that does not say how it was
+  built is refused, with what to do.
+- After the PDFs, the 印刷版 page (print/index.html) names them with their
+  sizes (`link_pdfs`). The marker lists the PDFs and the page's new bytes:
+  the next build, which makes neither, puts the page back and removes the PDFs.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from feature.core.diagnostics import BuildError
+from feature.printing.forprint import PrintedPdf
+from feature.output import write
+
+
+def as_last_built(args) -> argparse.Namespace | None:
+    """`args` with the base_url the output folder was last built with (unless
+    `--base-url` is given); None, having said why, when that cannot be known."""
+    from feature.cli import load_site_config
+    try:
+        config = load_site_config(args)
+    except BuildError:
+        return args                             # the build reports the config's problems
+    out = args.out.resolve() if args.out else config.output_dir
+    if not (out / write.MARKER).is_file():
+        return args                             # nothing built there yet
+    last = write.read_settings(out)
+    if last is None:
+        print(f"error: {out} does not record the settings it was built with, so printing could replace "
+              f"it with a different build; build it again (`python build.py build`, with --base-url "
+              f"https://… if it is served from there), then print", file=sys.stderr)
+        return None
+    if args.base_url is None and last.base_url != config.base_url:
+        print(f"note: {out} was built with --base-url {last.base_url}; printing builds it with the same "
+              f"(config.yaml says {config.base_url})", file=sys.stderr)
+        return argparse.Namespace(**{**vars(args), "base_url": last.base_url})
+    if args.base_url is not None and args.base_url != last.base_url:
+        print(f"note: {out} was built with base_url {last.base_url}; rebuilding it with --base-url "
+              f"{args.base_url} as asked", file=sys.stderr)
+    return args
+
+
+def link_pdfs(args, out: Path, pdfs: list[PrintedPdf]) -> None:
+    """The 印刷版 page again, now naming `pdfs` with their sizes; the marker lists
+    the PDFs too. The edition is the one just built (nothing changed since:
+    the builder answers from its caches)."""
+    from feature.render.assets import collect_assets
+    from feature.cli import load_site_config
+    from feature.build.incremental import IncrementalBuilder
+    from feature.render.photos import relink_media
+    from feature.render.pages import context_for, make_environment, print_pages, render_page
+    config = load_site_config(args)
+    edition = IncrementalBuilder(args.config, out, args.base_url, getattr(args, "jobs", None)).edition()
+    page = replace(print_pages(edition, config)[0], pdfs=tuple(pdfs))
+    html = render_page(make_environment(config.templates_dir), page,
+                       context_for(page, edition, config, collect_assets(config.static_dir)))
+    write.add_to_output(out, relink_media({page.output_path: html}), [p.output_path for p in pdfs])

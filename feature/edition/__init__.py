@@ -1,0 +1,3 @@
+"""Sources → Article → the assembled Edition: front matter, bylines, load,
+validate, assemble.
+"""

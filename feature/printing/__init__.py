@@ -1,0 +1,2 @@
+"""The print edition: volumes, the paper rewrite (`for_print`) and its memo, PDFs.
+"""

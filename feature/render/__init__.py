@@ -1,0 +1,2 @@
+"""The edition → pages in memory: the page list, Jinja, photos placed, static assets.
+"""
