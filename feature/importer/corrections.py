@@ -99,3 +99,18 @@ def apply_corrections(article: ImportedArticle, corrections: tuple[Correction, .
                 at = block.text.find(correction.original, at + len(correction.corrected))
             blocks[index] = block
     return replace(article, blocks=tuple(blocks), column_joins=tuple(joins), applied=tuple(applied)), used
+
+
+def corrected(articles: list[ImportedArticle], corrections: CorrectionsFile | None
+              ) -> tuple[list[ImportedArticle], tuple[str, ...]]:
+    """The articles with an editor's corrections applied, and the originals
+    found nowhere (normal for another year's text)."""
+    if not corrections:
+        return articles, ()
+    used: set[int] = set()
+    out = []
+    for article in articles:
+        article, lines = apply_corrections(article, corrections.entries)
+        out.append(article)
+        used |= lines
+    return out, tuple(c.original for c in corrections.entries if c.line not in used)

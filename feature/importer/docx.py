@@ -19,7 +19,8 @@ from zipfile import BadZipFile
 
 from feature.core.diagnostics import Diagnostic
 
-from .corrections import CorrectionsFile
+from .corrections import CorrectionsFile, corrected
+from .findings import finish
 from .proposals import CAPTION_PLACEHOLDER
 from .records import (
     PARAGRAPH, PHOTO, QUOTE, SUBHEAD, Block, Flag, ImportedArticle, ImportResult, Placement, RawTextError,
@@ -166,7 +167,6 @@ def _article(draft: _Draft, order: int, photos: list[tuple[str, bytes]]) -> Impo
 
 
 def import_docx(path: Path, corrections: CorrectionsFile | None = None) -> ImportResult:
-    from .pipeline import corrected, finish
     paragraphs = _read(path)
     drafts = _articles(paragraphs)
     if not drafts:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .columns import lost_at_joins, open_end_proposals
-from .lexicon import Lexicon
+from .lexicon import Lexicon, load_lexicon
 from .proposals import CAPTION, CAPTION_PLACEHOLDER, Proposal
 from .records import PHOTO, Block, Finding, ImportedArticle
 from .slips import find_slips
@@ -41,3 +41,11 @@ def with_findings(article: ImportedArticle, lexicon: Lexicon, document: list[str
     findings = tuple(Finding(index, proposal, raw_line_at(blocks[index], proposal.start))
                      for index, proposal in located)
     return replace(article, findings=findings)
+
+
+def finish(articles: list[ImportedArticle], unplaced: tuple[Block, ...],
+           lexicon: Lexicon | None) -> tuple[ImportedArticle, ...]:
+    """Each article with its findings: what the editor must look at."""
+    document = [b.text for a in articles for b in a.blocks] + [b.text for b in unplaced]
+    lexicon = lexicon or load_lexicon()
+    return tuple(with_findings(a, lexicon, document) for a in articles)

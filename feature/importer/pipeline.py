@@ -9,11 +9,11 @@ from pathlib import Path
 from feature.core.diagnostics import Diagnostic
 
 from .columns import join_units
-from .corrections import CorrectionsFile, apply_corrections, read_corrections
+from .corrections import CorrectionsFile, corrected, read_corrections
 from .drafts import draft_name, render_draft
 from .duplicates import drop_duplicates
-from .findings import with_findings
-from .lexicon import Lexicon, load_lexicon
+from .findings import finish
+from .lexicon import Lexicon
 from .lines import assemble_blocks, joins_of, read_lines
 from .placement import ArticlePlan, place
 from .pdf import read_pdf
@@ -58,29 +58,6 @@ def import_raw(text: str, source_name: str, lexicon: Lexicon | None = None,
         corrections_source=corrections.path if corrections else "",
         corrections_unused=unused,
     )
-
-
-def corrected(articles: list[ImportedArticle], corrections: CorrectionsFile | None
-              ) -> tuple[list[ImportedArticle], tuple[str, ...]]:
-    """The articles with an editor's corrections applied, and the originals
-    found nowhere (normal for another year's text)."""
-    if not corrections:
-        return articles, ()
-    used: set[int] = set()
-    out = []
-    for article in articles:
-        article, lines = apply_corrections(article, corrections.entries)
-        out.append(article)
-        used |= lines
-    return out, tuple(c.original for c in corrections.entries if c.line not in used)
-
-
-def finish(articles: list[ImportedArticle], unplaced: tuple[Block, ...],
-           lexicon: Lexicon | None) -> tuple[ImportedArticle, ...]:
-    """Each article with its findings: what the editor must look at."""
-    document = [b.text for a in articles for b in a.blocks] + [b.text for b in unplaced]
-    lexicon = lexicon or load_lexicon()
-    return tuple(with_findings(a, lexicon, document) for a in articles)
 
 
 def import_source(path: Path, corrections: CorrectionsFile | None = None) -> ImportResult:
