@@ -170,7 +170,8 @@ def test_builds_reuse_the_spare_and_a_no_change_build_keeps_it(edition, tmp_path
     staging folder from it; every result still equals a clean build."""
     from feature.core.config import load_config
     from feature.build.pipeline import build
-    from feature.output.write import MARKER, digest_of, read_manifest
+    from feature.core.files import digest_of
+    from feature.output.write import MARKER, read_manifest
     spare = edition / ".dist.spare"
     story = edition / "content/alpha/one.md"
     for n in range(4):

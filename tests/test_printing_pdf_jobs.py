@@ -58,7 +58,8 @@ def volumes(tmp_path, monkeypatch):
 
 def finished(out: Path) -> None:
     """`out` as a build leaves it: its marker lists every file with digest and size."""
-    from feature.output.write import digest_of, write_manifest
+    from feature.core.files import digest_of
+    from feature.output.write import write_manifest
     files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     write_manifest(out, {rel: digest_of(data) for rel, data in files.items()},
                    {rel: len(data) for rel, data in files.items()})

@@ -100,7 +100,8 @@ def test_output_is_deterministic(tmp_path):
 def staged_write(files: dict, out, written_here=()):
     """As the incremental build writes: reuse the spare, keep it after the swap."""
     from feature.output.buildfolder import check_folder
-    from feature.output.write import digest_of, fill_staging, stage_file, staged_output, swap_in
+    from feature.core.files import digest_of
+    from feature.output.write import fill_staging, stage_file, staged_output, swap_in
     previous = check_folder(out).held
     with staged_output(out, reuse_spare=True) as staging:
         for rel in written_here:                 # as a render worker does

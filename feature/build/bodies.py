@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .stores import Shards
 from feature.core.model import LAZY_FIELDS, Article
-from feature.output.write import replace_file
+from feature.core.files import replace_file
 
 
 class BodyMissing(Exception):

@@ -48,21 +48,13 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta, nodes
 
+from feature.core.files import digest
 from feature.core.model import Article, Edition
 
 BODY_FIELDS = frozenset({"body_markdown", "body_html", "plain_text", "toc"})
 PRINT_INDEX = ("output_path", "position", "section")
 KEY_FIGURE_PLACE = frozenset({"paragraph", "sentence_index"})
 LISTING_FIELDS = tuple(f.name for f in fields(Article) if f.name not in BODY_FIELDS)
-
-
-def digest(*parts: bytes | str) -> str:
-    h = hashlib.sha1()
-    for p in parts:
-        # surrogateescape: a path from os.walk keeps a file name's bytes that are not UTF-8 that way
-        h.update(p.encode("utf-8", "surrogateescape") if isinstance(p, str) else p)
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 # The whole package feature/, not this module's folder: a change to any stage

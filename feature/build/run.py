@@ -25,12 +25,12 @@ from .plan import PagesAndPhotos
 from .stores import Shards, stat_signature
 from .linkindex import LinkIndex
 from feature.core.model import Edition
-from .keys import Fingerprints, PageKeys, TemplateDeps, code_version, digest, folder_digest
+from .keys import Fingerprints, PageKeys, TemplateDeps, code_version, folder_digest
 from feature.render.pages import make_environment
 from feature.edition.validate import validate_edition
 from . import workers as parallel
 from feature.output import write as w
-from feature.output.write import replace_file
+from feature.core.files import digest, digest_of, replace_file
 
 PARALLEL_MIN = 48         # fewer misses than this: not worth starting workers
 
@@ -404,8 +404,6 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         if self._output_check is None:
             self._output_check = check_folder(self.out_dir)
         return self._output_check
-
-digest_of = w.digest_of
 
 
 class OutputFiles:

@@ -8,7 +8,7 @@ from pathlib import Path
 from .stores import StatIndex
 from feature.core.diagnostics import Diagnostics
 from feature.edition.load import is_content_file, path_order, read_source, shown_source, walk_content
-from .keys import digest
+from feature.core.files import digest
 from . import workers as parallel
 from feature.output import write as w
 

@@ -11,7 +11,8 @@ from feature.core.diagnostics import BuildError
 from .linkindex import LinkIndex, all_hold, compact
 from feature.output.links import check_links, page_facts
 from feature.core.model import Edition
-from .keys import PageKeys, digest
+from feature.core.files import digest, digest_of
+from .keys import PageKeys
 from feature.output.postprocess import STEPS
 from feature.render.pages import page_sources
 from feature.output import postprocess
@@ -215,5 +216,3 @@ class StepsAndLinks:
                 raise BuildError(self.problems.errors)
         return sum(f[2] for f in facts.values()), facts
 
-
-digest_of = w.digest_of

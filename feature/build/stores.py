@@ -11,7 +11,7 @@ import time
 import zlib
 from pathlib import Path
 
-from feature.output.write import replace_file
+from feature.core.files import replace_file
 
 
 class Shards:

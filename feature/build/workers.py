@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import hashlib
 import multiprocessing
 import os
 import signal
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 from pathlib import Path
 
+from feature.core.files import digest_of
 from feature.core.diagnostics import BuildError, Diagnostics
 from feature.markup.enrich import enrich_article, figure_facts
 from .linkindex import compact
@@ -162,7 +162,7 @@ def _render_chunk(indices: list[int]):
         rel = page.output_path
         data = relink_media({rel: data})[rel]
         fact = compact(page_facts(rel, data.decode("utf-8"), config.site_path)) if rel.endswith(".html") else None
-        d = hashlib.sha1(data).hexdigest()
+        d = digest_of(data)
         if staging is not None:
             stage_file(staging / rel, data)
             data = None

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from feature.core.files import replace_file
 
 RECORD_NAME = ".import-record.json"
 BESIDE_SUFFIX = ".new"
@@ -74,13 +74,6 @@ def plan_writes(files: dict[str, str | bytes], out_dir: Path) -> tuple[dict[str,
     return targets, Written(tuple(kept))
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temporary, path)
-
-
 def write_files(files: dict[str, str | bytes], out_dir: Path) -> Written:
     """Write every file (each atomically), then the record of what was written."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -88,9 +81,9 @@ def write_files(files: dict[str, str | bytes], out_dir: Path) -> Written:
     record = read_record(out_dir)
     for name, data in targets.items():
         (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(out_dir / name, data)
+        replace_file(out_dir / name, data)
         record[name] = _digest(data)
-    _write_atomically(out_dir / RECORD_NAME,
+    replace_file(out_dir / RECORD_NAME,
                       (json.dumps({"files": record}, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
     return written
 

@@ -13,13 +13,14 @@ last, so that a removal killed halfway leaves a folder still known as ours.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from feature.core.files import file_digest
 
 MARKER = ".feature-build.json"
 
@@ -154,11 +155,6 @@ def walk(folder: Path) -> tuple[dict[str, os.stat_result], list[str]]:
             odd.append(prefix)
     files.pop(MARKER, None)
     return files, odd
-
-
-def file_digest(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha1").hexdigest()
 
 
 def clean_leftovers(out_dir: Path) -> None:

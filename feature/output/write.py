@@ -22,7 +22,6 @@ the folder.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import json
 import os
 import shutil
@@ -31,8 +30,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-from .buildfolder import (MARKER, Manifest, check_folder, clean_leftovers, file_digest, read_marker,
-                          remove_build, walk)
+from feature.core.files import digest_of, file_digest, replace_file
+
+from .buildfolder import MARKER, Manifest, check_folder, clean_leftovers, read_marker, remove_build, walk
 
 _RENAME_EXCHANGE = 2
 _HALF_WRITTEN = (".tmp-", ".part")      # replace_file's and render_pdf's names before their rename
@@ -64,10 +64,6 @@ def write_site(files: dict[str, bytes], out_dir: Path, protected: list[Path] = (
                                 settings=settings)
         swap_in(staging, out_dir)
     return stats
-
-
-def digest_of(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
 
 
 def verify_output(out_dir: Path) -> list[str]:
@@ -276,17 +272,6 @@ def write_manifest(folder: Path, manifest: dict[str, str], sizes: dict[str, int]
         marker["settings"] = asdict(settings)
     text = json.dumps(marker, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     replace_file(folder / MARKER, text.encode("utf-8"))
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `path` atomically: a reader sees all of the old bytes or all of the new."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-    except FileNotFoundError:        # its folder is new: made then, not checked for every file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _clear(target: Path) -> None:
