@@ -48,6 +48,12 @@ class Diagnostics:
         return bool(self.errors)
 
 
+def source_name(rel: str | Path) -> str:
+    """How a diagnostic names an article's source: 'content/fupin/zongshu.md'
+    (`rel`: its path inside the content folder)."""
+    return f"content/{Path(rel).as_posix()}"
+
+
 class BuildError(Exception):
     """Raised by the pipeline when input problems stop the build."""
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
+from urllib.parse import unquote, urlsplit
 
 COVER = "index.html"
 NOT_FOUND = "404.html"
@@ -92,3 +94,52 @@ def _plain_parts(parts: list[str]) -> bool:
 def absolute(site_origin: str, site_path: str, output_path: str) -> str:
     """Canonical address: 'https://x.cn/specials/2019/fupin/zongshu/'."""
     return f"{site_origin}{site_path}{pretty_url(output_path)}"
+
+
+# A link urlsplit would read as a bare path (and #fragment): no scheme (no
+# colon), no query, no //host, nothing it strips (leading controls and
+# spaces, tabs and newlines anywhere).
+_PLAIN = re.compile(r"(?![/]{2})[^\x00-\x20:?][^:?\t\r\n]*\Z")
+
+
+def resolve_link(page: str, url: str, site_path: str) -> tuple[str, str] | None:
+    """(output file, anchor) a link points at, or None for external links."""
+    if _PLAIN.match(url):           # most links: split as urlsplit would, without its work
+        raw_path, _, fragment = url.partition("#")
+    else:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith(("mailto:", "tel:", "data:")):
+            return None
+        raw_path, fragment = parts.path, parts.fragment
+    path = unquote(raw_path) if "%" in raw_path else raw_path      # (unquote's own test, without the call)
+    if path.startswith("/"):
+        if not path.startswith(site_path):
+            return None
+        target = path[len(site_path):]
+    elif path:
+        target = _join(page, path)
+    else:
+        target = page
+    if target in ("", "."):
+        target = "index.html"
+    elif path.endswith("/"):
+        target = target.rstrip("/") + "/index.html"
+    return target, unquote(fragment) if "%" in fragment else fragment
+
+
+def _join(page: str, path: str) -> str:
+    """normpath(join(dirname(page), path)), with plain links ('../../x/index.html',
+    'a/index.html') done by dropping folders instead of normpath's general walk."""
+    folders = page.split("/")[:-1]
+    parts = path.split("/")
+    up = 0
+    while up < len(parts) and parts[up] == "..":
+        up += 1
+    rest = parts[up:]
+    if up > len(folders) or not _plain(folders) or not _plain(rest):
+        return posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    return "/".join(folders[:len(folders) - up] + rest) or "."
+
+
+def _plain(parts: list[str]) -> bool:
+    return "" not in parts and "." not in parts and ".." not in parts

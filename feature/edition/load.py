@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from feature.core.config import SectionConfig
-from feature.core.diagnostics import Diagnostics
+from feature.core.diagnostics import Diagnostics, source_name
 from .frontmatter import canonical_keys, missing_section, reporters_of, resolve_section
 from feature.core.inputcheck import Refused, TooLarge, name_problem, read_regular, shown_name, text_problems
 from feature.core.model import Article, CuratedFigure
@@ -104,7 +104,7 @@ def load_source(path: Path, content_dir: Path, problems: Diagnostics,
 
 def shown_source(rel: Path | str) -> str:
     """'content/fupin/zongshu.md', printable even when the name is not UTF-8."""
-    return f"content/{shown_name(Path(rel).as_posix())}"
+    return source_name(shown_name(Path(rel).as_posix()))
 
 
 def read_source(path: Path | str, content_dir: Path, shown: str, problems: Diagnostics) -> bytes | None:

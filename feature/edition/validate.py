@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 
 from feature.core.config import Config
-from feature.core.diagnostics import Diagnostics, did_you_mean
+from feature.core.diagnostics import Diagnostics, did_you_mean, source_name
 from .frontmatter import unknown_section
 from feature.core.model import Article
 from feature.core import urls
@@ -53,7 +53,7 @@ def validate_edition(articles: list[Article], config: Config, problems: Diagnost
     keys = [s.key for s in config.sections]
     for a in articles:
         if a.section and a.section not in keys:      # no section: loading said so
-            problems.error(_shown(a), a.line_of("section"), unknown_section(a.section, config.sections))
+            problems.error(source_name(a.source), a.line_of("section"), unknown_section(a.section, config.sections))
     _check_collisions(articles, problems)
     _check_headlines(articles, problems)
     _check_reading_order(articles, config, problems)
@@ -69,9 +69,9 @@ def _check_collisions(articles: list[Article], problems: Diagnostics) -> None:
         by_path[urls.article_path(a.section, a.slug)].append(a)
     for path, group in sorted(by_path.items()):
         if len(group) > 1:
-            names = " and ".join(_shown(a) for a in group)
+            names = " and ".join(source_name(a.source) for a in group)
             for a in group:
-                problems.error(_shown(a), a.line_of("slug"),
+                problems.error(source_name(a.source), a.line_of("slug"),
                                f"two sources for one page `{urls.pretty_url(path)}`: {names}; "
                                "give one of them another `slug:`")
 
@@ -82,8 +82,8 @@ def _check_headlines(articles: list[Article], problems: Diagnostics) -> None:
     for a in articles:
         seen = first.setdefault(a.headline, a)
         if seen is not a:
-            problems.warning(_shown(a), a.line_of("headline"),
-                             f"headline `{a.headline}` is also the headline of {_shown(seen)}; "
+            problems.warning(source_name(a.source), a.line_of("headline"),
+                             f"headline `{a.headline}` is also the headline of {source_name(seen.source)}; "
                              "readers tell the two apart only by it (cover, search, feed)")
 
 
@@ -99,10 +99,6 @@ def _check_reading_order(articles: list[Article], config: Config, problems: Diag
             by_order[(a.section, a.order)].append(a)
     for (section, order), group in sorted(by_order.items()):
         if len(group) > 1:
-            problems.warning(_shown(group[1]), group[1].line_of("order"),
-                             f"`order: {order}` is also used by {_shown(group[0])} in section "
+            problems.warning(source_name(group[1].source), group[1].line_of("order"),
+                             f"`order: {order}` is also used by {source_name(group[0].source)} in section "
                              f"`{section}`; the file name decides between them")
-
-
-def _shown(article: Article) -> str:
-    return f"content/{article.source.as_posix()}"

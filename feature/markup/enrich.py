@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from feature.core.config import Config
-from feature.core.diagnostics import Diagnostics
+from feature.core.diagnostics import Diagnostics, source_name
 from .renderer import MarkdownRenderer, MarkdownTooComplex, RenderedBody
 from .figures import curated_problem, extract_figures, find_curated, rank_figures, split_sentences, top_figures
 from feature.core.model import Article, ArticleLink, Edition, KeyFigure, Section
@@ -55,7 +55,7 @@ def opening_excerpt(paragraphs, limit: int = EXCERPT_CHARS) -> str:
 
 def render_body(article: Article, renderer: MarkdownRenderer, problems: Diagnostics) -> RenderedBody | None:
     """The article's Markdown as HTML; its warnings and errors carry file and line."""
-    shown = f"content/{article.source.as_posix()}"
+    shown = source_name(article.source)
     try:
         body = renderer.render(article.body_markdown)
     except MarkdownTooComplex as exc:
@@ -89,7 +89,7 @@ def sidebar_figures(article: Article, figures: list[KeyFigure], text: str, size:
     for curated in article.curated_figures:
         found = find_curated(curated, figures, text)
         if found is None:
-            problems.error(f"content/{article.source.as_posix()}", curated.line,
+            problems.error(source_name(article.source), curated.line,
                            curated_problem(curated, figures, text))
         else:
             chosen.append(found)
@@ -111,9 +111,9 @@ def check_figure_consistency(edition: Edition, problems: Diagnostics, facts_of=f
         for label, unit, value, text in facts_of(a):
             other = seen.setdefault((label, unit), (a, value, text))
             if other[0].source != a.source and other[1] != value:
-                problems.warning(f"content/{a.source.as_posix()}", a.line_of("figures"),
+                problems.warning(source_name(a.source), a.line_of("figures"),
                                  f"“{label}” is {text} here but {other[2]} in "
-                                 f"content/{other[0].source.as_posix()}; check which is right")
+                                 f"{source_name(other[0].source)}; check which is right")
 
 
 def assemble_edition(articles: list[Article], config: Config) -> Edition:

@@ -30,7 +30,6 @@ from markupsafe import Markup
 
 from . import paper
 from feature.core import urls
-from feature.output.links import resolve_link
 from feature.core.sectionparts import SectionPart, split_sections
 
 PDF_NAME = "edition.pdf"
@@ -81,7 +80,7 @@ def body_links(body_html: str) -> tuple[str, ...]:
 def linked_paths(article, site_path: str, hrefs: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """Output paths `article`'s body links to (`hrefs`: its body_links, if known)."""
     hrefs = body_links(article.body_html) if hrefs is None else hrefs
-    targets = (resolve_link(article.output_path, href, site_path) for href in hrefs)
+    targets = (urls.resolve_link(article.output_path, href, site_path) for href in hrefs)
     return tuple(sorted({t[0] for t in targets if t is not None and t[0] != article.output_path}))
 
 

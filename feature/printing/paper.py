@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from html import unescape
 
-from feature.output.links import resolve_link
+from feature.core.urls import resolve_link
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5")
 _ID_REFS = ("aria-labelledby", "aria-describedby", "data-sentence")

@@ -15,7 +15,7 @@ import jinja2
 from .assets import Assets
 from feature.edition.bylines import credits
 from feature.core.config import Config
-from feature.core.diagnostics import BuildError, Diagnostic
+from feature.core.diagnostics import BuildError, Diagnostic, source_name
 from .charts import charts_for
 from feature.markup.figures import format_number
 from .figurepages import FiguresPart, FiguresSection, figures_parts, figures_sections
@@ -165,7 +165,7 @@ def print_pages(edition: Edition, config: Config) -> list[Page]:
 
 def page_sources(pages: list[Page]) -> dict[str, str]:
     """The file an editor fixes for each page: the article's Markdown, or the template."""
-    return {p.output_path: (f"content/{p.article.source.as_posix()}" if p.article else f"templates/{p.template}")
+    return {p.output_path: (source_name(p.article.source) if p.article else f"templates/{p.template}")
             for p in pages}
 
 

@@ -35,7 +35,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from feature.core.config import Config
-from feature.core.diagnostics import Diagnostics
+from feature.core.diagnostics import Diagnostics, source_name
 from feature.core.inputcheck import Refused, read_regular
 from feature.core.model import Article, Edition
 from feature.core import urls
@@ -149,7 +149,7 @@ def _finished_img(tag: str, seen: dict[str, int], article: Article, config: Conf
     src, alt = attrs["data-photo"], attrs.get("alt", "").strip()
     number, occurrence = sum(seen.values()) + 1, seen.get(src, 0)
     seen[src] = occurrence + 1
-    shown = f"content/{article.source.as_posix()}"
+    shown = source_name(article.source)
     line = article.source_line + _line_of(article.body_markdown, src, occurrence)
     if not alt:
         problems.error(shown, line, f"photo `{src}` has no alt text: write what it shows, "
