@@ -25,7 +25,7 @@ from conftest import ROOT, article, write_edition
 from feature.core.config import load_config
 from feature.publish.folder import MARKER, publish
 from feature.output.headers import CACHE_FOREVER, REVALIDATE
-from feature.render.photos import holds_photo
+from feature.markup.photo_figures import holds_photo
 from feature.build.pipeline import build
 from nginx import Nginx, free_port
 

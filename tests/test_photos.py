@@ -10,7 +10,8 @@ from PIL import Image
 from feature.core.config import load_config
 from feature.core.diagnostics import BuildError
 from feature.markup.renderer import MarkdownRenderer
-from feature.render.photos import WIDTHS, split_title
+from feature.markup.photo_figures import split_title
+from feature.render.photos import WIDTHS
 from feature.build.pipeline import build
 from tests.conftest import article
 

@@ -29,7 +29,8 @@ from feature.edition.load import parse_source, read_source, shown_source
 from feature.markup.renderer import MarkdownRenderer
 from feature.core.model import TextAsBytes
 from .keys import listing_fingerprint
-from feature.render.photos import holds_photo, relink_media
+from feature.markup.photo_figures import holds_photo
+from feature.render.photos import relink_media
 from feature.printing.forprint import body_links
 from feature.render.pages import context_for, render_page
 from feature.output.write import OutputRefused, stage_file
@@ -52,7 +53,7 @@ class Entry(TextAsBytes):
     search_doc: object = None       # its search-index entry (JSON; or a bodystore.TextRef), made here too
     search_title: str = ""          # … under this section title
     listing: str = ""               # pagecache.listing_fingerprint of the article, made here too
-    photo: bool = False             # its body has a photo to place (photos.holds_photo)
+    photo: bool = False             # its body has a photo to place (photo_figures.holds_photo)
     figure_facts: tuple = ()        # enrich.figure_facts of the article
     hrefs: tuple = ()               # printing.body_links of the article
     _text_fields: ClassVar[tuple[str, ...]] = ("search_doc",)

@@ -30,7 +30,7 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTree
 
 from .sentences import SentenceExtension, SentenceRef
 from feature.core.model import Heading
-from feature.render.photos import PhotoExtension
+from .photo_figures import PhotoExtension
 
 _NO_BREAK_FIX = {"code", "pre", "script", "style"}
 _PLAIN_ATTRS = {"class", "id", "value", "data-max", "data-sentence"}   # neither on* nor a URL

@@ -11,9 +11,10 @@ The convention (docs/reading.md) keeps the Markdown readable in any editor:
 
 Two steps, because the Markdown renderer sees only the body text while the
 files live beside the article:
-1. `PhotoExtension` (in the Markdown pass) turns an image standing alone in its
-   paragraph into `<figure class="photo">` with an `<img data-photo=…>` placeholder;
-2. `place_photos` (render stage) finds each file, writes resized copies
+1. `PhotoExtension` (markup/photo_figures.py, in the Markdown pass) turns an
+   image standing alone in its paragraph into `<figure class="photo">` with an
+   `<img data-photo=…>` placeholder;
+2. `place_photos` (here, the render stage) finds each file, writes resized copies
    (media/<name>-<hash>-<width>.jpg, Pillow) and fills src, srcset, sizes,
    width, height and loading. Page links stay relative: `relink_media` swaps a
    marker for each page's own path to the site root once pages are rendered.
@@ -26,19 +27,16 @@ import io
 import posixpath
 import re
 import warnings
-import xml.etree.ElementTree as etree
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 
 from feature.core.config import Config
 from feature.core.diagnostics import Diagnostics, source_name
 from feature.core.inputcheck import Refused, read_regular
 from feature.core.model import Article, Edition
 from feature.core import urls
+from feature.markup.photo_figures import holds_photo
 
 WIDTHS = (480, 800, 1200)       # phone, phone at 2x / tablet, desktop at 2x
 # Decoding costs 3-4 bytes a pixel, whatever the file's size (a 17 KB PNG can hold
@@ -51,67 +49,10 @@ QUALITY = 80
 SIZES = "(min-width: 48rem) 648px, (min-width: 40.25rem) 612px, calc(100vw - 2rem)"
 MARKER = "@@media-root@@/"
 MEDIA_DIR = urls.MEDIA
-_SEPARATOR = re.compile(r"[｜|]")
 _IMG = re.compile(r"<img\b[^>]*\sdata-photo=\"[^\"]*\"[^>]*>")
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 _SAFE_STEM = re.compile(r"[^a-z0-9_-]+")
 
-
-class _PhotoFigures(Treeprocessor):
-    """`<p><img …></p>` → `<figure class="photo"><img data-photo><figcaption>`."""
-
-    def run(self, root: etree.Element) -> None:
-        for parent in list(root.iter()):
-            for el in parent:
-                if el.tag == "img":
-                    _mark(el)
-                elif el.tag == "p" and _is_lone_image(el):
-                    _to_figure(el)
-
-
-def _is_lone_image(p: etree.Element) -> bool:
-    return (len(p) == 1 and p[0].tag == "img" and not (p.text or "").strip()
-            and not (p[0].tail or "").strip())
-
-
-def _mark(img: etree.Element) -> None:
-    """The source file moves to data-photo; place_photos writes the real src later."""
-    if img.get("data-photo") is None and img.get("src") is not None:
-        img.set("data-photo", img.attrib.pop("src"))
-        img.attrib.pop("title", None)
-
-
-def _to_figure(p: etree.Element) -> None:
-    img = p[0]
-    caption, credit = split_title(img.get("title", ""))
-    _mark(img)
-    img.tail = None
-    p.tag, p.text = "figure", None
-    p.set("class", "photo")
-    if caption or credit:
-        cap = etree.SubElement(p, "figcaption")
-        if caption:
-            etree.SubElement(cap, "span", {"class": "photo-caption"}).text = caption
-        if credit:
-            span = etree.SubElement(cap, "span", {"class": "photo-credit"})
-            span.text = credit
-            if caption:
-                cap[0].tail = " "
-
-
-def split_title(title: str) -> tuple[str, str]:
-    """'周口港｜摄影 张三' → ('周口港', '摄影 张三'); no bar: all caption."""
-    caption, *credit = _SEPARATOR.split(title, maxsplit=1)
-    return caption.strip(), (credit[0] if credit else "").strip()
-
-
-class PhotoExtension(Extension):
-    def extendMarkdown(self, md):
-        # After inline patterns (20) have made the <img>, before prettify (10).
-        md.treeprocessors.register(_PhotoFigures(md), "photo_figures", 15)
-
-
-# --- render stage: files, sizes, links ---------------------------------------------------
 
 def place_photos(edition: Edition, config: Config, problems: Diagnostics) -> tuple[Edition, dict[str, bytes]]:
     """Every photo resolved and resized → (edition with finished <img>, {media path: bytes})."""
@@ -129,11 +70,6 @@ def place_photos(edition: Edition, config: Config, problems: Diagnostics) -> tup
     if not done:
         return edition, media
     return with_articles(edition, done), media
-
-
-def holds_photo(body_html: str) -> bool:
-    """Whether a rendered body has a photo still to place (the enrich stage's mark)."""
-    return 'data-photo="' in body_html
 
 
 def with_articles(edition: Edition, done: dict) -> Edition:
