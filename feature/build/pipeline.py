@@ -17,7 +17,8 @@ from pathlib import Path
 from feature.render.assets import collect_assets
 from feature.core.config import Config
 from feature.core.diagnostics import BuildError, Diagnostic, Diagnostics
-from feature.markup.enrich import assemble_edition, check_figure_consistency, enrich_article
+from feature.edition.assemble import assemble_edition, check_figure_consistency
+from feature.markup.enrich import enrich_article
 from feature.output.links import check_links
 from feature.edition.load import load_articles
 from feature.markup.renderer import MarkdownRenderer

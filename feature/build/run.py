@@ -15,7 +15,7 @@ from pathlib import Path
 from feature.render.assets import collect_assets
 from feature.core.config import Config
 from feature.core.diagnostics import BuildError, Diagnostics
-from feature.markup.enrich import check_figure_consistency, group_into_sections, neighbours, reading_order
+from feature.edition.assemble import check_figure_consistency, group_into_sections, neighbours, reading_order
 from .bodies import ArticleCache
 from feature.output.buildfolder import FolderCheck, Manifest, check_folder
 from .scan import SourceScan
@@ -245,7 +245,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         return digest(self.global_key, *now.values())
 
     def _assemble(self, articles, listing: str) -> Edition:
-        """enrich.assemble_edition, keeping last build's linked article objects when
+        """assemble.assemble_edition, keeping last build's linked article objects when
         nothing about them changed (fingerprints are cached per object)."""
         before, now, linked = self.state.linked, {}, []
         if self.state.small.get("assembled") == listing and len(before) == len(articles):

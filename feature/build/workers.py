@@ -22,7 +22,8 @@ from pathlib import Path
 
 from feature.core.files import digest_of
 from feature.core.diagnostics import BuildError, Diagnostics
-from feature.markup.enrich import enrich_article, figure_facts
+from feature.edition.assemble import figure_facts
+from feature.markup.enrich import enrich_article
 from .linkindex import compact
 from feature.output.links import page_facts
 from feature.edition.load import parse_source, read_source, shown_source
@@ -54,7 +55,7 @@ class Entry(TextAsBytes):
     search_title: str = ""          # … under this section title
     listing: str = ""               # pagecache.listing_fingerprint of the article, made here too
     photo: bool = False             # its body has a photo to place (photo_figures.holds_photo)
-    figure_facts: tuple = ()        # enrich.figure_facts of the article
+    figure_facts: tuple = ()        # assemble.figure_facts of the article
     hrefs: tuple = ()               # printing.body_links of the article
     _text_fields: ClassVar[tuple[str, ...]] = ("search_doc",)
 
