@@ -306,8 +306,8 @@ def run_s3_deploy(args) -> int:
 
 
 def run_print(args) -> int:
-    from feature.printing import forprint as printing
-    return printing.run(args)
+    from feature.commands import print_edition
+    return print_edition.run(args)
 
 
 def run_serve(args) -> int:

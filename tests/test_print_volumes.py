@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from feature.core import urls
 from feature.core.diagnostics import Diagnostics
 from feature.output.links import check_links
-from feature.printing.forprint import PDF_NAME
+from feature.printing.pdf import PDF_NAME
 
 from conftest import article, write_edition
 from test_printing import _run
@@ -199,6 +199,23 @@ def test_an_edition_within_volume_articles_prints_as_one_document_as_before(tmp_
     assert len(soup.select("article.print-article")) == 5 and soup.select_one(".title-sections")
 
 
+def test_the_documents_to_print_are_read_from_the_build_as_print_volumes_gives_them(tmp_path):
+    """`print --pdf` finds what to print in the build's manifest (no edition is
+    assembled for it): the volumes in print_volumes' order, or the one document."""
+    from feature.core.config import load_config
+    from feature.build.pipeline import build
+    from feature.printing.volumes import print_documents, print_volumes
+    for limit, config_text in ((2, CONFIG), (5, CONFIG.replace("volume_articles: 2", "volume_articles: 5"))):
+        root = write_edition(tmp_path / str(limit), FILES, config_text)
+        config = load_config(root / "config.yaml")
+        result = build(config, tmp_path / f"out{limit}")
+        volumes = [v.output_path for v in print_volumes(result.edition, config)]
+        assert print_documents(result.files, config.sections) == (volumes or [urls.PRINT])
+    assert volumes == [] and [v[0] for v in VOLUMES] == print_documents(
+        build(load_config(tmp_path / "2" / "config.yaml"), tmp_path / "again").files,
+        load_config(tmp_path / "2" / "config.yaml").sections)
+
+
 def edit_three(tmp_path, config: str, edit) -> tuple[Path, dict[str, bytes], list[str]]:
     """The fixture edition built by the preview's builder, then content/alpha/three.md
     edited (`edit`: text → text) and rebuilt → (root, HTML pages after, those that changed)."""
@@ -322,7 +339,8 @@ def test_remembered_block_follows_a_headline_edit_in_another_volume():
     a block naming an article of another volume must follow that headline."""
     from types import SimpleNamespace as NS
     from feature.printing import paper
-    from feature.printing.forprint import PrintMemo, for_print, print_volumes
+    from feature.printing.forprint import PrintMemo, for_print
+    from feature.printing.volumes import print_volumes
 
     def edition_with(headline):
         one = NS(position=1, output_path="a/x/index.html", headline="甲篇", section="a")

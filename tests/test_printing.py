@@ -13,7 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from feature.core import urls
-from feature.printing.forprint import PDF_NAME, for_print
+from feature.printing.forprint import for_print
+from feature.printing.pdf import PDF_NAME
 
 from conftest import article, write_edition
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import os
 from argparse import Namespace
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
 
 from feature import cli
-from feature.printing import forprint as printing
-from feature.commands import print_edition as printrun
-from feature.core import urls
-from feature.printing.forprint import PDF_NAME, PdfResult, pdf_jobs, render_pdfs
+from feature.commands import print_edition
+from feature.printing import pdf
+from feature.printing.pdf import PDF_NAME, PdfResult, pdf_jobs, render_pdfs
 
 
 def test_jobs_default_to_the_cores_and_never_exceed_the_documents():
@@ -27,7 +27,7 @@ def test_jobs_default_to_the_cores_and_never_exceed_the_documents():
 
 def test_jobs_are_bounded_by_the_memory_available():
     volume = 600_000                       # a 50-article volume's HTML
-    need = printing.PDF_FIXED_MIB + printing.PDF_MIB_PER_HTML_MIB * volume / 2**20
+    need = pdf.PDF_FIXED_MIB + pdf.PDF_MIB_PER_HTML_MIB * volume / 2**20
     assert pdf_jobs(8, 20, volume, available_mib=3 * need + 1) == 3
     assert pdf_jobs(8, 20, volume, available_mib=need / 2) == 1          # always at least one
 
@@ -48,7 +48,7 @@ def _fake_render(html_path: Path, pdf_path: Path) -> PdfResult:
 
 @pytest.fixture
 def volumes(tmp_path, monkeypatch):
-    monkeypatch.setattr(printing, "render_pdf", _fake_render)
+    monkeypatch.setattr(pdf, "render_pdf", _fake_render)
     names = ["slow", "bad", "a", "dies", "b"]
     for name in names:
         (tmp_path / "print" / name).mkdir(parents=True)
@@ -83,14 +83,15 @@ def test_results_come_in_document_order_and_failures_name_their_volume(volumes, 
 
 def test_the_command_prints_the_other_volumes_names_the_failed_one_and_fails(volumes, monkeypatch, capsys):
     out, documents = volumes
-    links = "".join(f'<a class="volume-link" href="{n}/index.html">' for n in ("slow", "bad", "a", "dies", "b"))
-    (out / urls.PRINT).write_text(links, encoding="utf-8")
     finished(out)                                   # print reads only a finished build
+    # The volumes, in their sections' order (config's), as the manifest holds them.
+    sections = [SimpleNamespace(key=n) for n in ("slow", "bad", "a", "dies", "b")]
+    monkeypatch.setattr(cli, "load_site_config", lambda args: SimpleNamespace(sections=sections, output_dir=out))
     monkeypatch.setattr(cli, "run_build", lambda args: 0)
-    monkeypatch.setattr(printrun, "as_last_built", lambda args: args)      # no build, no marker here
+    monkeypatch.setattr(print_edition, "as_last_built", lambda args: args)      # no build, no marker here
     linked = []
-    monkeypatch.setattr(printrun, "link_pdfs", lambda args, out, pdfs: linked.extend(pdfs))
-    assert printing.run(Namespace(pdf=True, out=out, jobs=2)) == 1
+    monkeypatch.setattr(print_edition, "link_pdfs", lambda args, out, pdfs: linked.extend(pdfs))
+    assert print_edition.run(Namespace(pdf=True, out=out, jobs=2)) == 1
     assert [(p.document, p.output_path) for p in linked] == [
         (f"print/{n}/index.html", f"print/{n}/{PDF_NAME}") for n in ("slow", "a", "b")]
     said = capsys.readouterr()

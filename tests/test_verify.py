@@ -241,7 +241,7 @@ def test_print_leaves_a_folder_that_verifies_and_the_next_build_removes_its_pdf(
     """print --pdf adds its PDF (and the 印刷版 page naming it) to the marker: the
     folder still verifies, so it can be deployed; a build, which does not make
     the PDF, removes it and verifies too."""
-    from feature.printing.forprint import PDF_NAME
+    from feature.printing.pdf import PDF_NAME
     from feature.output.write import read_manifest
     config = str(root / "config.yaml")
     build(root)

@@ -23,7 +23,7 @@ import pytest
 
 from feature.output import lock as outputlock
 from feature.cli import main
-from feature.printing.forprint import PDF_NAME
+from feature.printing.pdf import PDF_NAME
 from feature.preview.server import PreviewServer
 from feature.output.buildfolder import clean_leftovers
 from feature.output.write import verify_output

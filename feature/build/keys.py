@@ -48,7 +48,9 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta, nodes
 
+from feature.core import urls
 from feature.core.files import digest
+from feature.output.links import body_links
 from feature.core.model import Article, Edition
 
 BODY_FIELDS = frozenset({"body_markdown", "body_html", "plain_text", "toc"})
@@ -142,6 +144,14 @@ def listing_fingerprint(a: Article) -> str:
     return hashlib.sha1(pickle.dumps((values, figures), protocol=5)).hexdigest()
 
 
+def linked_paths(article, site_path: str, hrefs: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """Output paths `article`'s body links to (`hrefs`: its body_links, if known):
+    a print volume names their headlines (paper.elsewhere), so its key holds them."""
+    hrefs = body_links(article.body_html) if hrefs is None else hrefs
+    targets = (urls.resolve_link(article.output_path, href, site_path) for href in hrefs)
+    return tuple(sorted({t[0] for t in targets if t is not None and t[0] != article.output_path}))
+
+
 def sections_header(edition: Edition) -> str:
     """The nav: every section's key, title, description and paths, not its articles."""
     return digest(*(f"{s.key}\x1f{s.title}\x1f{s.description}\x1f{s.url}\x1f{s.output_path}"
@@ -217,15 +227,13 @@ class PageKeys:
         edition's listing alone (the print index, the listing-only `whole`), kept
         while the listing is unchanged: a body edit then hashes neither again.
         `links_of(article)`: the output paths its body links to (default:
-        printing.linked_paths, which reads the body)."""
+        linked_paths, which reads the body)."""
         self.global_key, self.prints, self.deps = global_key, prints, deps
         self.header = sections_header(edition)
         self._edition = edition
         self._whole: dict[bool, str] = {}
         self.by_listing = by_listing if by_listing is not None else {}
         if links_of is None:
-            from feature.printing.forprint import linked_paths
-
             def links_of(a):
                 return linked_paths(a, site_path)
         self.links_of = links_of

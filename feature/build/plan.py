@@ -12,9 +12,8 @@ from dataclasses import replace
 
 from .patch import PagePlan
 from feature.core.model import Edition
-from .keys import PageKeys
+from .keys import PageKeys, linked_paths
 from feature.render.photos import place_photos, with_articles
-from feature.printing.forprint import linked_paths
 from feature.render.pages import pages_of
 
 
@@ -106,7 +105,7 @@ class PagesAndPhotos:
         return (with_articles(edition, done) if done else edition), media
 
     def _links_of(self, a) -> tuple[str, ...]:
-        """printing.linked_paths of an article, from the hrefs its worker found
+        """keys.linked_paths of an article, from the hrefs its worker found
         (no body is read here); remembered per article object."""
         hit = self.state.links_of.get(a.output_path)
         if hit is None or hit[0] is not a:

@@ -25,14 +25,13 @@ from feature.core.diagnostics import BuildError, Diagnostics
 from feature.edition.assemble import figure_facts
 from feature.markup.enrich import enrich_article
 from .linkindex import compact
-from feature.output.links import page_facts
+from feature.output.links import body_links, page_facts
 from feature.edition.load import parse_source, read_source, shown_source
 from feature.markup.renderer import MarkdownRenderer
 from feature.core.model import TextAsBytes
 from .keys import listing_fingerprint
 from feature.markup.photo_figures import holds_photo
 from feature.render.photos import relink_media
-from feature.printing.forprint import body_links
 from feature.render.pages import context_for, render_page
 from feature.output.write import OutputRefused, stage_file
 from feature.output import search
@@ -56,7 +55,7 @@ class Entry(TextAsBytes):
     listing: str = ""               # pagecache.listing_fingerprint of the article, made here too
     photo: bool = False             # its body has a photo to place (photo_figures.holds_photo)
     figure_facts: tuple = ()        # assemble.figure_facts of the article
-    hrefs: tuple = ()               # printing.body_links of the article
+    hrefs: tuple = ()               # links.body_links of the article
     _text_fields: ClassVar[tuple[str, ...]] = ("search_doc",)
 
 

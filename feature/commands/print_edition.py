@@ -1,4 +1,4 @@
-"""What `python build.py print [--pdf]` adds around the build (printing.run).
+"""`python build.py print [--pdf]`: the build, then the PDFs of the print edition.
 
 - The build it makes is the one already in the output folder, settings and
   all: after `build --base-url https://…` it builds with that base_url again
@@ -14,12 +14,66 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
 from feature.core.diagnostics import BuildError
-from feature.printing.forprint import PrintedPdf
+from feature.printing.pdf import pdf_jobs, render_pdfs
+from feature.printing.volumes import PrintedPdf, print_documents
 from feature.output import write
+
+
+def run(args) -> int:
+    """`python build.py print [--pdf]`: the normal build, then a PDF beside each
+    printed document: print/edition.pdf, or one per volume of a split edition,
+    up to `--jobs` of them at once (`pdf_jobs`). A volume that fails is named and
+    the others are still printed; the command then fails. It holds the output
+    lock throughout (output/lock.py): no other build replaces what it prints."""
+    from feature.cli import holding_output
+    return holding_output(args, "print", _print)
+
+
+def _print(args) -> int:
+    from feature.cli import load_site_config, run_build
+    args = as_last_built(args)          # the folder's own settings: never a different build
+    if args is None:
+        return 1
+    status = run_build(args)
+    if status or not args.pdf:
+        return status
+    config = load_site_config(args)
+    out = args.out.resolve() if args.out else config.output_dir
+    problems = write.verify_output(out)
+    if problems:
+        print(f"error: {out} is not a finished build ({'; '.join(problems[:3])}); run `python build.py build`, "
+              f"then print again", file=sys.stderr)
+        return 1
+    documents = print_documents(write.read_manifest(out), config.sections)
+    pages = size = 0
+    failed, printed = [], []
+    start = time.perf_counter()
+    largest = max((out / rel).stat().st_size for rel in documents)
+    for rel, result in render_pdfs(out, documents, pdf_jobs(getattr(args, "jobs", None), len(documents), largest)):
+        if isinstance(result, str):
+            print(f"error: {rel}: {result}", file=sys.stderr)
+            failed.append(rel)
+            continue
+        for message in result.warnings:
+            print(f"warning: {rel}: {message}", file=sys.stderr)
+        print(f"printed {result.path} ({result.pages} pages, {result.size / 1024:.0f} KiB) "
+              f"in {result.seconds:.1f} s")
+        pages, size = pages + result.pages, size + result.size
+        printed.append(PrintedPdf(rel, result.path.relative_to(out).as_posix(), result.size))
+    if len(documents) > 1 and len(failed) < len(documents):
+        print(f"printed {len(documents) - len(failed)} volumes, one PDF each beside its HTML under "
+              f"{out / 'print'} ({pages} pages, {size / 1024 / 1024:.1f} MiB) in {time.perf_counter() - start:.1f} s")
+    if printed:
+        link_pdfs(args, out, printed)   # the 印刷版 page names them, with their sizes
+    if failed:
+        print(f"print failed: no PDF for {len(failed)} of {len(documents)} document(s)", file=sys.stderr)
+        return 1
+    return 0
 
 
 def as_last_built(args) -> argparse.Namespace | None:

@@ -78,3 +78,18 @@ def _quoted_values(text: str, name: str, other: str | None = None) -> list[str]:
 def _unescaped(values: list[str]) -> list[str]:
     """html.unescape of each value; most pages have no & in any id or link."""
     return values if "&" not in "".join(values) else [html.unescape(v) for v in values]
+
+
+# Any quoting, any case: a body is the editor's Markdown rendered, raw HTML included
+# (unlike the pages _REF scans, whose templates quote every attribute).
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+
+
+def body_links(body_html: str) -> tuple[str, ...]:
+    """The hrefs of a body that may lead to another page of the site (external and
+    same-page ones left out). A printed article names another article only
+    through these (paper.elsewhere: 见分册《headline》): build/keys.py keys a volume
+    by the headlines they lead to, not by every article's."""
+    found = {html.unescape(next(g for g in m.groups() if g is not None)) for m in _HREF.finditer(body_html)}
+    return tuple(sorted(h for h in found if h and not h.startswith("#") and not _SCHEME.match(h)))

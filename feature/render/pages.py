@@ -20,7 +20,8 @@ from .charts import charts_for
 from feature.markup.figures import format_number
 from .figurepages import FiguresPart, FiguresSection, figures_parts, figures_sections
 from feature.core.model import Article, Edition, Section
-from feature.printing.forprint import PrintedPdf, Volume, print_volumes
+from feature.printing.forprint import PrintMemo
+from feature.printing.volumes import PrintedPdf, Volume, print_volumes
 from .photos import first_photo
 from .structured import link_from, structured_data_for
 from feature.core import urls
@@ -68,8 +69,7 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinj
     env.filters["credits"] = credits          # a byline's reporters grouped under their titles
     env.filters["phrases"] = headline_phrases
     # print.html: links and ids made for paper. Its memo of rewritten blocks lives
-    # exactly as long as this environment (printing.PrintMemo, printing.memo_of).
-    from feature.printing.forprint import PrintMemo
+    # exactly as long as this environment (forprint.PrintMemo).
     env.filters["for_print"] = PrintMemo().for_print
     return env
 
@@ -153,7 +153,7 @@ def figures_pages(edition: Edition, config: Config) -> list[Page]:
 
 def print_pages(edition: Edition, config: Config) -> list[Page]:
     """The print edition: one document, or (more than `print.volume_articles`
-    articles) a contents page and the volumes it lists (printing.print_volumes)."""
+    articles) a contents page and the volumes it lists (volumes.print_volumes)."""
     title = f"{config.title}（印刷版）"
     volumes = tuple(print_volumes(edition, config))
     if not volumes:
