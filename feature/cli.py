@@ -1,6 +1,7 @@
 """`python build.py [COMMAND]`: one command line for the whole desk.
 
-Imports are lazy so `--help` answers at once.
+The parser and one function per command, which calls the command's module
+in commands/. Imports are lazy so `--help` answers at once.
 """
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except BuildError as exc:       # config.yaml or the command line, in any command
-        report_problems(exc.diagnostics)
+        for d in exc.diagnostics:
+            print(str(d), file=sys.stderr)
         return 1
 
 
@@ -150,200 +152,29 @@ def _site_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", help="URL or path the site is served under, e.g. /specials/2019-zhoukou/")
 
 
-def load_site_config(args):
-    from feature.core.config import load_config
-    config = load_config(args.config)
-    check_out_option(args)
-    return config.with_overrides(base_url=getattr(args, "base_url", None))
-
-
-def check_out_option(args) -> None:
-    """`--out` is refused as config.yaml's `output` is, before anything is built."""
-    from feature.core.config import output_problem
-    from feature.core.diagnostics import BuildError, Diagnostic
-    out = getattr(args, "out", None)
-    problem = output_problem(out.resolve(), args.config.parent.resolve()) if out is not None else None
-    if problem:
-        raise BuildError([Diagnostic("--out", 0, f"`{out}` {problem}")])
-
-
-def report_problems(diagnostics) -> None:
-    for d in diagnostics:
-        print(str(d), file=sys.stderr)
-
-
-def holding_output(args, command: str, run) -> int:
-    """`run(args)` holding the lock of the output folder `args` name (outputlock.py):
-    one writer per folder. A config or --out that is refused names no folder:
-    then `run` reports that."""
-    from feature.core.diagnostics import BuildError
-    from feature.output.lock import output_lock
-    from feature.output.write import OutputRefused
-    try:
-        config = load_site_config(args) if hasattr(args, "config") else None
-    except BuildError:
-        return run(args)
-    out = args.out or config.output_dir
-    try:
-        with output_lock(out, command):
-            return run(args)
-    except OutputRefused as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-
-
 def run_build(args) -> int:
-    return holding_output(args, "build", _build)
-
-
-def _build(args) -> int:
-    from feature.core.diagnostics import BuildError
-    from feature.output.write import OutputRefused
-    try:
-        config = load_site_config(args)
-        out = args.out.resolve() if args.out else None
-        if getattr(args, "no_cache", False):
-            from feature.build.pipeline import build
-            result = build(config, out)
-        else:   # same bytes as pipeline.build, reusing .cache/build and both cores
-            from feature.build.incremental import IncrementalBuilder
-            result = IncrementalBuilder(args.config, out, args.base_url, getattr(args, "jobs", None),
-                                        freeze_heap=True).build()
-    except BuildError as exc:
-        report_problems(exc.diagnostics)
-        errors = sum(d.severity == "error" for d in exc.diagnostics)
-        print(f"build failed: {errors} error(s); the previous output was left untouched", file=sys.stderr)
-        return 1
-    except OutputRefused as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:          # disk full or read-only: say so, no traceback. Nothing fails after the swap.
-        print(f"error: cannot write {exc.filename or 'a file'} ({exc.strerror or exc}); the previous output "
-              "was left untouched. Free some space or fix the folder's permissions, then build again",
-              file=sys.stderr)
-        return 1
-    report_problems(result.warnings)
-    if not config.site_origin:
-        print(f"note: base_url `{config.base_url}` has no https://host, so canonical and og:url links "
-              f"and sitemap.xml are left out; for production build with the full public URL "
-              f"(--base-url https://example.cn/specials/x/)", file=sys.stderr)
-    out = args.out or config.output_dir
-    w = result.written
-    print(f"built {result.article_count} articles, {len(result.files)} files into {out} "
-          f"in {result.timings['total'] * 1000:.0f} ms ({w['written']} written, {w['linked']} unchanged, "
-          f"{result.links_checked} links checked, {len(result.warnings)} warning(s))")
-    return 0
-
-
-def run_deploy(args) -> int:
-    from feature.publish.folder import DeployRefused, publish
-    from feature.core.diagnostics import BuildError
-    from feature.output.write import OutputRefused
-    if args.target.startswith("s3://"):
-        return run_s3_deploy(args)
-    given = [f"--{name.replace('_', '-')}" for name in S3_ONLY if getattr(args, name) is not None]
-    if given:
-        print(f"error: {', '.join(given)} only apply to s3:// targets", file=sys.stderr)
-        return 2
-    try:
-        source = args.out or load_site_config(args).output_dir
-        report = publish(source, args.target, dry_run=args.dry_run)
-    except BuildError as exc:
-        report_problems(exc.diagnostics)
-        return 1
-    except (DeployRefused, OutputRefused) as exc:      # OutputRefused: the output lock (outputlock.py)
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    for name in report.uploaded:
-        print(f"+ {name}")
-    for name in report.deleted:
-        print(f"- {name}")
-    verb = "would change" if report.dry_run else "changed"
-    print(f"deploy to {report.target}: {verb} {report.changes} file(s) "
-          f"({len(report.uploaded)} new or changed, {len(report.deleted)} removed)")
-    return 0
-
-
-S3_ONLY = ("endpoint", "region", "addressing", "profile", "purge_command", "purge_list", "base_url")
-
-
-def run_s3_deploy(args) -> int:
-    """Deploy to object storage, then list the changed URLs for the CDN and run the purge command."""
-    from feature.core.diagnostics import BuildError
-    from feature.output.lock import output_lock
-    from feature.publish import purge
-    from feature.publish.plan import DeployFailed, DeployRefused, summary_line
-    from feature.publish.s3 import S3Options, S3Target, deploy_s3
-    from feature.output.write import OutputRefused
-    try:
-        config = load_site_config(args)
-        target = S3Target.parse(args.target)
-        options = S3Options(args.endpoint, args.region, args.addressing, args.profile,
-                            max(args.max_deletes, 0), args.dry_run)
-        source = args.out or config.output_dir
-        with output_lock(source, "deploy"):     # no build replaces the folder while it is uploaded
-            plan = deploy_s3(source, target, options, say=lambda line: print(line, flush=True))
-        print(summary_line(plan, str(target), args.dry_run))
-        if args.dry_run:
-            return 0
-        changed = purge.purge_urls(plan, config.site_origin + config.site_path)
-        list_path = args.purge_list or config.root / ".cache" / "deploy" / "purge-urls.txt"
-        purge.write_purge_list(changed, list_path)
-        print(f"{len(changed)} changed URL(s) for the CDN to purge, written to {list_path}"
-              + "".join(f"\n  {url}" for url in changed))
-        if changed and not config.site_origin:
-            print(f"note: base_url `{config.base_url}` has no https://host, so the URLs to purge are paths; "
-                  f"give the public URL the build was made for with --base-url", file=sys.stderr)
-        if args.purge_command and changed:
-            purge.run_purge_command(args.purge_command, list_path)
-    except BuildError as exc:
-        report_problems(exc.diagnostics)
-        return 1
-    except (DeployRefused, DeployFailed, OutputRefused) as exc:     # OutputRefused: the output lock
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def run_print(args) -> int:
-    from feature.commands import print_edition
-    return print_edition.run(args)
+    from .commands import build
+    return build.run(args)
 
 
 def run_serve(args) -> int:
-    from feature.preview.server import serve
-    check_out_option(args)
-    return serve(args.config, args.out, args.base_url, args.host, args.port)
+    from .commands import serve
+    return serve.run(args)
+
+
+def run_print(args) -> int:
+    from .commands import print_edition
+    return print_edition.run(args)
 
 
 def run_figures(args) -> int:
-    """Candidates for an editor to curate: ★ marks what the sidebar shows now."""
-    from feature.core.diagnostics import Diagnostics
-    from feature.markup.enrich import body_figures, render_body, sidebar_figures
-    from feature.markup.figures import format_for_cli
-    from feature.edition.load import load_article
-    from feature.markup.renderer import MarkdownRenderer
-    config = load_site_config(args)
-    renderer = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
-    problems = Diagnostics()
-    for path in args.article:
-        path = path.resolve()
-        if not path.is_relative_to(config.content_dir):
-            problems.error(str(path), 0, f"not an article under {config.content_dir}")
-            continue
-        article = load_article(path, config.content_dir, problems, config.sections)
-        if article is None:
-            continue
-        body = render_body(article, renderer, problems)
-        if body is None:
-            continue
-        figures, text = body_figures(body)
-        picks = sidebar_figures(article, figures, text, config.sidebar_figures, problems)
-        how = "curated in front matter" if article.curated_figures else "ranked automatically"
-        print(f"# {article.headline} — {len(figures)} figures, ★ = sidebar ({how})")
-        print(format_for_cli(figures, picks))
-    report_problems(problems.items)
-    return 1 if problems else 0
+    from .commands import figures
+    return figures.run(args)
+
+
+def run_deploy(args) -> int:
+    from .commands import deploy
+    return deploy.run(args)
 
 
 def run_import(args) -> int:

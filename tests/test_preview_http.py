@@ -17,6 +17,7 @@ import pytest
 from livereload.handlers import LiveReloadHandler
 
 from feature.preview.http import host_allowed
+from feature.commands.serve import preview_builder
 from feature.preview.server import PreviewServer
 from tests.conftest import article
 
@@ -28,7 +29,8 @@ def edition(make_edition):
 
 def start_preview(edition, host="127.0.0.1"):
     LiveReloadHandler.waiters.clear()
-    server = PreviewServer(edition / "config.yaml", host=host, port=0, log=open("/dev/null", "w"))
+    server = PreviewServer(edition / "config.yaml", host=host, port=0, log=open("/dev/null", "w"),
+                           builder=preview_builder(edition / "config.yaml"))
     server.start()
     return server
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from feature import cli
-from feature.commands import print_edition
+from feature.commands import build, print_edition
 from feature.printing import pdf
 from feature.printing.pdf import PDF_NAME, PdfResult, pdf_jobs, render_pdfs
 
@@ -86,8 +85,8 @@ def test_the_command_prints_the_other_volumes_names_the_failed_one_and_fails(vol
     finished(out)                                   # print reads only a finished build
     # The volumes, in their sections' order (config's), as the manifest holds them.
     sections = [SimpleNamespace(key=n) for n in ("slow", "bad", "a", "dies", "b")]
-    monkeypatch.setattr(cli, "load_site_config", lambda args: SimpleNamespace(sections=sections, output_dir=out))
-    monkeypatch.setattr(cli, "run_build", lambda args: 0)
+    monkeypatch.setattr(print_edition, "load_site_config", lambda args: SimpleNamespace(sections=sections, output_dir=out))
+    monkeypatch.setattr(build, "run", lambda args: 0)
     monkeypatch.setattr(print_edition, "as_last_built", lambda args: args)      # no build, no marker here
     linked = []
     monkeypatch.setattr(print_edition, "link_pdfs", lambda args, out, pdfs: linked.extend(pdfs))

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from livereload.handlers import LiveReloadHandler
 
 from feature.preview.http import locate
+from feature.commands.serve import preview_builder
 from feature.preview.server import PreviewServer
 from feature.preview.watch import SourceWatcher
 from tests.conftest import article
@@ -48,7 +49,8 @@ def livereload_state():
 @pytest.fixture
 def preview(edition):
     log = io.StringIO()
-    server = PreviewServer(edition / "config.yaml", port=0, log=log)
+    server = PreviewServer(edition / "config.yaml", port=0, log=log,
+                           builder=preview_builder(edition / "config.yaml"))
     server.start()
     server.test_log = log
     yield server
@@ -286,7 +288,8 @@ def test_livereload_js_is_the_packaged_one_and_refuses_other_origins(preview):
 
 
 def test_one_preview_server_per_process(preview, edition):
-    second = PreviewServer(edition / "config.yaml", port=0, log=io.StringIO())
+    second = PreviewServer(edition / "config.yaml", port=0, log=io.StringIO(),
+                           builder=preview_builder(edition / "config.yaml"))
     with pytest.raises(RuntimeError, match="already running"):
         second.start()                  # refused before it watches, builds or listens
 
@@ -346,7 +349,8 @@ def test_watcher_tells_sources_from_temp_files(tmp_path):
 
 def test_first_build_failing_still_serves_and_recovers(browser, make_edition):
     root = make_edition({"content/alpha/one.md": "---\nheadline: 一\n---\n没有栏目。\n"})
-    server = PreviewServer(root / "config.yaml", port=0, log=io.StringIO())
+    server = PreviewServer(root / "config.yaml", port=0, log=io.StringIO(),
+                           builder=preview_builder(root / "config.yaml"))
     server.start()
     try:
         assert server.errors and server.good == 0

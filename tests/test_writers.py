@@ -24,6 +24,7 @@ import pytest
 from feature.output import lock as outputlock
 from feature.cli import main
 from feature.printing.pdf import PDF_NAME
+from feature.commands.serve import preview_builder
 from feature.preview.server import PreviewServer
 from feature.output.buildfolder import clean_leftovers
 from feature.output.write import verify_output
@@ -83,7 +84,8 @@ def preview(edition):
     from livereload.handlers import LiveReloadHandler
     LiveReloadHandler.waiters.clear()
     log = io.StringIO()
-    server = PreviewServer(edition / "config.yaml", port=0, log=log)
+    server = PreviewServer(edition / "config.yaml", port=0, log=log,
+                           builder=preview_builder(edition / "config.yaml"))
     server.start()
     server.log_text = log.getvalue
     yield server
@@ -132,7 +134,8 @@ def test_the_preview_waits_while_print_prints(tmp_path, monkeypatch):
     build(root)
     LiveReloadHandler.waiters.clear()
     log = io.StringIO()
-    server = PreviewServer(root / "config.yaml", port=0, log=log)
+    server = PreviewServer(root / "config.yaml", port=0, log=log,
+                           builder=preview_builder(root / "config.yaml"))
     server.start()
     try:
         printing = start(root, "print", "--pdf")

@@ -18,10 +18,17 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from feature.build.incremental import IncrementalBuilder
 from feature.core.diagnostics import BuildError
+from feature.output import write
 from feature.printing.pdf import pdf_jobs, render_pdfs
 from feature.printing.volumes import PrintedPdf, print_documents
-from feature.output import write
+from feature.render.assets import collect_assets
+from feature.render.pages import context_for, make_environment, print_pages, render_page
+from feature.render.photos import relink_media
+
+from . import build
+from .options import holding_output, load_site_config
 
 
 def run(args) -> int:
@@ -30,16 +37,14 @@ def run(args) -> int:
     up to `--jobs` of them at once (`pdf_jobs`). A volume that fails is named and
     the others are still printed; the command then fails. It holds the output
     lock throughout (output/lock.py): no other build replaces what it prints."""
-    from feature.cli import holding_output
     return holding_output(args, "print", _print)
 
 
 def _print(args) -> int:
-    from feature.cli import load_site_config, run_build
     args = as_last_built(args)          # the folder's own settings: never a different build
     if args is None:
         return 1
-    status = run_build(args)
+    status = build.run(args)
     if status or not args.pdf:
         return status
     config = load_site_config(args)
@@ -79,7 +84,6 @@ def _print(args) -> int:
 def as_last_built(args) -> argparse.Namespace | None:
     """`args` with the base_url the output folder was last built with (unless
     `--base-url` is given); None, having said why, when that cannot be known."""
-    from feature.cli import load_site_config
     try:
         config = load_site_config(args)
     except BuildError:
@@ -107,11 +111,6 @@ def link_pdfs(args, out: Path, pdfs: list[PrintedPdf]) -> None:
     """The 印刷版 page again, now naming `pdfs` with their sizes; the marker lists
     the PDFs too. The edition is the one just built (nothing changed since:
     the builder answers from its caches)."""
-    from feature.render.assets import collect_assets
-    from feature.cli import load_site_config
-    from feature.build.incremental import IncrementalBuilder
-    from feature.render.photos import relink_media
-    from feature.render.pages import context_for, make_environment, print_pages, render_page
     config = load_site_config(args)
     edition = IncrementalBuilder(args.config, out, args.base_url, getattr(args, "jobs", None)).edition()
     page = replace(print_pages(edition, config)[0], pdfs=tuple(pdfs))

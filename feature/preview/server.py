@@ -16,7 +16,7 @@ keep from it and what we do not, and why (COMPONENTS.md has the traps):
   `_last_reload_time`): one preview server per process, enforced here.
 
 Three threads share one `PreviewServer`: the watcher (watch.py), the rebuild
-loop (`IncrementalBuilder.build`), and the IOLoop thread serving HTTP and
+loop (the builder it is handed), and the IOLoop thread serving HTTP and
 websockets. Build results reach the IOLoop with `add_callback`, so serving a
 page, registering its websocket and announcing a build never interleave.
 """
@@ -36,7 +36,6 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 
 from feature.core.diagnostics import BuildError
-from feature.build.incremental import IncrementalBuilder
 from feature.output.lock import output_lock
 from .http import MAX_BODY, MAX_HEADER, STATUS_PATH, make_app
 from .watch import Batch, SourceWatcher
@@ -52,15 +51,17 @@ class _NoWatcher:
 
 class PreviewServer:
     def __init__(self, config_path: Path, out_dir: Path | None = None, base_url: str | None = None,
-                 host: str = "127.0.0.1", port: int = 8000, log=sys.stderr, window: float | None = None):
+                 host: str = "127.0.0.1", port: int = 8000, log=sys.stderr, window: float | None = None, *,
+                 builder):
+        """`builder` builds the edition of `config_path` into `out_dir` (config's
+        `output` when None) under `base_url`: `builder.build(changed)` after
+        each batch of saves (None: check everything), `builder.save()` once the
+        browsers were told (commands/serve.py hands it the incremental builder)."""
         self.config_path = Path(config_path).resolve()
         self.out_override = Path(out_dir).resolve() if out_dir else None
         self.base_url = base_url
         self.host, self.port, self.log = host, port, log
-        # In place: each save rewrites only the files it changed (each by an atomic
-        # rename); `build` keeps staging whole folders.
-        self.builder = IncrementalBuilder(self.config_path, self.out_override, base_url, in_place=True,
-                                          freeze_heap=True)
+        self.builder = builder
         root = self.config_path.parent
         self.watcher = SourceWatcher(self.config_path, [root / "content", root / "templates", root / "static"],
                                      **({"window": window} if window is not None else {}))
@@ -259,26 +260,3 @@ def _describe_crash(exc: BaseException) -> str:
     ours = [f for f in frames if "/feature/" in f.filename] or frames
     where = f"{ours[-1].filename}:{ours[-1].lineno}: " if ours else ""
     return f"{where}error: {type(exc).__name__}: {exc} (a bug in the generator, not in your text)"
-
-
-def serve(config_path: Path, out_dir: Path | None, base_url: str | None, host: str, port: int) -> int:
-    """The CLI entry: run until Ctrl+C."""
-    server = PreviewServer(config_path, out_dir, base_url, host, port)
-    try:
-        url = server.start()
-    except OSError as exc:
-        server.stop()
-        print(f"error: cannot listen on {host}:{port} ({exc.strerror}); try --port {port + 1}", file=sys.stderr)
-        return 1
-    print(f"Preview: {url}  (watching content/, templates/, static/, config.yaml; Ctrl+C stops)",
-          file=sys.stderr, flush=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"note: listening on {host}: anyone on this network can open the preview", file=sys.stderr)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        print("stopping the preview", file=sys.stderr)
-    finally:
-        server.stop()
-    return 0

@@ -1,0 +1,50 @@
+"""`python build.py serve`: build, serve the output folder, rebuild and reload on
+every save (preview/), with the incremental builder writing in place."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from feature.build.incremental import IncrementalBuilder
+from feature.preview.server import PreviewServer
+
+from .options import check_out_option
+
+
+def run(args) -> int:
+    check_out_option(args)
+    return serve(args.config, args.out, args.base_url, args.host, args.port)
+
+
+def preview_builder(config_path: Path, out_dir: Path | None = None, base_url: str | None = None
+                    ) -> IncrementalBuilder:
+    """The preview's builder. In place: each save rewrites only the files it changed
+    (each by an atomic rename); `build` keeps staging whole folders."""
+    return IncrementalBuilder(config_path, out_dir, base_url, in_place=True, freeze_heap=True)
+
+
+def serve(config_path: Path, out_dir: Path | None, base_url: str | None, host: str, port: int) -> int:
+    """The CLI entry: run until Ctrl+C."""
+    config_path = Path(config_path).resolve()
+    out_dir = Path(out_dir).resolve() if out_dir else None
+    server = PreviewServer(config_path, out_dir, base_url, host, port,
+                           builder=preview_builder(config_path, out_dir, base_url))
+    try:
+        url = server.start()
+    except OSError as exc:
+        server.stop()
+        print(f"error: cannot listen on {host}:{port} ({exc.strerror}); try --port {port + 1}", file=sys.stderr)
+        return 1
+    print(f"Preview: {url}  (watching content/, templates/, static/, config.yaml; Ctrl+C stops)",
+          file=sys.stderr, flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"note: listening on {host}: anyone on this network can open the preview", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("stopping the preview", file=sys.stderr)
+    finally:
+        server.stop()
+    return 0
