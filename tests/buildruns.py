@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from feature.cli import main
-from feature.output.write import MARKER, verify_output
+from feature.output.write import OUTPUT_MARKER, verify_output
 from tests.conftest import ROOT
 
 SCRIPT = """
@@ -78,7 +78,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def listed(dist: Path) -> dict | None:
     """The files the output's marker lists now (None while it cannot be read)."""
     try:
-        return json.loads((dist / MARKER).read_bytes())["files"]
+        return json.loads((dist / OUTPUT_MARKER).read_bytes())["files"]
     except (OSError, ValueError, KeyError):
         return None
 

@@ -95,7 +95,7 @@ def test_any_change_goes_down_the_normal_path(edition, prepares, change):
         footer = edition / "templates/partials/footer.html"
         footer.write_text(footer.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
     elif change == "output-edited":
-        (out / buildstate.w.MARKER).write_text('{"files": {}}')
+        (out / buildstate.w.OUTPUT_MARKER).write_text('{"files": {}}')
     elif change == "output-removed":
         shutil.rmtree(out)
     result = fresh_build(edition)
@@ -171,7 +171,7 @@ def test_builds_reuse_the_spare_and_a_no_change_build_keeps_it(edition, tmp_path
     from feature.core.config import load_config
     from feature.build.pipeline import build
     from feature.core.files import digest_of
-    from feature.output.write import MARKER, read_manifest
+    from feature.output.write import OUTPUT_MARKER, read_manifest
     spare = edition / ".dist.spare"
     story = edition / "content/alpha/one.md"
     for n in range(4):
@@ -183,12 +183,12 @@ def test_builds_reuse_the_spare_and_a_no_change_build_keeps_it(edition, tmp_path
         assert spare.is_dir() == (n > 0)
         if n:
             assert read_manifest(spare) == {rel: digest_of(data) for rel, data in tree(spare).items()
-                                            if rel != MARKER}
+                                            if rel != OUTPUT_MARKER}
     output = tree(edition / "dist")
     fresh_build(edition, cache=False)             # every page rendered again, into the spare
     assert tree(edition / "dist") == output       # nothing changed: the output is untouched
     # The spare is still there, and its marker says exactly what it holds.
-    held = {rel: digest_of(data) for rel, data in tree(spare).items() if rel != MARKER}
+    held = {rel: digest_of(data) for rel, data in tree(spare).items() if rel != OUTPUT_MARKER}
     assert read_manifest(spare) == held and held
 
 

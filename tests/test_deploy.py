@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, article
 from feature.cli import main
 from feature.core.config import load_config
-from feature.publish.folder import MARKER, DeployRefused, is_remote, nginx_location, publish
+from feature.publish.folder import DEPLOY_MARKER, DeployRefused, is_remote, nginx_location, publish
 from feature.output.headers import CACHE_FOREVER, REVALIDATE
 from feature.build.pipeline import build
 
@@ -52,8 +52,8 @@ def test_first_deploy_copies_everything_second_copies_nothing(dist, tmp_path):
     first = publish(source, str(target))
     built = set(tree(source)) - {".feature-build.json"}
     assert set(first.uploaded) == built and first.deleted == []
-    assert set(tree(target)) == built | {MARKER}
-    assert {k: v for k, v in tree(target).items() if k != MARKER} == {k: tree(source)[k] for k in built}
+    assert set(tree(target)) == built | {DEPLOY_MARKER}
+    assert {k: v for k, v in tree(target).items() if k != DEPLOY_MARKER} == {k: tree(source)[k] for k in built}
     inodes = {p: p.stat().st_ino for p in target.rglob("*")}
     second = publish(source, str(target))
     assert second.changes == 0
@@ -137,7 +137,7 @@ def test_ssh_target_gets_the_same_rules(dist, tmp_path, fake_ssh):
     target = f"web@newsroom-host:{tmp_path}/remote/feature"
     first = publish(dist.root / "dist", target)
     assert "index.html" in first.uploaded
-    assert (tmp_path / "remote/feature" / MARKER).is_file()
+    assert (tmp_path / "remote/feature" / DEPLOY_MARKER).is_file()
     assert publish(dist.root / "dist", target).changes == 0
     foreign = tmp_path / "remote" / "other"
     foreign.mkdir()

@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, article, write_edition
 from feature.core.config import load_config
-from feature.publish.folder import MARKER, publish
+from feature.publish.folder import DEPLOY_MARKER, publish
 from feature.output.headers import CACHE_FOREVER, REVALIDATE
 from feature.markup.photo_figures import holds_photo
 from feature.build.pipeline import build
@@ -48,7 +48,7 @@ CONTENT_TYPES = {
     ".xml": "text/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".jpg": "image/jpeg",
     ".svg": "image/svg+xml",
 }
-NOT_CRAWLED = {"_headers", MARKER, "404.html"}   # not linked from pages; 404 checked on its own
+NOT_CRAWLED = {"_headers", DEPLOY_MARKER, "404.html"}   # not linked from pages; 404 checked on its own
 
 
 @dataclass
@@ -260,7 +260,7 @@ def test_content_types_and_cache_headers(hosted):
     assert again.status == 304
     # The host-config files are not published as pages.
     assert fetch(f"{server.url}{prefix}_headers").status == 404
-    assert fetch(f"{server.url}{prefix}{MARKER}").status == 404
+    assert fetch(f"{server.url}{prefix}{DEPLOY_MARKER}").status == 404
 
 
 @pytest.mark.parametrize("where", ["root", "prefix"])
@@ -351,7 +351,7 @@ def test_second_deploy_of_the_same_build_transfers_nothing(hosted):
         first, second = b["deploys"]
         deployed = {p.relative_to(b["site"]).as_posix() for p in b["site"].rglob("*") if p.is_file()}
         print(f"deploy: first {len(first.uploaded)} files, second {second.changes} changes")
-        assert set(first.uploaded) == deployed - {MARKER}
+        assert set(first.uploaded) == deployed - {DEPLOY_MARKER}
         assert second.changes == 0
 
 

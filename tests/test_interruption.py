@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 
 from feature.cli import main
-from feature.output.write import MARKER
+from feature.output.write import OUTPUT_MARKER
 from tests.conftest import ROOT, article, write_edition
 
 ARTICLES = 60
@@ -69,8 +69,8 @@ def set_version(root: Path, version: int) -> None:
 
 def complete_version(files: dict[str, bytes]) -> int:
     """The one version a whole build shows, after checking it against its manifest."""
-    manifest = json.loads(files[MARKER])["files"]
-    assert set(files) - {MARKER} == set(manifest), "files missing or extra"
+    manifest = json.loads(files[OUTPUT_MARKER])["files"]
+    assert set(files) - {OUTPUT_MARKER} == set(manifest), "files missing or extra"
     for rel, digest in manifest.items():
         assert hashlib.sha1(files[rel]).hexdigest() == digest, f"{rel} is not what the manifest says"
     versions = {int(p.decode().split("测试专题第", 1)[1].split("版", 1)[0])
@@ -155,7 +155,7 @@ def _failing(after: int, code: int):
 
     def write_bytes(self, data):
         count["n"] += 1
-        last = MARKER in self.name and b'"index.html"' in data
+        last = OUTPUT_MARKER in self.name and b'"index.html"' in data
         if (count["n"] > after) if after is not None else last:
             raise OSError(code, os.strerror(code), str(self))
         return real(self, data)
@@ -172,7 +172,7 @@ def test_full_or_read_only_disk_keeps_dist_and_says_so(edition, monkeypatch, cap
     monkeypatch.setattr(Path, "write_bytes", _failing(after, code))
     real_text = Path.write_text
     monkeypatch.setattr(Path, "write_text", lambda self, data, *a, **k: (   # write_site's manifest
-        _raise(code, self) if after is None and self.name == MARKER and "index.html" in data
+        _raise(code, self) if after is None and self.name == OUTPUT_MARKER and "index.html" in data
         else real_text(self, data, *a, **k)))
     capsys.readouterr()
     assert main(["build", "--config", config]) == 1
@@ -215,7 +215,7 @@ def test_kill_while_removing_the_previous_build_is_cleaned_up(tmp_path):
     half = tmp_path / f".dist.staging-{dead_pid()}"   # the previous build, half removed
     (half / "a").mkdir(parents=True)
     (half / "a/index.html").write_bytes(b"a")
-    (half / MARKER).write_text("{}")
+    (half / OUTPUT_MARKER).write_text("{}")
     clean_leftovers(out)
     assert leftovers(tmp_path) == []
 
@@ -248,7 +248,7 @@ def test_deploy_refuses_what_a_killed_preview_left(edition, tmp_path):
     assert main(["deploy", str(site), "--config", config]) == 0
     assert complete_version(snapshot(dist)) == 1
     assert {k: v for k, v in snapshot(site).items() if k != ".feature-deploy.json"} == \
-        {k: v for k, v in snapshot(dist).items() if k != MARKER}
+        {k: v for k, v in snapshot(dist).items() if k != OUTPUT_MARKER}
 
 
 def test_deploy_says_why_and_what_to_do(edition, tmp_path, capsys):

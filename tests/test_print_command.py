@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from feature.cli import main
 from feature.core.config import load_config
 from feature.build.pipeline import build
-from feature.output.write import MARKER, read_manifest, read_settings
+from feature.output.write import OUTPUT_MARKER, read_manifest, read_settings
 from tests.conftest import article
 
 BASE = "https://news.example.cn/specials/x/"
@@ -45,7 +45,7 @@ def test_print_pdf_after_a_production_build_keeps_its_sitemap_and_canonical_link
     after = files_of(dist)
     # Nothing of the build changed but the 印刷版 page (it names the PDF now) and the marker.
     changed = {rel for rel in before.keys() & after.keys() if before[rel] != after[rel]}
-    assert changed == {"print/index.html", MARKER}
+    assert changed == {"print/index.html", OUTPUT_MARKER}
     assert after.keys() - before.keys() == {"print/edition.pdf"}
     assert read_settings(dist).base_url == BASE
 
@@ -59,9 +59,9 @@ def test_print_without_pdf_keeps_the_production_build_too(production):
 
 def test_a_folder_that_does_not_say_how_it_was_built_is_refused(production, capsys):
     root, dist = production
-    marker = json.loads((dist / MARKER).read_text())
+    marker = json.loads((dist / OUTPUT_MARKER).read_text())
     del marker["settings"]                      # as builds wrote it before settings were recorded
-    (dist / MARKER).write_text(json.dumps(marker))
+    (dist / OUTPUT_MARKER).write_text(json.dumps(marker))
     before = files_of(dist)
     assert main(["print", "--pdf", "--config", str(root / "config.yaml")]) == 1
     assert capsys.readouterr().err == (

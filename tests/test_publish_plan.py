@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from feature.publish.plan import (MARKER, DeployRefused, LocalFile, RemoteFile, check_claimed, check_deletions,
+from feature.publish.plan import (DEPLOY_MARKER, DeployRefused, LocalFile, RemoteFile, check_claimed, check_deletions,
                                   plan_deploy, upload_phase)
 from feature.publish.purge import purge_urls
 
@@ -36,7 +36,7 @@ def test_an_object_is_unchanged_by_its_etag_or_by_the_digest_stored_with_it():
         {"same.html": remote("same.html"), "edited.html": remote("edited.html", "y"),
          "big.pdf": RemoteFile("big.pdf", 1, multipart.etag, local("big.pdf").md5),
          "other.pdf": RemoteFile("other.pdf", 1, multipart.etag, None),
-         "gone.html": remote("gone.html"), MARKER: remote(MARKER)})
+         "gone.html": remote("gone.html"), DEPLOY_MARKER: remote(DEPLOY_MARKER)})
     assert plan.unchanged == 2 and plan.claimed
     assert {u.path: u.replaces is not None for u in plan.uploads} == {
         "edited.html": True, "other.pdf": True, "new.html": False}
@@ -44,8 +44,8 @@ def test_an_object_is_unchanged_by_its_etag_or_by_the_digest_stored_with_it():
 
 
 def test_objects_of_an_edition_deployed_below_are_never_stale():
-    objects = {MARKER: remote(MARKER), "old.html": remote("old.html"),
-               f"2020/{MARKER}": remote(f"2020/{MARKER}"), "2020/index.html": remote("2020/index.html"),
+    objects = {DEPLOY_MARKER: remote(DEPLOY_MARKER), "old.html": remote("old.html"),
+               f"2020/{DEPLOY_MARKER}": remote(f"2020/{DEPLOY_MARKER}"), "2020/index.html": remote("2020/index.html"),
                "2020x/index.html": remote("2020x/index.html")}
     plan = plan_deploy({"index.html": local("index.html")}, objects)
     assert [r.path for r in plan.deletions] == ["2020x/index.html", "old.html"]
@@ -53,13 +53,14 @@ def test_objects_of_an_edition_deployed_below_are_never_stale():
 
 def test_a_target_with_objects_but_no_marker_is_refused():
     check_claimed({}, "s3://b/p/")
-    check_claimed({MARKER: remote(MARKER), "a.html": remote("a.html")}, "s3://b/p/")
+    check_claimed({DEPLOY_MARKER: remote(DEPLOY_MARKER), "a.html": remote("a.html")}, "s3://b/p/")
     with pytest.raises(DeployRefused, match=r"s3://b/p/ holds 1 object\(s\) and was not deployed by build.py"):
         check_claimed({"a.html": remote("a.html")}, "s3://b/p/")
 
 
 def test_more_deletions_than_allowed_are_refused_with_the_number_to_allow():
-    plan = plan_deploy({}, {MARKER: remote(MARKER), **{f"{n}.html": remote(f"{n}.html") for n in range(3)}})
+    plan = plan_deploy({}, {DEPLOY_MARKER: remote(DEPLOY_MARKER),
+                            **{f"{n}.html": remote(f"{n}.html") for n in range(3)}})
     check_deletions(plan, 3, "s3://b/p/")
     with pytest.raises(DeployRefused, match="would delete 3 objects .* rerun with --max-deletes 3"):
         check_deletions(plan, 2, "s3://b/p/")
@@ -68,7 +69,7 @@ def test_more_deletions_than_allowed_are_refused_with_the_number_to_allow():
 def test_purge_urls_name_pages_in_both_forms_and_skip_fingerprinted_files():
     plan = plan_deploy({p: local(p) for p in ("index.html", "a/b/index.html", "feed.xml", "404.html",
                                               "static/style.0123456789.css", "media/d-0123456789-800.jpg")},
-                       {MARKER: remote(MARKER), "old/index.html": remote("old/index.html")})
+                       {DEPLOY_MARKER: remote(DEPLOY_MARKER), "old/index.html": remote("old/index.html")})
     assert purge_urls(plan, "https://x.cn/s/") == [
         "https://x.cn/s/404.html", "https://x.cn/s/a/b/", "https://x.cn/s/a/b/index.html",
         "https://x.cn/s/feed.xml", "https://x.cn/s/", "https://x.cn/s/index.html",

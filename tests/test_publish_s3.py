@@ -19,7 +19,7 @@ from conftest import ROOT, article
 from feature.cli import main
 from feature.core.config import load_config
 from feature.build.pipeline import build
-from feature.publish.plan import MARKER
+from feature.publish.plan import DEPLOY_MARKER
 from feature.publish.s3 import S3Options, S3Target, Store
 from s3server import KEY, SECRET, S3Server, credentials_env
 
@@ -109,7 +109,7 @@ def test_first_deploy_uploads_every_file_with_its_type_and_cache_header(server, 
     folder = server.bucket(bucket) / "specials/2019"
     assert deploy(server, bucket, site.dist) == 0
     out = capsys.readouterr().out
-    assert tree(folder) == {**published(site.dist), MARKER: (folder / MARKER).read_bytes()}
+    assert tree(folder) == {**published(site.dist), DEPLOY_MARKER: (folder / DEPLOY_MARKER).read_bytes()}
     assert sorted(printed_paths(out, "+")) == sorted(published(site.dist))
     s3 = server.client()
     checked = 0
@@ -139,7 +139,7 @@ def test_second_deploy_uploads_nothing_and_an_edit_only_the_changed_files(server
     assert deploy(server, bucket, site.dist) == 0
     out = capsys.readouterr().out
     assert sorted(printed_paths(out, "~") + printed_paths(out, "+")) == changed
-    assert {p: b for p, b in tree(folder).items() if p != MARKER} == new
+    assert {p: b for p, b in tree(folder).items() if p != DEPLOY_MARKER} == new
 
 
 def test_a_removed_article_is_deleted_after_the_new_pages_are_up(server, aws, site, capsys):
@@ -161,7 +161,7 @@ def test_a_removed_article_is_deleted_after_the_new_pages_are_up(server, aws, si
     new_css = next(p for p in uploaded if re.fullmatch(r"static/style\.\w+\.css", p))
     pages = [i for i, p in enumerate(uploaded) if p.endswith(".html")]
     assert uploaded.index(new_css) < min(pages) and max(pages) < uploaded.index("feed.xml")
-    assert {p: b for p, b in tree(folder).items() if p != MARKER} == published(site.dist)
+    assert {p: b for p, b in tree(folder).items() if p != DEPLOY_MARKER} == published(site.dist)
 
 
 def test_dry_run_prints_the_plan_with_sizes_and_changes_nothing(server, aws, site, capsys):
@@ -200,7 +200,7 @@ def test_another_edition_deployed_below_the_target_is_never_deleted(server, aws,
     folder = server.bucket(bucket)
     assert deploy(server, bucket, site.dist, prefix="specials/2019/extra") == 0
     assert deploy(server, bucket, site.dist, prefix="specials/2019") == 1     # not empty, not ours
-    server.put(bucket, f"specials/2019/{MARKER}", b"{}")
+    server.put(bucket, f"specials/2019/{DEPLOY_MARKER}", b"{}")
     capsys.readouterr()
     assert deploy(server, bucket, site.dist, prefix="specials/2019") == 0
     assert "deleted 0" in capsys.readouterr().out
@@ -221,7 +221,7 @@ def test_max_deletes_stops_before_changing_anything(server, aws, site, capsys):
     assert "would delete 4 objects" in err and "--max-deletes 4" in err and len(err.strip().splitlines()) == 1
     assert tree(folder) == before                          # not even the changed page went up
     assert deploy(server, bucket, site.dist, "--max-deletes", "4") == 0
-    assert {p: b for p, b in tree(folder).items() if p != MARKER} == published(site.dist)
+    assert {p: b for p, b in tree(folder).items() if p != DEPLOY_MARKER} == published(site.dist)
 
 
 def test_an_unfinished_or_altered_build_is_not_published(server, aws, site, capsys):
@@ -318,7 +318,7 @@ def test_a_failing_purge_command_is_reported_after_a_complete_deploy(server, aws
     assert deploy(server, bucket, site.dist, "--purge-list", str(tmp_path / "p.txt"), "--purge-command", "false") == 1
     err = capsys.readouterr().err
     assert "purge command exited with status 1; the deploy itself is complete" in err
-    assert {p: b for p, b in tree(folder / "specials/2019").items() if p != MARKER} == published(site.dist)
+    assert {p: b for p, b in tree(folder / "specials/2019").items() if p != DEPLOY_MARKER} == published(site.dist)
 
 
 def test_a_store_whose_etags_are_not_md5_is_compared_by_the_stored_digest(site, aws, tmp_path, capsys):
@@ -337,7 +337,7 @@ def test_a_store_whose_etags_are_not_md5_is_compared_by_the_stored_digest(site, 
         assert deploy(sha1_server, bucket, site.dist) == 0
         out = capsys.readouterr().out
         assert "~ beta/three/index.html" in out and not re.search(r"^[+~] (static|media)/", out, re.M)
-        assert {p: b for p, b in tree(folder).items() if p != MARKER} == published(site.dist)
+        assert {p: b for p, b in tree(folder).items() if p != DEPLOY_MARKER} == published(site.dist)
     finally:
         sha1_server.stop()
 
@@ -458,13 +458,13 @@ def test_a_deploy_killed_halfway_leaves_a_consistent_site_and_the_next_one_compl
     process.wait()
     process.stdout.close()
     process.stderr.close()
-    held = {p: b for p, b in tree(folder).items() if p != MARKER}
+    held = {p: b for p, b in tree(folder).items() if p != DEPLOY_MARKER}
     assert held != new and any(held.get(p) == old[p] != new.get(p) for p in old)     # stopped halfway
     assert set(old) - set(new) <= set(held)               # nothing deleted: the old CSS, the removed article
     assert set(p for p in new if p.startswith("static/")) <= set(held)      # assets went up first
     assert refs_missing(folder) == []                     # each page, old or new, finds its CSS, JS, photos
     assert deploy(slow_server, bucket, site.dist) == 0
-    assert {p: b for p, b in tree(folder).items() if p != MARKER} == new
+    assert {p: b for p, b in tree(folder).items() if p != DEPLOY_MARKER} == new
 
 
 def test_a_store_lost_halfway_is_a_one_line_error_and_the_next_deploy_completes(slow_server, aws, site):
@@ -479,7 +479,7 @@ def test_a_store_lost_halfway_is_a_one_line_error_and_the_next_deploy_completes(
     assert refs_missing(folder) == []
     slow_server.start()                                   # the same port and folder
     assert deploy(slow_server, bucket, site.dist) == 0
-    assert {p: b for p, b in tree(folder).items() if p != MARKER} == new
+    assert {p: b for p, b in tree(folder).items() if p != DEPLOY_MARKER} == new
 
 
 # --- the deployed bucket, served ----------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 
 from feature.cli import main
 from feature.output.buildfolder import check_folder
-from feature.output.write import MARKER, verify_output, write_site
+from feature.output.write import OUTPUT_MARKER, verify_output, write_site
 from tests.buildruns import assert_clean_build, build, reference, snapshot
 from tests.conftest import article
 
@@ -47,8 +47,8 @@ def test_an_intact_build_verifies(tmp_path):
     ("half-written", ".index.html.tmp-4242 is a half-written file left by a writer that was stopped"),
     ("symlink", "index.html is not a regular file"),
     ("empty folder", "empty/ is an empty folder"),
-    ("no marker", f"{MARKER} is missing or unreadable: this is not a finished build"),
-    ("emptied marker", f"{MARKER} lists no files: a writer was stopped before it finished"),
+    ("no marker", f"{OUTPUT_MARKER} is missing or unreadable: this is not a finished build"),
+    ("emptied marker", f"{OUTPUT_MARKER} lists no files: a writer was stopped before it finished"),
 ])
 def test_every_difference_is_named(tmp_path, damage, problem):
     out = tmp_path / "dist"
@@ -70,9 +70,9 @@ def test_every_difference_is_named(tmp_path, damage, problem):
     elif damage == "empty folder":
         (out / "empty").mkdir()
     elif damage == "no marker":
-        (out / MARKER).unlink()
+        (out / OUTPUT_MARKER).unlink()
     elif damage == "emptied marker":
-        (out / MARKER).write_text('{"files": {}}')
+        (out / OUTPUT_MARKER).write_text('{"files": {}}')
     assert problem in verify_output(out)
     # By stat too: same-size bytes by their time (or, in the marker's own clock
     # tick, as here mostly, by their digest).
@@ -103,7 +103,7 @@ def test_a_file_changed_in_the_markers_own_clock_tick_is_compared_by_digest(tmp_
     marker was written in has the marker's very time. Such files are read."""
     out = tmp_path / "dist"
     write_site({"index.html": b"<p>ok</p>", "a/index.html": b"<p>b</p>"}, out)
-    tick = (out / MARKER).stat().st_mtime_ns
+    tick = (out / OUTPUT_MARKER).stat().st_mtime_ns
     (out / "a/index.html").write_bytes(b"<p>X</p>")                 # same size
     os.utime(out / "a/index.html", ns=(tick, tick))
     os.utime(out / "a", ns=(tick, tick))
@@ -195,7 +195,7 @@ def test_a_page_written_into_through_a_shared_link_is_made_again(root):
     (root / "content/beta/three.md").write_text(article("第三篇（改）", "beta"), encoding="utf-8")
     build(root)
     dist, spare = root / "dist", root / ".dist.spare"
-    shared = [p for p in dist.rglob("*.*") if p.name != MARKER and (spare / p.relative_to(dist)).exists()
+    shared = [p for p in dist.rglob("*.*") if p.name != OUTPUT_MARKER and (spare / p.relative_to(dist)).exists()
               and p.stat().st_ino == (spare / p.relative_to(dist)).stat().st_ino]
     assert shared
     for page in shared:

@@ -3,7 +3,7 @@
 import pytest
 
 from feature.output.buildfolder import clean_leftovers
-from feature.output.write import MARKER, OutputRefused, write_site
+from feature.output.write import OUTPUT_MARKER, OutputRefused, write_site
 
 
 def snapshot(folder):
@@ -20,7 +20,7 @@ def test_first_write_then_unchanged_files_are_linked(tmp_path):
     assert (out / "x/index.html").read_bytes() == b"c"
     stats = write_site({"index.html": b"a"}, out)
     assert stats["removed"] == 1 and not (out / "x").exists()
-    assert (out / MARKER).is_file()
+    assert (out / OUTPUT_MARKER).is_file()
 
 
 def test_rewritten_file_never_changes_the_previous_build_in_place(tmp_path):
@@ -81,7 +81,7 @@ def test_leftovers_of_killed_builds_are_cleaned_only_if_ours(tmp_path):
     out = tmp_path / "dist"
     ours = tmp_path / f".dist.staging-{dead_pid()}"      # of a build that has ended
     ours.mkdir()
-    (ours / MARKER).write_text("{}")
+    (ours / OUTPUT_MARKER).write_text("{}")
     (ours / "half.html").write_text("x")
     foreign = tmp_path / ".dist.staging-123"
     foreign.mkdir()
@@ -120,17 +120,17 @@ def test_the_spare_is_reused_without_touching_the_output(tmp_path):
     staged_write({"a.html": b"1", "b/index.html": b"1", "gone.html": b"1"}, out)
     staged_write({"a.html": b"2", "b/index.html": b"1", "gone.html": b"1"}, out)
     spare = spare_of(out)
-    assert snapshot(spare)["a.html"] == b"1" and (spare / MARKER).is_file()
+    assert snapshot(spare)["a.html"] == b"1" and (spare / OUTPUT_MARKER).is_file()
     live = snapshot(out)
     held = open(out / "b/index.html", "rb")
     stats = staged_write({"a.html": b"3", "b/index.html": b"3", "new.html": b"3"}, out,
                          written_here=["b/index.html"])
     assert held.read() == b"1"                   # the old output's file was not written into
     held.close()
-    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == \
+    assert {k: v for k, v in snapshot(out).items() if k != OUTPUT_MARKER} == \
         {"a.html": b"3", "b/index.html": b"3", "new.html": b"3"}
-    assert {k: v for k, v in snapshot(spare_of(out)).items() if k != MARKER} == \
-        {k: v for k, v in live.items() if k != MARKER}       # the previous build, intact
+    assert {k: v for k, v in snapshot(spare_of(out)).items() if k != OUTPUT_MARKER} == \
+        {k: v for k, v in live.items() if k != OUTPUT_MARKER}       # the previous build, intact
     assert stats["written"] == 3 and stats["removed"] == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.spare", "dist"]
 
@@ -171,7 +171,7 @@ def test_verify_output_refuses_a_build_that_did_not_finish(tmp_path, marker):
     out = tmp_path / "dist"
     write_site({"index.html": b"cover"}, out)
     if marker is None:
-        (out / MARKER).unlink()
+        (out / OUTPUT_MARKER).unlink()
     else:
-        (out / MARKER).write_text(marker)         # "{}" is what a staging folder starts with
-    assert verify_output(out) == [f"{MARKER} is missing or unreadable: this is not a finished build"]
+        (out / OUTPUT_MARKER).write_text(marker)         # "{}" is what a staging folder starts with
+    assert verify_output(out) == [f"{OUTPUT_MARKER} is missing or unreadable: this is not a finished build"]

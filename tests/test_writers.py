@@ -205,7 +205,7 @@ def test_a_build_waits_for_a_short_holder(make_edition, capsys):
 def test_leftovers_are_removed_only_when_their_owner_is_gone(tmp_path):
     """A staging folder of a running process stays, even one of ours by its marker;
     one of a process that has ended goes."""
-    from feature.output.write import MARKER
+    from feature.output.write import OUTPUT_MARKER
     out = tmp_path / "dist"
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -214,7 +214,7 @@ def test_leftovers_are_removed_only_when_their_owner_is_gone(tmp_path):
         for pid in (alive.pid, ended.pid):
             folder = tmp_path / f".dist.staging-{pid}"
             folder.mkdir()
-            (folder / MARKER).write_text("{}")
+            (folder / OUTPUT_MARKER).write_text("{}")
             (folder / "index.html").write_text("half")
         clean_leftovers(out)
         assert (tmp_path / f".dist.staging-{alive.pid}/index.html").exists()

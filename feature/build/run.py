@@ -381,7 +381,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
                 stats, sizes = w.fill_staging(staging, self.out_dir, manifest, held, data_of, self.in_staging,
                                               settings)
                 w.swap_in(staging, self.out_dir, keep_spare=True)
-        self.state.written = (str(self.out_dir), stat_signature(self.out_dir / w.MARKER), dict(manifest), sizes)
+        self.state.written = (str(self.out_dir), stat_signature(self.out_dir / w.OUTPUT_MARKER), dict(manifest), sizes)
         return stats
 
     def _previous_manifest(self) -> dict[str, str]:
@@ -392,7 +392,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         Sets `previous_held` (with sizes) and `output_intact` (nothing else there)."""
         known = self.state.written
         if known is not None and known[0] == str(self.out_dir) and known[1] is not None \
-                and known[1] == stat_signature(self.out_dir / w.MARKER):
+                and known[1] == stat_signature(self.out_dir / w.OUTPUT_MARKER):
             self.previous_held, self.output_intact = Manifest(known[2], known[3]), True
             return known[2]
         check = self.output_check()

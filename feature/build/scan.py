@@ -94,7 +94,7 @@ class SourceScan:
 
     def remember(self, sources, outcome) -> None:
         """After a build that succeeded from a full scan: see unchanged_since_last."""
-        marker = _read(self.out_dir / w.MARKER)
+        marker = _read(self.out_dir / w.OUTPUT_MARKER)
         self.state.small["last"] = None if self.others is None or marker is None else {
             "inputs": self._inputs(sources), "marker": digest(marker),
             "warnings": list(self.problems.warnings), "checked": outcome.checked,

@@ -89,7 +89,7 @@ def as_last_built(args) -> argparse.Namespace | None:
     except BuildError:
         return args                             # the build reports the config's problems
     out = args.out.resolve() if args.out else config.output_dir
-    if not (out / write.MARKER).is_file():
+    if not (out / write.OUTPUT_MARKER).is_file():
         return args                             # nothing built there yet
     last = write.read_settings(out)
     if last is None:

@@ -12,7 +12,7 @@ from .structure import parse_byline
 
 # Jump markers printed where a story continues on another page: a circled
 # page number with a column ("①6"), or "（下转第6版）"-style notes.
-_MARKER = re.compile(
+_PAGE_MARK = re.compile(
     r"(?:[①-⑳]\d{0,3}|[（(]?(?:下转|上接|转|接)第?\s*[\d一二三四五六七八九十]+\s*版[）)]?)\s*$"
 )
 _PAGE_JUMP = re.compile(r"[①-⑳]\d{1,3}")
@@ -35,7 +35,7 @@ def cut_marker(text: str) -> tuple[str, str]:
     (or alone on the line), where it cannot be part of the text, or as a
     circled number with a page number ("①6"), which running text never
     ends with; the sentence then goes on where the marker points."""
-    match = _MARKER.search(text)
+    match = _PAGE_MARK.search(text)
     if not match:
         return text, ""
     before = text[: match.start()].rstrip()

@@ -1,6 +1,6 @@
 """A build folder on disk: what its marker lists, what it holds, and removing it.
 
-The marker (`MARKER`, written last by every writer, write.py) lists each file
+The marker (`OUTPUT_MARKER`, written last by every writer, write.py) lists each file
 with its digest and size. `check_folder` compares a folder with it by one
 stat per file: a listed file is as the build left it when it is a regular
 file of the recorded size, not modified after the marker; anything else in
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from feature.core.files import file_digest
 
-MARKER = ".feature-build.json"
+OUTPUT_MARKER = ".feature-build.json"
 
 
 @dataclass
@@ -99,7 +99,7 @@ def _untouched(folder: Path, files: dict[str, str], sizes: dict[str, int], writt
             if not head:
                 break
             head, _, name = head.rpartition("/")
-    folders[""].add(MARKER)
+    folders[""].add(OUTPUT_MARKER)
     try:
         for rel, digest in files.items():
             st = os.lstat(root + rel)
@@ -121,7 +121,7 @@ def _untouched(folder: Path, files: dict[str, str], sizes: dict[str, int], writt
 
 def read_marker(folder: Path) -> tuple[bytes | None, tuple[dict, dict, int] | None]:
     """(the marker's bytes, (files, sizes, its mtime in ns)); None for what cannot be read."""
-    path = folder / MARKER
+    path = folder / OUTPUT_MARKER
     try:
         with open(path, "rb") as f:
             data, written_at = f.read(), os.fstat(f.fileno()).st_mtime_ns
@@ -153,7 +153,7 @@ def walk(folder: Path) -> tuple[dict[str, os.stat_result], list[str]]:
                     odd.append(rel)
         if empty and prefix:
             odd.append(prefix)
-    files.pop(MARKER, None)
+    files.pop(OUTPUT_MARKER, None)
     return files, odd
 
 
@@ -163,7 +163,7 @@ def clean_leftovers(out_dir: Path) -> None:
     caller holds the output's lock, which a running build of ours would hold)."""
     for pattern in (f".{out_dir.name}.staging-*", f".{out_dir.name}.old-*"):
         for p in out_dir.parent.glob(pattern):
-            if _owner_gone(p) and ((p / MARKER).is_file() or (".staging-" in p.name and not any(p.iterdir()))):
+            if _owner_gone(p) and ((p / OUTPUT_MARKER).is_file() or (".staging-" in p.name and not any(p.iterdir()))):
                 remove_build(p)
 
 
@@ -193,13 +193,13 @@ def remove_build(folder: Path) -> None:
     this leaves a folder the next build still recognises as ours and removes.
     Never raises: what it cannot remove, the next build does."""
     try:
-        children = [c for c in folder.iterdir() if c.name != MARKER]
+        children = [c for c in folder.iterdir() if c.name != OUTPUT_MARKER]
         for child in children:
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child, ignore_errors=True)
             else:
                 child.unlink(missing_ok=True)
-        (folder / MARKER).unlink(missing_ok=True)
+        (folder / OUTPUT_MARKER).unlink(missing_ok=True)
     except OSError:
         return
     shutil.rmtree(folder, ignore_errors=True)

@@ -9,7 +9,7 @@ the replaced build beside the output (`.dist.spare`) and stages the next
 build in it, so a small change costs a few files, not a new tree of 10,000.
 
 Safety: the build only ever deletes folders it created. The manifest file
-`MARKER` inside the output folder says "this folder is ours"; an existing
+`OUTPUT_MARKER` inside the output folder says "this folder is ours"; an existing
 folder without it is refused, never cleared.
 
 Trust: the marker lists every file with its digest and size and is written
@@ -32,7 +32,7 @@ from typing import Callable
 
 from feature.core.files import digest_of, file_digest, replace_file
 
-from .buildfolder import MARKER, Manifest, check_folder, clean_leftovers, read_marker, remove_build, walk
+from .buildfolder import OUTPUT_MARKER, Manifest, check_folder, clean_leftovers, read_marker, remove_build, walk
 
 _RENAME_EXCHANGE = 2
 _HALF_WRITTEN = (".tmp-", ".part")      # replace_file's and render_pdf's names before their rename
@@ -76,10 +76,10 @@ def verify_output(out_dir: Path) -> list[str]:
         return [f"{out_dir} is not a folder"]
     marker, listed = read_marker(out_dir)
     if listed is None:
-        return [f"{MARKER} is missing or unreadable: this is not a finished build"]
+        return [f"{OUTPUT_MARKER} is missing or unreadable: this is not a finished build"]
     files, sizes, _ = listed
     found, odd = walk(out_dir)
-    problems = [] if files else [f"{MARKER} lists no files: a writer was stopped before it finished"]
+    problems = [] if files else [f"{OUTPUT_MARKER} lists no files: a writer was stopped before it finished"]
     for rel, digest in files.items():
         st = found.pop(rel, None)
         if st is None:
@@ -129,12 +129,12 @@ def staged_output(out_dir: Path, protected=(), reuse_spare: bool = False):
     staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
     spare = spare_of(out_dir)
     try:
-        if reuse_spare and (spare / MARKER).is_file():
+        if reuse_spare and (spare / OUTPUT_MARKER).is_file():
             os.rename(spare, staging)           # a killed build leaves it as a staging leftover
             _tidy(staging)
         else:
             staging.mkdir(parents=True)
-            (staging / MARKER).write_text("{}")   # claims the folder before anything else
+            (staging / OUTPUT_MARKER).write_text("{}")   # claims the folder before anything else
     except OSError as exc:
         remove_build(staging)
         raise OutputFailed(f"cannot create {staging} ({exc.strerror or exc}); {out_dir} was left as it was") from None
@@ -271,7 +271,7 @@ def write_manifest(folder: Path, manifest: dict[str, str], sizes: dict[str, int]
     if settings is not None:
         marker["settings"] = asdict(settings)
     text = json.dumps(marker, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    replace_file(folder / MARKER, text.encode("utf-8"))
+    replace_file(folder / OUTPUT_MARKER, text.encode("utf-8"))
 
 
 def _clear(target: Path) -> None:
@@ -312,9 +312,9 @@ def check_output_dir(out_dir: Path, protected=()) -> None:
     if out_dir.exists():
         if not out_dir.is_dir():
             raise OutputRefused(f"output path {out_dir} exists and is not a folder")
-        if any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-            raise OutputRefused(f"{out_dir} exists and was not made by this generator "
-                                f"(no {MARKER}); refusing to replace it. Empty it yourself or choose another --out")
+        if any(out_dir.iterdir()) and not (out_dir / OUTPUT_MARKER).is_file():
+            raise OutputRefused(f"{out_dir} exists and was not made by this generator (no {OUTPUT_MARKER}); "
+                                f"refusing to replace it. Empty it yourself or choose another --out")
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:
@@ -326,7 +326,7 @@ def read_settings(out_dir: Path) -> BuildSettings | None:
     """The settings the build in `out_dir` was made with; None when its marker does
     not say (no build there, or one made before settings were recorded)."""
     try:
-        return BuildSettings(**json.loads((out_dir / MARKER).read_text())["settings"])
+        return BuildSettings(**json.loads((out_dir / OUTPUT_MARKER).read_text())["settings"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -362,7 +362,7 @@ def swap_in(staging: Path, out_dir: Path, keep_spare: bool = False) -> None:
             raise
     spare = spare_of(out_dir)
     try:
-        if keep_spare and (spare / MARKER).is_file():
+        if keep_spare and (spare / OUTPUT_MARKER).is_file():
             remove_build(spare)            # a spare nobody took (a build without reuse)
         if keep_spare and not spare.exists():
             os.rename(old, spare)

@@ -5,7 +5,7 @@ Which file may be cached for a year is said once, in headers.py; object
 storage (`s3://`) is publish/s3.py.
 
 Safety: a deploy only ever changes files inside its target. A target folder
-that already holds files must carry our marker `MARKER` (written by the first
+that already holds files must carry our marker `DEPLOY_MARKER` (written by the first
 deploy), so a mistyped path to someone's folder is refused, never emptied.
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from feature.output.headers import CACHE_FOREVER, CHARSET_TYPES, FINGERPRINT, REVALIDATE
 from feature.output.lock import output_lock
-from .plan import MARKER, DeployRefused, marker_text
-from feature.output.write import MARKER as BUILD_MARKER, verify_output
+from .plan import DEPLOY_MARKER, DeployRefused, marker_text
+from feature.output.write import OUTPUT_MARKER, verify_output
 
 _REMOTE = re.compile(r"^(?:rsync://|[^/:]+:)")   # rsync's own rule: a colon before any slash
 
@@ -90,7 +90,7 @@ def _publish(source: Path, target: str, dry_run: bool) -> DeployReport:
         check_local_target(Path(target), source)
         target = str(Path(target).resolve())
     with tempfile.TemporaryDirectory() as marker_dir:
-        (Path(marker_dir) / MARKER).write_text(marker_text())
+        (Path(marker_dir) / DEPLOY_MARKER).write_text(marker_text())
         result = _rsync(_publish_options(dry_run) + [f"{source}/", f"{marker_dir}/", target.rstrip("/") + "/"])
     return _report(result.stdout, target, dry_run)
 
@@ -103,7 +103,7 @@ def _publish_options(dry_run: bool) -> list[str]:
         # --delete is scoped by rsync to the target; stale files go last, and new
         # files are renamed into place together, so readers rarely see a mix.
         "--delete", "--delete-after", "--delay-updates",
-        f"--exclude=/{BUILD_MARKER}", "--exclude=/.git",   # excluded = also never deleted
+        f"--exclude=/{OUTPUT_MARKER}", "--exclude=/.git",   # excluded = also never deleted
         "--out-format=%i %n", *(["--dry-run"] if dry_run else [])]
 
 
@@ -112,7 +112,7 @@ def _report(output: str, target: str, dry_run: bool) -> DeployReport:
     for line in output.splitlines():
         flags, _, name = line.partition(" ")
         name = name.strip()
-        if name == MARKER:
+        if name == DEPLOY_MARKER:
             continue
         if flags == "*deleting":
             report.deleted.append(name)
@@ -130,8 +130,8 @@ def check_local_target(target: Path, source: Path) -> None:
     if t.exists():
         if not t.is_dir():
             raise DeployRefused(f"target {t} exists and is not a folder")
-        if any(t.iterdir()) and not (t / MARKER).is_file():
-            raise DeployRefused(f"{t} holds files and was not deployed by build.py (no {MARKER}); "
+        if any(t.iterdir()) and not (t / DEPLOY_MARKER).is_file():
+            raise DeployRefused(f"{t} holds files and was not deployed by build.py (no {DEPLOY_MARKER}); "
                                 f"refusing to overwrite it. Choose an empty or new folder")
 
 
@@ -148,8 +148,8 @@ def check_remote_target(target: str) -> None:
         raise DeployRefused(f"cannot list {target}: {listing.stderr.strip() or listing.returncode}")
     names = {line.split(None, 4)[4] for line in listing.stdout.splitlines() if len(line.split(None, 4)) == 5}
     names.discard(".")
-    if names and MARKER not in names:
-        raise DeployRefused(f"{target} holds files and was not deployed by build.py (no {MARKER}); "
+    if names and DEPLOY_MARKER not in names:
+        raise DeployRefused(f"{target} holds files and was not deployed by build.py (no {DEPLOY_MARKER}); "
                             f"refusing to overwrite it")
 
 

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from feature.core import urls
-from feature.output.write import MARKER as BUILD_MARKER, read_manifest
+from feature.output.write import OUTPUT_MARKER, read_manifest
 
-MARKER = ".feature-deploy.json"      # "this target is ours": written by the first deploy
+DEPLOY_MARKER = ".feature-deploy.json"      # "this target is ours": written by the first deploy
 DEFAULT_MAX_DELETES = 50
 # Build files a host must not serve: the build's own marker, and `_headers`
 # (read by Netlify-style hosts; object storage sets each object's headers instead).
-NOT_PUBLISHED = frozenset({BUILD_MARKER, "_headers"})
+NOT_PUBLISHED = frozenset({OUTPUT_MARKER, "_headers"})
 PHASES = ("assets and media", "pages", "search index, feed and sitemap")
 _LISTINGS = ("feed.xml", "sitemap.xml", "robots.txt")
 
@@ -115,18 +115,18 @@ def is_unchanged(local: LocalFile, remote: RemoteFile) -> bool:
 def plan_deploy(local: dict[str, LocalFile], remote: dict[str, RemoteFile]) -> DeployPlan:
     """Uploads (new or changed files, safe order) and deletions (stale objects).
 
-    Objects inside a folder that holds another MARKER belong to another
+    Objects inside a folder that holds another DEPLOY_MARKER belong to another
     edition deployed below this one: they are never deleted."""
-    plan = DeployPlan(claimed=MARKER in remote)
+    plan = DeployPlan(claimed=DEPLOY_MARKER in remote)
     for path in sorted(local, key=_upload_order):
         there = remote.get(path)
         if there is not None and is_unchanged(local[path], there):
             plan.unchanged += 1
         else:
             plan.uploads.append(Upload(local[path], there))
-    others = tuple(p[: -len(MARKER)] for p in remote if p.endswith("/" + MARKER))
+    others = tuple(p[: -len(DEPLOY_MARKER)] for p in remote if p.endswith("/" + DEPLOY_MARKER))
     plan.deletions = [r for p, r in sorted(remote.items())
-                      if p not in local and p != MARKER and not p.startswith(others)]
+                      if p not in local and p != DEPLOY_MARKER and not p.startswith(others)]
     return plan
 
 
@@ -135,9 +135,9 @@ def marker_text() -> str:
 
 
 def check_claimed(remote: dict[str, RemoteFile], where: str) -> None:
-    if remote and MARKER not in remote:
+    if remote and DEPLOY_MARKER not in remote:
         raise DeployRefused(f"{where} holds {len(remote)} object(s) and was not deployed by build.py "
-                            f"(no {MARKER}); refusing to overwrite it. Choose an empty bucket or prefix")
+                            f"(no {DEPLOY_MARKER}); refusing to overwrite it. Choose an empty bucket or prefix")
 
 
 def check_deletions(plan: DeployPlan, max_deletes: int, where: str) -> None:

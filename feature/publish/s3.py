@@ -31,7 +31,7 @@ from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError
 
 from feature.output.headers import cache_control, content_type
 from feature.output.write import verify_output
-from .plan import (DEFAULT_MAX_DELETES, MARKER, PHASES, DeployFailed, DeployPlan, DeployRefused, LocalFile,
+from .plan import (DEFAULT_MAX_DELETES, DEPLOY_MARKER, PHASES, DeployFailed, DeployPlan, DeployRefused, LocalFile,
                    RemoteFile, Upload, check_claimed, check_deletions, deletion_line, local_files,
                    marker_text, plan_deploy, upload_line)
 
@@ -148,8 +148,9 @@ class Store:
         done = 0
         try:
             if not plan.claimed:            # claim the prefix before anything else lands in it
-                self.client.put_object(Bucket=self.target.bucket, Key=self.key(MARKER), Body=marker_text(),
-                                       ContentType=content_type(MARKER), CacheControl=cache_control(MARKER))
+                self.client.put_object(Bucket=self.target.bucket, Key=self.key(DEPLOY_MARKER), Body=marker_text(),
+                                       ContentType=content_type(DEPLOY_MARKER),
+                                       CacheControl=cache_control(DEPLOY_MARKER))
             for phase in range(len(PHASES)):
                 for upload in self._parallel(lambda u: self._upload(u, source), plan.phase(phase)):
                     say(upload_line(upload))

@@ -47,7 +47,7 @@ QUALITY = 80
 # The photo fills the text column: 36em of 18px text from 48rem up (style.css), of 17px
 # below; on phones the screen less its 1rem margins.
 SIZES = "(min-width: 48rem) 648px, (min-width: 40.25rem) 612px, calc(100vw - 2rem)"
-MARKER = "@@media-root@@/"
+MEDIA_ROOT = "@@media-root@@/"
 MEDIA_DIR = urls.MEDIA
 _IMG = re.compile(r"<img\b[^>]*\sdata-photo=\"[^\"]*\"[^>]*>")
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
@@ -110,7 +110,7 @@ def _finished_img(tag: str, seen: dict[str, int], article: Article, config: Conf
     return _img_tag(variants, alt, lazy=number > 1 or _below_fold(article.body_html, tag))
 
 
-_PLACED = re.compile(r'<img src="' + re.escape(MARKER) + r'[^"]*" srcset="([^"]*)"')
+_PLACED = re.compile(r'<img src="' + re.escape(MEDIA_ROOT) + r'[^"]*" srcset="([^"]*)"')
 
 
 def first_photo(body_html: str) -> str:
@@ -120,7 +120,7 @@ def first_photo(body_html: str) -> str:
         return ""
     copies = [entry.rsplit(" ", 1) for entry in placed.group(1).split(", ")]
     path, _ = max(copies, key=lambda copy: int(copy[1].rstrip("w")))
-    return path.removeprefix(MARKER)
+    return path.removeprefix(MEDIA_ROOT)
 
 
 def _below_fold(body_html: str, tag: str) -> bool:
@@ -130,11 +130,11 @@ def _below_fold(body_html: str, tag: str) -> bool:
 
 def _img_tag(variants: dict, alt: str, lazy: bool) -> str:
     ordered = sorted(variants.items(), key=lambda kv: kv[1][0])
-    srcset = ", ".join(f"{MARKER}{out} {w}w" for out, (w, _, _) in ordered)
+    srcset = ", ".join(f"{MEDIA_ROOT}{out} {w}w" for out, (w, _, _) in ordered)
     fallback = next((out for out, (w, _, _) in ordered if w >= 800), ordered[-1][0])
     width, height, _ = ordered[-1][1]
     loading = ' loading="lazy"' if lazy else ""
-    return (f'<img src="{MARKER}{fallback}" srcset="{srcset}" sizes="{SIZES}" width="{width}" '
+    return (f'<img src="{MEDIA_ROOT}{fallback}" srcset="{srcset}" sizes="{SIZES}" width="{width}" '
             f'height="{height}" alt="{html.escape(alt)}"{loading} decoding="async">')
 
 
@@ -257,7 +257,7 @@ def _resized(data: bytes, width: int, cached: Path) -> tuple[int, int, bytes]:
 
 def relink_media(pages: dict[str, bytes]) -> dict[str, bytes]:
     """Replace the media marker in each HTML page with that page's relative path to the root."""
-    marker = MARKER.encode()
+    marker = MEDIA_ROOT.encode()
     out = {}
     for path, data in pages.items():
         if marker in data and path.endswith(".html"):
