@@ -24,7 +24,7 @@ from feature.core.config import Config, SectionConfig
 from feature.core.diagnostics import Diagnostics
 from feature.markup.enrich import enrich_article
 from feature.core.inputcheck import first_not_text
-from feature.markup.figures import extract_figures, find_figures, make_label, parse_figure, split_sentences
+from feature.markup.figures import extract_figures, find_figures, make_label, split_sentences
 from feature.edition.load import MAX_SOURCE_BYTES, parse_article
 from feature.markup.renderer import MarkdownRenderer
 from feature.core.model import Article
@@ -181,12 +181,12 @@ def test_key_figure_extractor_on_any_text(paragraphs):
 @FUZZ
 @given(figure_text)
 def test_parse_figure_answers_or_refuses(text):
+    """Whatever figure-like text is read (as one figure, several, or none), each
+    value read is a number of that unit, never negative."""
     TRIED["generated"] += 1
-    try:
-        value, unit, _, high = parse_figure(text)
-    except ValueError:
-        return
-    assert value >= 0 and isinstance(unit, str)
+    for m in find_figures(text):
+        assert m.value >= 0 and isinstance(m.unit, str)
+        assert m.value_max is None or m.value_max >= 0
 
 
 @FUZZ

@@ -11,7 +11,7 @@ from feature.core.config import load_config
 from feature.core.diagnostics import Diagnostics
 from feature.build.incremental import IncrementalBuilder
 from feature.build.pipeline import build, prepare_edition
-from feature.printing.forprint import PrintMemo, memo_of
+from feature.printing.forprint import PrintMemo
 from feature.render.pages import context_for, make_environment, pages_of, render_page
 
 from conftest import article, write_edition
@@ -35,15 +35,15 @@ def _print_pages(env, config, edition):
 def test_two_environments_do_not_share_a_memo(tmp_path):
     config = load_config(_edition(tmp_path / "edition") / "config.yaml")
     edition = prepare_edition(config, Diagnostics())
-    first, second = make_environment(config.templates_dir), make_environment(config.templates_dir)
-    assert memo_of(first) is not memo_of(second)
+    memos = PrintMemo(), PrintMemo()
+    first, second = (make_environment(config.templates_dir, print_memo=memo) for memo in memos)
     pages = _print_pages(first, config, edition)
-    assert memo_of(first).rewrites == len(edition.articles) == 4
+    assert memos[0].rewrites == len(edition.articles) == 4
     assert _print_pages(first, config, edition) == pages
-    assert memo_of(first).rewrites == 4                 # the same environment remembers
-    assert memo_of(second).rewrites == 0                # … the other one knows nothing of it
+    assert memos[0].rewrites == 4                       # the same environment remembers
+    assert memos[1].rewrites == 0                       # … the other one knows nothing of it
     assert _print_pages(second, config, edition) == pages
-    assert memo_of(second).rewrites == 4
+    assert memos[1].rewrites == 4
 
 
 def test_no_memo_is_kept_at_module_level():
@@ -56,12 +56,12 @@ def test_a_warm_rebuild_rewrites_only_the_edited_block(tmp_path):
     root = _edition(tmp_path / "edition")
     builder = IncrementalBuilder(root / "config.yaml", tmp_path / "out", jobs=1)
     builder.build()
-    memo = memo_of(builder._state.env)
+    memo = builder._state.print_memo
     assert memo.rewrites == 4
     edited = root / "content" / "beta" / "a1.md"
     edited.write_text(article("第1篇报道", "beta", BODY.format(i=1) + "\n新增一段。\n", order=1), encoding="utf-8")
     builder.build({edited})
-    assert memo_of(builder._state.env) is memo             # the builder kept its environment
+    assert builder._state.print_memo is memo             # the builder kept its environment
     assert memo.rewrites == 5                               # only the edited article's block again
     clean = build(load_config(root / "config.yaml"), tmp_path / "clean").files
     printed = (tmp_path / "out" / "print" / "index.html").read_bytes()
@@ -74,7 +74,7 @@ def test_body_edits_in_the_preview_keep_the_memo_at_two_builds(tmp_path):
     root = _edition(tmp_path / "edition")
     builder = IncrementalBuilder(root / "config.yaml", tmp_path / "out", jobs=1, in_place=True)
     builder.build()
-    memo = memo_of(builder._state.env)
+    memo = builder._state.print_memo
     edited = root / "content" / "beta" / "a1.md"
     for n in range(6):
         edited.write_text(article("第1篇报道", "beta", BODY.format(i=1) + f"\n第{n}次新增。\n", order=1),

@@ -26,6 +26,7 @@ from .stores import Shards, stat_signature
 from .linkindex import LinkIndex
 from feature.core.model import Edition
 from .keys import Fingerprints, PageKeys, TemplateDeps, code_version, folder_digest
+from feature.printing.forprint import PrintMemo
 from feature.render.pages import make_environment
 from feature.edition.validate import validate_edition
 from . import workers as parallel
@@ -58,7 +59,7 @@ class State:
         self.search_format = None                           # the global key search.py's format was checked under
         self.last = None                                    # bodyedit.LastBuild of the last build that succeeded
         self.prints = Fingerprints()
-        self.env = self.deps = None
+        self.env = self.deps = self.print_memo = None
         self.env_key = ""
         if cache_dir is not None:
             self._load()
@@ -87,7 +88,8 @@ class State:
     def environment(self, config: Config, templates_key: str):
         if self.env is None or self.env_key != templates_key:
             cache = config.root / ".cache" / "jinja" if self.cache_dir is not None else None
-            self.env = make_environment(config.templates_dir, cache)
+            self.print_memo = PrintMemo()
+            self.env = make_environment(config.templates_dir, cache, self.print_memo)
             self.env.auto_reload = False        # templates_key says when they changed
             self.deps = TemplateDeps(self.env)
             self.env_key = templates_key

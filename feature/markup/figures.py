@@ -176,19 +176,6 @@ def _parse_match(m: re.Match) -> tuple[float, str, bool, float | None] | None:
     return low, unit, bool(m["approx"] or m["pre"]), high
 
 
-def parse_figure(text: str) -> tuple[float, str, bool, float | None]:
-    """(value, unit, approximate, value_max) of one figure expression.
-
-    21.99亿元 → (2199000000.0, "元", False, None); 900至1800元 → (900.0, "元",
-    False, 1800.0). Raises ValueError when `text` is not exactly one figure.
-    """
-    m = _FIGURE.fullmatch(normalise_digits(text.strip()))
-    parsed = _parse_match(m) if m else None
-    if parsed is None:
-        raise ValueError(f"not a figure: {text!r}")
-    return parsed
-
-
 class _Found(NamedTuple):
     """A figure before it is a KeyFigure: what ranking reads, and where it stands."""
     text: str

@@ -46,10 +46,6 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
-def build_search_index(edition: Edition) -> dict:
-    return {"version": 2, "docs": [_doc(a, edition.section(a.section).title) for a in edition.articles]}
-
-
 def index_files(edition: Edition) -> dict[str, bytes]:
     """The index as files: search/index.json, plus its shards for a large edition."""
     titles = {s.key: s.title for s in edition.sections}

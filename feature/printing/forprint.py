@@ -138,8 +138,3 @@ class PrintMemo:
 
     def next_generation(self) -> None:
         self.previous, self.current = self.current, {}
-
-
-def memo_of(env) -> PrintMemo:
-    """The memo behind an environment's `for_print` filter (render.make_environment)."""
-    return env.filters["for_print"].__self__

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 
@@ -56,7 +55,10 @@ class Page:
         return next((p for p in self.pdfs if p.document == document), None)
 
 
-def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(templates_dir: Path, cache_dir: Path | None = None,
+                     print_memo: PrintMemo | None = None) -> jinja2.Environment:
+    """The templates' environment. `print_memo`: what its `for_print` filter
+    remembers (a new one by default: a memo lives as long as its environment)."""
     cache = jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None
     if cache_dir:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -68,9 +70,8 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> jinj
     env.filters["chinese_date"] = chinese_date
     env.filters["credits"] = credits          # a byline's reporters grouped under their titles
     env.filters["phrases"] = headline_phrases
-    # print.html: links and ids made for paper. Its memo of rewritten blocks lives
-    # exactly as long as this environment (forprint.PrintMemo).
-    env.filters["for_print"] = PrintMemo().for_print
+    # print.html: links and ids made for paper, remembering rewritten blocks.
+    env.filters["for_print"] = (print_memo or PrintMemo()).for_print
     return env
 
 
@@ -230,11 +231,7 @@ def _template_frame(default: str, templates_dir: Path) -> tuple[str, int]:
     return found
 
 
-def render_site(env, edition: Edition, config: Config, assets: Assets,
-                only: Callable[[Page], bool] | None = None) -> dict[str, bytes]:
-    """Render every page (or those `only` selects) → {output path: bytes}."""
-    out = {}
-    for page in pages_of(edition, config):
-        if only is None or only(page):
-            out[page.output_path] = render_page(env, page, context_for(page, edition, config, assets))
-    return out
+def render_site(env, edition: Edition, config: Config, assets: Assets) -> dict[str, bytes]:
+    """Render every page → {output path: bytes}."""
+    return {page.output_path: render_page(env, page, context_for(page, edition, config, assets))
+            for page in pages_of(edition, config)}
