@@ -6,7 +6,6 @@ applies would pass the comparisons and cost the preview its speed.
 """
 import pytest
 
-from feature.build import patch as bodyedit
 from feature.output import search
 from feature.core.diagnostics import BuildError
 from feature.build.incremental import IncrementalBuilder
@@ -22,21 +21,17 @@ CONFIG = FIXTURE_CONFIG + "print:\n  volume_articles: 2\nfigures:\n  page_articl
 
 @pytest.fixture
 def patches(monkeypatch):
-    """Which builds were patched: [(edition patched?, pages patched?)], one per build."""
+    """Which builds were patched: [(edition patched?, pages patched?)], one per build
+    (a failed one too: as far as it got, builder.route)."""
     seen = []
-    edition, plan = bodyedit.BodyEdit._patched_edition, bodyedit.BodyEdit._patched_plan
+    real = IncrementalBuilder.build
 
-    def patched_edition(self):
-        result = edition(self)
-        seen.append([result is not None, False])
-        return result
-
-    def patched_plan(self, *args):
-        result = plan(self, *args)
-        seen[-1][1] = result is not None
-        return result
-    monkeypatch.setattr(bodyedit.BodyEdit, "_patched_edition", patched_edition)
-    monkeypatch.setattr(bodyedit.BodyEdit, "_patched_plan", patched_plan)
+    def build(self, changed=None):
+        try:
+            return real(self, changed)
+        finally:
+            seen.append([self.route.patched_edition, self.route.patched_pages])
+    monkeypatch.setattr(IncrementalBuilder, "build", build)
     return seen
 
 

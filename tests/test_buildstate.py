@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from feature.build import run as buildstate
+from feature.output.write import OUTPUT_MARKER
 from feature.build import stores as cachestore
 from feature.edition import load
 from feature.build.incremental import IncrementalBuilder
@@ -38,14 +38,16 @@ def edition(tmp_path, monkeypatch):
 
 @pytest.fixture
 def prepares(monkeypatch):
-    """Counts how often a build goes past the shortcut (parses and assembles)."""
+    """The builds that went past the shortcut (parsed and assembled): their article counts."""
     calls = []
-    real = buildstate.Run.prepare
+    real = IncrementalBuilder.build
 
-    def counted(self, sources):
-        calls.append(len(sources))
-        return real(self, sources)
-    monkeypatch.setattr(buildstate.Run, "prepare", counted)
+    def build(self, changed=None):
+        result = real(self, changed)
+        if not result.route.unchanged:
+            calls.append(result.article_count)
+        return result
+    monkeypatch.setattr(IncrementalBuilder, "build", build)
     return calls
 
 
@@ -66,8 +68,7 @@ def test_unchanged_edition_reports_the_last_build_without_parsing(edition, prepa
     assert again.article_count == 2
     assert sorted(again.files) == sorted(first.files)
     assert again.files["index.html"] == (edition / "dist" / "index.html").read_bytes()
-    # The edition itself is still there for a caller that wants it (assembled on use).
-    assert [a.headline for a in again.edition.articles] == [a.headline for a in first.edition.articles]
+    assert again.route.unchanged and again.edition is None     # nothing assembled, nothing rendered
 
 
 def change_same_size_same_mtime(path: Path, old: str, new: str) -> None:
@@ -95,7 +96,7 @@ def test_any_change_goes_down_the_normal_path(edition, prepares, change):
         footer = edition / "templates/partials/footer.html"
         footer.write_text(footer.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
     elif change == "output-edited":
-        (out / buildstate.w.OUTPUT_MARKER).write_text('{"files": {}}')
+        (out / OUTPUT_MARKER).write_text('{"files": {}}')
     elif change == "output-removed":
         shutil.rmtree(out)
     result = fresh_build(edition)

@@ -32,7 +32,7 @@ from pathlib import Path
 from .bodies import BodyMissing
 from feature.core.config import load_config
 from feature.core.diagnostics import Diagnostics
-from .pipeline import BuildResult
+from .result import BuildResult, OutputFiles, Route
 from . import run as bs
 
 
@@ -47,6 +47,8 @@ class IncrementalBuilder:
         self.cache = cache
         self.in_place = in_place     # the preview server's O(changes) writer (write.replace_in_place)
         self._state: bs.State | None = None
+        self._run: bs.Run | None = None
+        self.route = Route()            # the last build's (result.Route), failed ones too
         self._saves = 0
         # Only for a process that is this builder's own (build.py build, the preview
         # server): gc.freeze() keeps whatever garbage exists at that moment for good.
@@ -67,6 +69,9 @@ class IncrementalBuilder:
             # yet; start again from the caches on disk, checking every source.
             self._state = None
             return self._build(None, shortcut=not self.in_place)
+        finally:
+            # How far this build got by which route, whether it succeeded or not.
+            self.route, self._run = (self._run.route if self._run is not None else Route()), None
 
     def _prepare(self, changed, shortcut: bool, start: float):
         """Scan and prepare: → (state, run, sources, edition), or the BuildResult
@@ -78,19 +83,20 @@ class IncrementalBuilder:
             self._state = bs.State(config.root, cache_dir)
         state = self._state
         problems = Diagnostics()
-        run = bs.Run(state, config, out_dir, self.jobs, problems, self.in_place)
+        run = self._run = bs.Run(state, config, out_dir, self.jobs, problems, self.in_place)
         sources = run.scan(changed)
         last = run.unchanged_since_last(sources) if shortcut else None
         if last is not None:
             # Nothing the last build read has changed and its output is in place:
-            # report what it reported. The edition is assembled only if asked for.
+            # report what it reported (the edition is not assembled: `edition()` does that).
             state.last = run.last           # still the last build (bodyedit.py)
+            run.route = Route(unchanged=True)
             end = time.perf_counter()
             manifest = last["manifest"]
-            return BuildResult(LazyEdition(self.edition),
-                               bs.OutputFiles(out_dir, manifest), list(last["warnings"]), last["checked"],
+            return BuildResult(None, OutputFiles(out_dir, manifest), list(last["warnings"]), last["checked"],
                                {"total": end - start, **run.timings},
-                               {"written": 0, "linked": len(manifest), "removed": 0}, last["articles"])
+                               {"written": 0, "linked": len(manifest), "removed": 0}, last["articles"],
+                               Route(unchanged=True))
         return state, run, sources, run.prepare(sources)
 
     def edition(self):
@@ -152,18 +158,4 @@ class IncrementalBuilder:
         timings = {"prepare": prepared - start, "render": end - prepared, "total": end - start,
                    **run.timings}
         return BuildResult(outcome.edition, outcome.files, run.problems.warnings, outcome.checked,
-                           timings, outcome.written, len(outcome.edition.articles))
-
-
-class LazyEdition:
-    """The Edition of a build that found nothing changed: assembled on first use
-    (the command line only counts articles, which the last build recorded)."""
-
-    def __init__(self, assemble):
-        self._assemble, self._edition = assemble, None
-
-    def __getattr__(self, name):
-        if self._edition is None:
-            self._edition = self._assemble()
-        return getattr(self._edition, name)
-
+                           timings, outcome.written, len(outcome.edition.articles), outcome.route)

@@ -11,12 +11,11 @@ there too; tests/test_incremental.py compares the two byte for byte.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from feature.render.assets import collect_assets
 from feature.core.config import Config
-from feature.core.diagnostics import BuildError, Diagnostic, Diagnostics
+from feature.core.diagnostics import BuildError, Diagnostics
 from feature.edition.assemble import assemble_edition, check_figure_consistency
 from feature.markup.enrich import enrich_article
 from feature.output.links import check_links
@@ -29,16 +28,7 @@ from feature.render.pages import make_environment, page_sources, pages_of, rende
 from feature.edition.validate import validate_edition
 from feature.output.write import BuildSettings, write_site
 
-
-@dataclass
-class BuildResult:
-    edition: Edition
-    files: dict[str, bytes]
-    warnings: list[Diagnostic]
-    links_checked: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
-    written: dict[str, int] = field(default_factory=dict)
-    article_count: int = 0
+from .result import BuildResult
 
 
 def prepare_edition(config: Config, problems: Diagnostics) -> Edition:

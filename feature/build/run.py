@@ -22,6 +22,7 @@ from .scan import SourceScan
 from .steps import StepsAndLinks
 from .patch import BodyEdit
 from .plan import PagesAndPhotos
+from .result import OutputFiles, Route
 from .stores import Shards, stat_signature
 from .linkindex import LinkIndex
 from feature.core.model import Edition
@@ -104,9 +105,10 @@ class State:
 @dataclass
 class Outcome:
     edition: Edition
-    files: "OutputFiles"
+    files: OutputFiles
     checked: int
     written: dict
+    route: Route
 
 
 class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
@@ -120,6 +122,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         self.in_place = in_place
         self._output_check: FolderCheck | None = None
         self.timings: dict[str, float] = {}
+        self.route = Route()
         self._t = time.perf_counter()
         self.assets = collect_assets(config.static_dir)
         self.templates_key = folder_digest(config.templates_dir)
@@ -163,6 +166,8 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         edition = self._patched_edition()
         if edition is None:
             edition = self._assembled(sources, known)
+        else:
+            self.route = Route(patched_edition=True)
         self._lap("assemble")
         return edition
 
@@ -298,6 +303,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         plan = (self._patched_plan(edition, keys, deps, previous, media)
                 or self._full_plan(edition, keys, deps, previous))
         manifest, todo = plan.manifest, plan.todo
+        self.route = Route(patched_edition=self.swapped is not None, patched_pages=plan.rechecked is not None)
         self._lap("keys")
         new: dict[str, bytes] = {}
         for rel, data in (*self.assets.files.items(), *media.items()):
@@ -347,7 +353,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         else:
             self._keep_patched(plan, manifest)
         self._remember_build(linked, edition, plan, media)
-        return Outcome(edition, OutputFiles(self.out_dir, manifest), checked, written)
+        return Outcome(edition, OutputFiles(self.out_dir, manifest), checked, written, self.route)
 
     def _bytes(self, rel, new, staging) -> bytes:
         """A file of this build: rendered in memory, written by a worker, or unchanged."""
@@ -406,33 +412,3 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         if self._output_check is None:
             self._output_check = check_folder(self.out_dir)
         return self._output_check
-
-
-class OutputFiles:
-    """BuildResult.files without holding 10,000 pages in memory: read on access."""
-
-    def __init__(self, out_dir: Path, manifest: dict[str, str]):
-        self.out_dir, self.manifest = out_dir, manifest
-
-    def __getitem__(self, rel: str) -> bytes:
-        if rel not in self.manifest:
-            raise KeyError(rel)
-        return (self.out_dir / rel).read_bytes()
-
-    def get(self, rel: str, default=None):
-        return self[rel] if rel in self.manifest else default
-
-    def __contains__(self, rel) -> bool:
-        return rel in self.manifest
-
-    def __iter__(self):
-        return iter(self.manifest)
-
-    def __len__(self) -> int:
-        return len(self.manifest)
-
-    def keys(self):
-        return self.manifest.keys()
-
-    def items(self):
-        return ((rel, self[rel]) for rel in self.manifest)
