@@ -1,7 +1,8 @@
 """Post-process steps: the files made from the whole edition.
 
-The incremental build re-runs a step outside `BODY_STEPS` only when the
-listing changes, so such a step must give the same bytes whatever the bodies say.
+The incremental build re-runs a step declared to read the listing only
+(build/stages.py: `Reads.LISTING`) only when the listing changes, so such a
+step must give the same bytes whatever the bodies say.
 """
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from dataclasses import replace
 
 import pytest
 
-from feature.output import postprocess
 from feature.core.config import load_config
 from feature.core.diagnostics import Diagnostics
 from feature.build.pipeline import prepare_edition
+from feature.build.stages import STAGES, Reads
 
 from conftest import article, write_edition
 
@@ -43,10 +44,11 @@ def test_listing_steps_do_not_read_bodies(edition):
     blanked = replace(edition, articles=tuple(
         replace(a, body_markdown="", body_html="<p>别的正文</p>", plain_text="别的正文", toc=())
         for a in edition.articles))
-    for step in postprocess.STEPS:
-        before, after = step(edition, config), step(blanked, config)
-        assert before, step.__name__
-        if step in postprocess.BODY_STEPS:
-            assert before != after, f"{step.__name__} is said to read bodies but does not"
+    for step in STAGES.site:
+        name = step.run.__name__
+        before, after = step.run(edition, config), step.run(blanked, config)
+        assert before, name
+        if Reads.BODIES in step.reads:
+            assert before != after, f"{name} is said to read bodies but does not"
         else:
-            assert before == after, f"{step.__name__} reads bodies: add it to BODY_STEPS"
+            assert before == after, f"{name} reads bodies: declare it Reads.BODIES in build/stages.py"

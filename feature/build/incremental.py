@@ -33,19 +33,21 @@ from .bodies import BodyMissing
 from feature.core.config import load_config
 from feature.core.diagnostics import Diagnostics
 from .result import BuildResult, OutputFiles, Route
+from .stages import STAGES, Stages
 from . import run as bs
 
 
 class IncrementalBuilder:
     def __init__(self, config_path: Path, out_dir: Path | None = None, base_url: str | None = None,
                  jobs: int | None = None, cache: bool = True, in_place: bool = False,
-                 freeze_heap: bool = False):
+                 freeze_heap: bool = False, stages: Stages = STAGES):
         self.config_path = Path(config_path)
         self.out_dir = out_dir
         self.base_url = base_url
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.cache = cache
         self.in_place = in_place     # the preview server's O(changes) writer (write.replace_in_place)
+        self.stages = stages         # build/stages.py: the product passes STAGES, tests add their own
         self._state: bs.State | None = None
         self._run: bs.Run | None = None
         self.route = Route()            # the last build's (result.Route), failed ones too
@@ -83,7 +85,7 @@ class IncrementalBuilder:
             self._state = bs.State(config.root, cache_dir)
         state = self._state
         problems = Diagnostics()
-        run = self._run = bs.Run(state, config, out_dir, self.jobs, problems, self.in_place)
+        run = self._run = bs.Run(state, config, out_dir, self.jobs, problems, self.in_place, self.stages)
         sources = run.scan(changed)
         last = run.unchanged_since_last(sources) if shortcut else None
         if last is not None:

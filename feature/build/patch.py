@@ -75,9 +75,7 @@ class BodyEdit:
         """The last build's edition with the rewritten articles swapped in, or None
         when this is not a body edit (see the module's docstring)."""
         last, rekeyed, entries, small = self.last, self.rekeyed, self.state.entries, self.state.small
-        if (last is None or rekeyed is None or last.inputs != self._inputs_key()
-                or small.get("validated", ("",))[0] != last.listing
-                or small.get("figure_warnings", ("",))[0] != last.listing):
+        if last is None or rekeyed is None or last.inputs != self._inputs_key() or not self.checks_kept(last.listing):
             return None
         listings = small.get("listings") or {}
         swaps = []
@@ -85,7 +83,7 @@ class BodyEdit:
             old, new = entries.get(old_key), entries.get(new_key)
             if (old is None or new is None or old.article is None or new.article is None
                     or new.error is not None or Diagnostics(new.parse_items + new.enrich_items)
-                    or not new.listing or new.listing != listings.get(old_key)):
+                    or not new.facts or new.facts.listing != listings.get(old_key)):
                 return None
             swaps.append((path, old_key, new_key, old.article, new))
         self.listing, self.key_of, self.key_by_path = last.listing, last.key_of, last.key_by_path
@@ -96,11 +94,11 @@ class BodyEdit:
         # The diagnostics in a full build's order: parse, validation, enrich, figures.
         problems = self.problems.items
         problems.extend(_in_source_order(self.parse_at))
-        problems.extend(self._validated(()))                # the listing's: kept
+        problems.extend(self._listing_problems(()))         # the listing's: kept
         problems.extend(_in_source_order(self.enrich_at))
         edition = Edition(sections=_swap_in_sections(last.linked.sections, self.swapped, articles),
                           articles=tuple(articles), listing=last.listing)
-        problems.extend(self._figure_warnings(edition))     # the listing's: kept
+        problems.extend(self._edition_problems(edition))    # the listing's: kept
         return edition
 
     def _swap_in(self, path, old_key, new_key, old_a, new, listings: dict, articles: list) -> None:

@@ -1,75 +1,109 @@
-"""The build, on one screen: load → validate → enrich → render → post-process → write.
-
-Everything up to `write` happens in memory; the output folder is touched only
-when the whole edition rendered without an error.
-
-This is the clean reference. `buildstate.Run` (behind `IncrementalBuilder`,
-which `build.py build` and `serve` use) mirrors `prepare_edition` and
-`render_edition` stage by stage with caches: a stage added here must be added
-there too; tests/test_incremental.py compares the two byte for byte.
+"""The clean reference build: every stage of stages.py run plainly, in memory,
+then written in one go. The incremental builder (incremental.py) must give
+exactly these bytes (tests/test_incremental.py compares the two).
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
+from typing import Callable
 
-from feature.render.assets import collect_assets
 from feature.core.config import Config
-from feature.core.diagnostics import BuildError, Diagnostics
-from feature.edition.assemble import assemble_edition, check_figure_consistency
-from feature.markup.enrich import enrich_article
-from feature.output.links import check_links
+from feature.core.diagnostics import Diagnostics
+from feature.core.model import Article, Edition
+from feature.edition.assemble import assemble_edition
 from feature.edition.load import load_articles
-from feature.markup.renderer import MarkdownRenderer
-from feature.core.model import Edition
-from feature.render.photos import place_photos, relink_media
-from feature.output.postprocess import STEPS
-from feature.render.pages import make_environment, page_sources, pages_of, render_site
-from feature.edition.validate import validate_edition
+from feature.output.links import check_links
 from feature.output.write import BuildSettings, write_site
+from feature.render.assets import Assets, collect_assets
+from feature.render.pages import context_for, make_environment, page_sources, pages_of, render_page
+from feature.render.photos import place_photos
 
+from .facts import article_facts
 from .result import BuildResult
+from .stages import STAGES, ArticleStage, EditionCheck, ListingCheck, Placed, Runner, SiteStep, Stages, finish, prepare
 
 
-def prepare_edition(config: Config, problems: Diagnostics) -> Edition:
-    """load → validate → enrich: the edition as data, ready to render."""
-    articles = load_articles(config.content_dir, problems, config.sections)
-    validate_edition(articles, config, problems)
-    # Enriched whatever loading and validation found: every problem in one run.
-    renderer = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
-    enriched = [enrich_article(a, renderer, problems, config.sidebar_figures) for a in articles]
-    if problems:
-        raise BuildError(problems.errors)
-    edition = assemble_edition(enriched, config)
-    check_figure_consistency(edition, problems)
-    return edition
+class CleanRunner(Runner):
+    """Each stage as plainly as it can run: one process, everything in memory."""
+
+    def __init__(self, config: Config, out_dir: Path | None = None):
+        self.config, self.out_dir = config, out_dir
+        self.problems = Diagnostics()
+
+    def load(self, parse: Callable) -> list[Article]:
+        return load_articles(self.config.content_dir, self.problems, self.config.sections, parse)
+
+    def check_listing(self, checks: tuple[ListingCheck, ...], articles: list[Article]) -> None:
+        for check in checks:
+            check.run(articles, self.config, self.problems)
+
+    def enrich(self, stages: tuple[ArticleStage, ...], articles: list[Article]) -> list[Article]:
+        out = []
+        for a in articles:
+            for stage in stages:
+                a = stage.run(a, self.config, self.problems)
+            out.append(a)
+        return out
+
+    def assemble(self, articles: list[Article]) -> Edition:
+        return assemble_edition(articles, self.config)
+
+    def check_edition(self, checks: tuple[EditionCheck, ...], edition: Edition) -> None:
+        for check in checks:
+            check.run(edition, self.problems, article_facts)
+
+    def place_photos(self, edition: Edition) -> Placed:
+        return Placed(*place_photos(edition, self.config, self.problems))
+
+    def output(self, placed: Placed) -> contextlib.AbstractContextManager["InMemory"]:
+        return contextlib.nullcontext(InMemory(self.config, self.out_dir, collect_assets(self.config.static_dir),
+                                               placed.media))
+
+    def render(self, placed: Placed, out: "InMemory", filters) -> list:
+        env, pages = make_environment(self.config.templates_dir), pages_of(placed.edition, self.config)
+        for page in pages:
+            data = render_page(env, page, context_for(page, placed.edition, self.config, out.assets))
+            for keep in filters:
+                data = keep(page.output_path, data)
+            out.files[page.output_path] = data
+        return pages
+
+    def site_step(self, step: SiteStep, placed: Placed, out: "InMemory") -> None:
+        out.files.update(step.run(placed.edition, self.config))
+
+    def check_links(self, pages: list, out: "InMemory") -> int:
+        return check_links(out.files, page_sources(pages), self.problems, self.config.site_path)
 
 
-def render_edition(edition: Edition, config: Config, problems: Diagnostics) -> tuple[dict[str, bytes], int]:
-    """render → post-process → link check: every output file, in memory."""
-    assets = collect_assets(config.static_dir)
-    env = make_environment(config.templates_dir)
-    edition, media = place_photos(edition, config, problems)
-    files = dict(assets.files)
-    files.update(media)
-    files.update(relink_media(render_site(env, edition, config, assets)))
-    for step in STEPS:
-        files.update(step(edition, config))
-    checked = check_links(files, page_sources(pages_of(edition, config)), problems, config.site_path)
-    if problems:
-        raise BuildError(problems.errors)
-    return files, checked
+class InMemory:
+    """The clean build's files (the static ones and photos first), written by
+    `commit` (write.write_site: staged, swapped in)."""
+
+    def __init__(self, config: Config, out_dir: Path | None, assets: Assets, media: dict[str, bytes]):
+        self.config, self.out_dir, self.assets = config, out_dir, assets
+        self.files = {**assets.files, **media}
+
+    def commit(self) -> dict[str, int]:
+        return write_site(self.files, self.out_dir or self.config.output_dir, self.config.sources,
+                          BuildSettings(self.config.base_url))
 
 
-def build(config: Config, out_dir: Path | None = None) -> BuildResult:
+def prepare_edition(config: Config, problems: Diagnostics, stages: Stages = STAGES) -> Edition:
+    """Sources → the assembled edition (photos not placed), problems into `problems`."""
+    runner = CleanRunner(config)
+    runner.problems = problems
+    return prepare(runner, stages)
+
+
+def build(config: Config, out_dir: Path | None = None, stages: Stages = STAGES) -> BuildResult:
     """The whole build. Raises BuildError listing every problem; writes nothing then."""
-    problems = Diagnostics()
-    timings = {}
-    start = time.perf_counter()
-    edition = prepare_edition(config, problems)
-    timings["prepare"] = time.perf_counter() - start
-    files, checked = render_edition(edition, config, problems)
-    timings["render"] = time.perf_counter() - start - timings["prepare"]
-    written = write_site(files, out_dir or config.output_dir, config.sources, BuildSettings(config.base_url))
-    timings["total"] = time.perf_counter() - start
-    return BuildResult(edition, files, problems.warnings, checked, timings, written, len(edition.articles))
+    runner, start = CleanRunner(config, out_dir), time.perf_counter()
+    edition = prepare(runner, stages)
+    prepared = time.perf_counter()
+    outcome = finish(runner, edition, stages)
+    end = time.perf_counter()
+    timings = {"prepare": prepared - start, "render": end - prepared, "total": end - start}
+    return BuildResult(outcome.edition, outcome.files, runner.problems.warnings, outcome.checked, timings,
+                       outcome.written, len(outcome.edition.articles))

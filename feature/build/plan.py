@@ -110,11 +110,11 @@ class PagesAndPhotos:
         hit = self.state.links_of.get(a.output_path)
         if hit is None or hit[0] is not a:
             entry = self._entry_of(a)
-            hrefs = entry.hrefs if entry is not None and entry.article is not None \
+            hrefs = entry.facts.hrefs if entry is not None and entry.article is not None \
                 and entry.article.shares_body(a) else None
             hit = self.state.links_of[a.output_path] = (a, linked_paths(a, self.config.site_path, hrefs))
         return hit[1]
 
     def _may_hold_photo(self, a) -> bool:
         entry = self._entry_of(a)
-        return entry is None or entry.article is None or entry.photo or not entry.article.shares_body(a)
+        return entry is None or entry.article is None or entry.facts.photo or not entry.article.shares_body(a)

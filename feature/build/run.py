@@ -15,7 +15,7 @@ from pathlib import Path
 from feature.render.assets import collect_assets
 from feature.core.config import Config
 from feature.core.diagnostics import BuildError, Diagnostics
-from feature.edition.assemble import check_figure_consistency, group_into_sections, neighbours, reading_order
+from feature.edition.assemble import group_into_sections, neighbours, reading_order
 from .bodies import ArticleCache
 from feature.output.buildfolder import FolderCheck, Manifest, check_folder
 from .scan import SourceScan
@@ -23,13 +23,13 @@ from .steps import StepsAndLinks
 from .patch import BodyEdit
 from .plan import PagesAndPhotos
 from .result import OutputFiles, Route
+from .stages import STAGES, Stages, identity
 from .stores import Shards, stat_signature
 from .linkindex import LinkIndex
 from feature.core.model import Edition
 from .keys import Fingerprints, PageKeys, TemplateDeps, code_version, folder_digest
 from feature.printing.forprint import PrintMemo
 from feature.render.pages import make_environment
-from feature.edition.validate import validate_edition
 from . import workers as parallel
 from feature.output import write as w
 from feature.core.files import digest, digest_of, replace_file
@@ -117,9 +117,9 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
     patching the last build after a body edit (bodyedit.py) are its other parts."""
 
     def __init__(self, state: State, config: Config, out_dir: Path, jobs: int, problems: Diagnostics,
-                 in_place: bool = False):
+                 in_place: bool = False, stages: Stages = STAGES):
         self.state, self.config, self.out_dir, self.jobs, self.problems = state, config, out_dir, jobs, problems
-        self.in_place = in_place
+        self.in_place, self.stages = in_place, stages
         self._output_check: FolderCheck | None = None
         self.timings: dict[str, float] = {}
         self.route = Route()
@@ -128,8 +128,11 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         self.templates_key = folder_digest(config.templates_dir)
         self.global_key = digest(state.code, repr(config), self.templates_key,
                                  *(f"{k}\x1f{digest(v)}" for k, v in sorted(self.assets.files.items())))
-        # What else a parsed and enriched source depends on: `section:` may name a section by its title.
-        self.entry_salt = digest(state.code, str(config.allow_raw_html), str(config.sidebar_figures),
+        # What else a parsed and enriched source depends on: the stages that make it and the
+        # settings they read; `section:` may name a section by its title.
+        self.entry_salt = digest(state.code, identity(stages.parse),
+                                 *(f"{identity(s.run)}\x1f{s.settings}\x1f{[getattr(config, f) for f in s.settings]!r}"
+                                   for s in stages.article),
                                  *(f"{s.key}\x1f{s.title}" for s in config.sections))
 
     def _lap(self, name: str) -> None:
@@ -155,7 +158,8 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         else:
             missing = {key: item for key, item in sources.items() if key not in known}
         jobs = self.jobs if len(missing) >= PARALLEL_MIN else 1
-        for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, jobs, self.state.entries.bodies):
+        for key, entry in parallel.parse_and_enrich(list(missing.items()), self.config, self.stages, jobs,
+                                                    self.state.entries.bodies):
             self.state.entries[key] = entry
         for key, (path, _) in missing.items():
             sources[key] = (path, None)     # read and parsed: the bytes are not needed again
@@ -192,7 +196,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         # Validation and reading order read the listing (headline, slug, section,
         # order …) and config, never a body: a body edit reuses both.
         listing = self.listing = self._listing(loaded)
-        problems.items.extend(self._validated(loaded))
+        problems.items.extend(self._listing_problems(loaded))
         # Enrich problems join them before the build stops, as in pipeline.prepare_edition.
         for (_, (path, _)), entry in zip(sources.items(), entries):
             if entry.article is not None:
@@ -205,34 +209,41 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
             raise BuildError(problems.errors)
         self.state.entries.keep_only(sources.keys())
         edition = self._assemble(loaded, listing)
-        problems.items.extend(self._figure_warnings(edition))
+        problems.items.extend(self._edition_problems(edition))
         return edition
 
-    def _validated(self, loaded) -> list:
-        validated = self.state.small.get("validated")
-        if validated is None or validated[0] != self.listing:
+    def _checked(self, check, run) -> list:
+        """What a listing or edition check found: a function of the listing (the
+        assembled edition follows from it and config), kept while it is unchanged."""
+        memo, name = self.state.small.setdefault("checks", {}), identity(check.run)
+        kept = memo.get(name)
+        if kept is None or kept[0] != self.listing:
             found = Diagnostics()
-            validate_edition(loaded, self.config, found)
-            validated = self.state.small["validated"] = (self.listing, found.items)
-        return validated[1]
+            run(found)
+            kept = memo[name] = (self.listing, found.items)
+        return kept[1]
 
-    def _figure_warnings(self, edition) -> list:
-        """Warnings about figures that differ between articles: a function of the
-        listing (the assembled edition follows from it and config)."""
-        cached = self.state.small.get("figure_warnings")
-        if cached is None or cached[0] != self.listing:
-            found = Diagnostics()
-            check_figure_consistency(edition, found, self._figure_facts)
-            cached = self.state.small["figure_warnings"] = (self.listing, found.items)
-        return cached[1]
+    def _listing_problems(self, loaded) -> list:
+        return [item for check in self.stages.listing_checks
+                for item in self._checked(check, lambda found: check.run(loaded, self.config, found))]
+
+    def _edition_problems(self, edition) -> list:
+        return [item for check in self.stages.edition_checks
+                for item in self._checked(check, lambda found: check.run(edition, found, self._article_facts))]
+
+    def checks_kept(self, listing: str) -> bool:
+        """Whether every check's problems are kept for `listing` (a body edit replays them)."""
+        memo = self.state.small.get("checks", {})
+        return all(memo.get(identity(c.run), ("",))[0] == listing
+                   for c in (*self.stages.listing_checks, *self.stages.edition_checks))
 
     def _entry_of(self, a):
         """The cache entry (parallel.Entry) of an article of this build; None if unknown."""
         return self.state.entries.get(self.key_by_path.get(a.output_path, ""))
 
-    def _figure_facts(self, a) -> tuple:
-        # The entry's, made by its worker: key figures come from enrich alone.
-        return self._entry_of(a).figure_facts
+    def _article_facts(self, a):
+        # The entry's, made by its worker: no body is read here.
+        return self._entry_of(a).facts
 
     def _listing(self, articles) -> str:
         """One digest of every article's listing fields (all but the body) and the
@@ -245,7 +256,7 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
             fp = known.get(key)
             if fp is None:
                 entry = self.state.entries.get(key)
-                fp = entry.listing if entry is not None and entry.listing and entry.article is a \
+                fp = entry.facts.listing if entry is not None and entry.facts and entry.article is a \
                     else prints.listing(a)
             now[key] = fp
         self.state.small["listings"] = now
@@ -320,8 +331,8 @@ class Run(SourceScan, PagesAndPhotos, StepsAndLinks, BodyEdit):
         self.in_staging: set[str] = set()      # files this build wrote into the staging folder
         staged = contextlib.nullcontext() if in_place else w.staged_output(self.out_dir, protected, reuse_spare=True)
         with staged as staging:
-            rendered = parallel.render_pages(env, edition, config, self.assets, todo, staging,
-                                             self.jobs if len(todo) >= PARALLEL_MIN else 1)
+            rendered = parallel.render_pages(env, edition, config, self.assets, todo, self.stages.page_filters,
+                                             staging, self.jobs if len(todo) >= PARALLEL_MIN else 1)
             self._lap("render_pages")
             facts = {}
             for rel, d, data, fact in rendered:

@@ -13,7 +13,7 @@ from feature.output.links import check_links, page_facts
 from feature.core.model import Edition
 from feature.core.files import digest, digest_of
 from .keys import PageKeys
-from feature.output.postprocess import STEPS
+from .stages import Reads, identity
 from feature.render.pages import page_sources
 from feature.output import postprocess
 from feature.output import search
@@ -35,20 +35,19 @@ class StepsAndLinks:
             return digest_of(data)
 
         known, now, out = self.state.small["steps"], {}, {}
-        for step in STEPS:
-            if step is postprocess.search_index and self.replaced_at is not None:
+        for step in self.stages.site:
+            if step.run is postprocess.search_index and self.replaced_at is not None:
                 # A body edit (bodyedit.py): the index patches its own shards; its step
                 # key would hash every article's fingerprint.
                 out.update(self._search_index(edition, keys, previous, emit))
                 continue
-            k = digest(self.global_key, step.__module__, step.__qualname__,
-                       keys.whole(step in postprocess.BODY_STEPS))
+            k = digest(self.global_key, identity(step.run), keys.whole(Reads.BODIES in step.reads))
             hit = known.get(k)
             if hit is None or any(previous.get(rel) != d for rel, d in hit.items()):
-                if step is postprocess.search_index:
+                if step.run is postprocess.search_index:
                     hit = self._search_index(edition, keys, previous, emit)
                 else:
-                    hit = {rel: emit(rel, data) for rel, data in step(edition, self.config).items()}
+                    hit = {rel: emit(rel, data) for rel, data in step.run(edition, self.config).items()}
             now[k] = hit
             out.update(hit)
         self.state.small["steps"] = now

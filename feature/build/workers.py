@@ -22,25 +22,21 @@ from pathlib import Path
 
 from feature.core.files import digest_of
 from feature.core.diagnostics import BuildError, Diagnostics
-from feature.edition.assemble import figure_facts
-from feature.markup.enrich import enrich_article
+from .facts import ArticleFacts, article_facts
 from .linkindex import compact
-from feature.output.links import body_links, page_facts
-from feature.edition.load import parse_source, read_source, shown_source
-from feature.markup.renderer import MarkdownRenderer
+from feature.output.links import page_facts
+from feature.edition.load import read_source, shown_source
 from feature.core.model import TextAsBytes
-from .keys import listing_fingerprint
-from feature.markup.photo_figures import holds_photo
-from feature.render.photos import relink_media
 from feature.render.pages import context_for, render_page
 from feature.output.write import OutputRefused, stage_file
 from feature.output import search
+
+from .stages import Stages
 
 PARSE_CHUNK = 64
 RENDER_CHUNK = 64
 _PR_SET_PDEATHSIG = 1               # linux/prctl.h
 _job: tuple = ()                    # what forked workers read; set just before forking
-_renderers: dict[bool, MarkdownRenderer] = {}
 
 
 @dataclass
@@ -52,19 +48,17 @@ class Entry(TextAsBytes):
     error: BaseException | None = None
     search_doc: object = None       # its search-index entry (JSON; or a bodystore.TextRef), made here too
     search_title: str = ""          # … under this section title
-    listing: str = ""               # pagecache.listing_fingerprint of the article, made here too
-    photo: bool = False             # its body has a photo to place (photo_figures.holds_photo)
-    figure_facts: tuple = ()        # assemble.figure_facts of the article
-    hrefs: tuple = ()               # links.body_links of the article
+    facts: ArticleFacts | None = None   # what the parent needs of its body, made here too
     _text_fields: ClassVar[tuple[str, ...]] = ("search_doc",)
 
 
-def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], config, jobs: int, bodies=None):
+def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], config, stages: Stages, jobs: int,
+                     bodies=None):
     """[(key, (path, raw))] → yields (key, Entry); raw None means read the file.
     With `bodies` (a bodystore.BodyStore) each enriched article comes back lean,
     its body written there by the worker that made it."""
     global _job
-    _job = (config, missing, bodies)
+    _job = (config, stages, missing, bodies)
     tasks = [range(i, min(i + PARSE_CHUNK, len(missing))) for i in range(0, len(missing), PARSE_CHUNK)]
     for chunk in _map(_parse_chunk, tasks, jobs):
         yield from chunk
@@ -72,14 +66,11 @@ def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], confi
 
 
 def _parse_chunk(indices: range) -> list:
-    config, missing, bodies = _job
-    renderer = _renderers.get(config.allow_raw_html)
-    if renderer is None:
-        renderer = _renderers[config.allow_raw_html] = MarkdownRenderer(allow_raw_html=config.allow_raw_html)
+    config, stages, missing, bodies = _job
     out = []
     for i in indices:
         key, (path, raw) = missing[i]
-        out.append((key, load_entry(path, raw, config, renderer)))
+        out.append((key, load_entry(path, raw, config, stages)))
     spill = [(key, e) for key, e in out if e.error is None and e.article is not None]
     if bodies is not None and spill:
         lean = bodies.spill([(key, e.article, e.search_doc) for key, e in spill])
@@ -88,33 +79,36 @@ def _parse_chunk(indices: range) -> list:
     return out
 
 
-def load_entry(path: Path | str, raw: bytes | None, config, renderer) -> Entry:
+def load_entry(path: Path | str, raw: bytes | None, config, stages: Stages) -> Entry:
+    """One source parsed and through the article stages (stages.py), with its
+    search entry and facts: all the parent keeps of it."""
     path = Path(path)
     rel = path.relative_to(config.content_dir)
     shown, parsed = shown_source(rel), Diagnostics()
     if raw is None:
         raw = read_source(path, config.content_dir, shown, parsed)
-    article = None if raw is None else parse_source(raw, rel, shown, parsed, config.sections)
+    article = None if raw is None else stages.parse(raw, rel, shown, parsed, config.sections)
     if article is None:
         return Entry(None, parsed.items, [])
     enriched = Diagnostics()
     try:
         # Enriched even if validation will fail (validation never looks at the body), and
         # a stand-in for a source with errors too: the build reports every problem at once.
-        done = enrich_article(article, renderer, enriched, config.sidebar_figures)
+        done = article
+        for stage in stages.article:
+            done = stage.run(done, config, enriched)
     except Exception as exc:        # raised later, only where the clean build would get that far
         return Entry(article, parsed.items, [], exc)
     titles = {s.key: s.title for s in config.sections}
     doc = search.to_json(search._doc(done, titles[done.section])) if done.section in titles else None
-    return Entry(done, parsed.items, enriched.items, None, doc, titles.get(done.section, ""),
-                 listing_fingerprint(done), holds_photo(done.body_html), figure_facts(done),
-                 body_links(done.body_html))
+    return Entry(done, parsed.items, enriched.items, None, doc, titles.get(done.section, ""), article_facts(done))
 
 
-def render_pages(env, edition, config, assets, pages: list, staging: Path | None, jobs: int) -> list:
-    """Render `pages` → [(path, digest, bytes or None if written to staging, link facts)]."""
+def render_pages(env, edition, config, assets, pages: list, filters: tuple, staging: Path | None, jobs: int) -> list:
+    """Render `pages`, each through `filters` (stages.page_filters) → [(path, digest,
+    bytes or None if written to staging, link facts)]."""
     global _job
-    _job = (env, edition, config, assets, pages, staging)
+    _job = (env, edition, config, assets, pages, filters, staging)
     tasks = _render_tasks(pages)
     out = []
     try:
@@ -152,7 +146,7 @@ def _render_tasks(pages: list) -> list[list[int]]:
 
 
 def _render_chunk(indices: list[int]):
-    env, edition, config, assets, pages, staging = _job
+    env, edition, config, assets, pages, filters, staging = _job
     out = []
     for i in indices:
         page = pages[i]
@@ -161,7 +155,8 @@ def _render_chunk(indices: list[int]):
         except BuildError as exc:
             return _Failed(exc.diagnostics)
         rel = page.output_path
-        data = relink_media({rel: data})[rel]
+        for keep in filters:
+            data = keep(rel, data)
         fact = compact(page_facts(rel, data.decode("utf-8"), config.site_path)) if rel.endswith(".html") else None
         d = digest_of(data)
         if staging is not None:

@@ -25,7 +25,7 @@ from feature.printing.pdf import pdf_jobs, render_pdfs
 from feature.printing.volumes import PrintedPdf, print_documents
 from feature.render.assets import collect_assets
 from feature.render.pages import context_for, make_environment, print_pages, render_page
-from feature.render.photos import relink_media
+from feature.render.photos import relink_page
 
 from . import build
 from .options import holding_output, load_site_config
@@ -116,4 +116,4 @@ def link_pdfs(args, out: Path, pdfs: list[PrintedPdf]) -> None:
     page = replace(print_pages(edition, config)[0], pdfs=tuple(pdfs))
     html = render_page(make_environment(config.templates_dir), page,
                        context_for(page, edition, config, collect_assets(config.static_dir)))
-    write.add_to_output(out, relink_media({page.output_path: html}), [p.output_path for p in pdfs])
+    write.add_to_output(out, {page.output_path: relink_page(page.output_path, html)}, [p.output_path for p in pdfs])

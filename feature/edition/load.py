@@ -74,13 +74,14 @@ def path_order(path: str) -> list[str]:
 
 
 def load_articles(content_dir: Path, problems: Diagnostics,
-                  sections: tuple[SectionConfig, ...] = ()) -> list[Article]:
+                  sections: tuple[SectionConfig, ...] = (), parse=None) -> list[Article]:
     """Every source below content/; one whose front matter has errors as its
     stand-in (parse_source), so validation reports its section in the same run.
-    `sections`: config.yaml's, so `section:` may name one by its title."""
+    `sections`: config.yaml's, so `section:` may name one by its title; `parse`:
+    parse_source or what stands in for it (build/stages.py declares it)."""
     articles = []
     for path in find_sources(content_dir):
-        article = load_source(path, content_dir, problems, sections)
+        article = load_source(path, content_dir, problems, sections, parse)
         if article is not None:
             articles.append(article)
     return articles
@@ -95,11 +96,11 @@ def load_article(path: Path, content_dir: Path, problems: Diagnostics,
 
 
 def load_source(path: Path, content_dir: Path, problems: Diagnostics,
-                sections: tuple[SectionConfig, ...] = ()) -> Article | None:
+                sections: tuple[SectionConfig, ...] = (), parse=None) -> Article | None:
     rel = path.relative_to(content_dir)
     shown = shown_source(rel)
     raw = read_source(path, content_dir, shown, problems)
-    return None if raw is None else parse_source(raw, rel, shown, problems, sections)
+    return None if raw is None else (parse or parse_source)(raw, rel, shown, problems, sections)
 
 
 def shown_source(rel: Path | str) -> str:

@@ -1,7 +1,8 @@
-"""Stage 5, post-process: files made from the whole edition, not one page.
+"""The site steps: files made from the whole edition, not one page.
 
-An ordered tuple of plain functions, each `(edition, config) → {path: bytes}`;
-no plugin bus. They run in memory, before the output folder is touched.
+Plain functions, each `(edition, config) → {path: bytes}`; build/stages.py
+lists them in order (and says which read article bodies). They run before the
+output folder is touched.
 """
 from __future__ import annotations
 
@@ -104,10 +105,3 @@ def cache_headers(edition: Edition, config: Config) -> dict[str, bytes]:
         + ([] if config.favicon else [urls.FAVICON])
     paths = [p.output_path for p in pages_of(edition, config)] + list(assets.files) + generated
     return {"_headers": headers_file(paths, config.site_path).encode("utf-8")}
-
-
-STEPS = (sitemap, robots, atom_feed, favicon, search_index, cache_headers)
-# Steps that read article bodies. The others read only the listing (headline,
-# deck, byline, lede, paths …), so the incremental build does not re-run them
-# after an edit inside a body (tests/test_postprocess.py holds them to that).
-BODY_STEPS = frozenset({search_index})

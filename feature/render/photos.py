@@ -16,7 +16,7 @@ files live beside the article:
    `<img data-photo=…>` placeholder;
 2. `place_photos` (here, the render stage) finds each file, writes resized copies
    (media/<name>-<hash>-<width>.jpg, Pillow) and fills src, srcset, sizes,
-   width, height and loading. Page links stay relative: `relink_media` swaps a
+   width, height and loading. Page links stay relative: `relink_page` swaps a
    marker for each page's own path to the site root once pages are rendered.
 """
 from __future__ import annotations
@@ -255,13 +255,10 @@ def _resized(data: bytes, width: int, cached: Path) -> tuple[int, int, bytes]:
     return im.width, im.height, jpeg
 
 
-def relink_media(pages: dict[str, bytes]) -> dict[str, bytes]:
-    """Replace the media marker in each HTML page with that page's relative path to the root."""
+def relink_page(path: str, data: bytes) -> bytes:
+    """An HTML page with the media marker replaced by its relative path to the root."""
     marker = MEDIA_ROOT.encode()
-    out = {}
-    for path, data in pages.items():
-        if marker in data and path.endswith(".html"):
-            up = posixpath.relpath(".", posixpath.dirname(path) or ".")
-            data = data.replace(marker, ("" if up == "." else up + "/").encode())
-        out[path] = data
-    return out
+    if marker in data and path.endswith(".html"):
+        up = posixpath.relpath(".", posixpath.dirname(path) or ".")
+        data = data.replace(marker, ("" if up == "." else up + "/").encode())
+    return data
