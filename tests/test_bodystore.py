@@ -144,13 +144,13 @@ def test_packs_go_when_no_entry_uses_them(tmp_path):
 
 
 def test_a_cache_of_other_code_is_cleared(tmp_path, monkeypatch):
-    from feature.build import run as buildstate
+    from feature.build import memory
     edition = Edition(tmp_path / "edition")
     IncrementalBuilder(edition.root / "config.yaml", tmp_path / "out").build()
     bodies = edition.root / ".cache" / "build" / "bodies"
     stale = bodies / "stale-entry"
     stale.write_bytes(b"x")
-    monkeypatch.setattr(buildstate, "code_version", lambda: "other code")
+    monkeypatch.setattr(memory, "code_version", lambda: "other code")
     IncrementalBuilder(edition.root / "config.yaml", tmp_path / "out").build()
     assert not stale.exists()
     assert len(list(bodies.iterdir())) == 1

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from feature.build import run as buildstate
+from feature.build import inputs as build_inputs
 from feature.core.config import load_config
 from feature.core.diagnostics import BuildError
 from feature.build.incremental import IncrementalBuilder
@@ -190,13 +190,13 @@ class _limits:
         self.values = {"PARALLEL_MIN": 1 if jobs > 1 else 10_000}
 
     def __enter__(self):
-        self.saved = {k: getattr(buildstate, k) for k in self.values}
+        self.saved = {k: getattr(build_inputs, k) for k in self.values}
         for k, v in self.values.items():
-            setattr(buildstate, k, v)
+            setattr(build_inputs, k, v)
 
     def __exit__(self, *exc):
         for k, v in self.saved.items():
-            setattr(buildstate, k, v)
+            setattr(build_inputs, k, v)
 
 
 def test_no_change_rebuild_writes_nothing(tmp_path, monkeypatch):

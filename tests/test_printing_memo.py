@@ -56,12 +56,12 @@ def test_a_warm_rebuild_rewrites_only_the_edited_block(tmp_path):
     root = _edition(tmp_path / "edition")
     builder = IncrementalBuilder(root / "config.yaml", tmp_path / "out", jobs=1)
     builder.build()
-    memo = builder._state.print_memo
+    memo = builder.memory.templates.print_memo
     assert memo.rewrites == 4
     edited = root / "content" / "beta" / "a1.md"
     edited.write_text(article("第1篇报道", "beta", BODY.format(i=1) + "\n新增一段。\n", order=1), encoding="utf-8")
     builder.build({edited})
-    assert builder._state.print_memo is memo             # the builder kept its environment
+    assert builder.memory.templates.print_memo is memo      # the builder kept its environment
     assert memo.rewrites == 5                               # only the edited article's block again
     clean = build(load_config(root / "config.yaml"), tmp_path / "clean").files
     printed = (tmp_path / "out" / "print" / "index.html").read_bytes()
@@ -74,7 +74,7 @@ def test_body_edits_in_the_preview_keep_the_memo_at_two_builds(tmp_path):
     root = _edition(tmp_path / "edition")
     builder = IncrementalBuilder(root / "config.yaml", tmp_path / "out", jobs=1, in_place=True)
     builder.build()
-    memo = builder._state.print_memo
+    memo = builder.memory.templates.print_memo
     edited = root / "content" / "beta" / "a1.md"
     for n in range(6):
         edited.write_text(article("第1篇报道", "beta", BODY.format(i=1) + f"\n第{n}次新增。\n", order=1),

@@ -20,7 +20,7 @@ time on this machine's file system, and two per article made a 1,000-article
 build 30 % slower. A pack's name is a hash of its entries' keys (content
 hashes of source, settings and code), so its bytes never change once written;
 it is deleted when none of its entries is in the cache any more
-(ArticleCache). The clean `pipeline.build` and a build without a cache
+(entries.ArticleCache). The clean `pipeline.build` and a build without a cache
 folder keep bodies in memory, as before.
 """
 from __future__ import annotations
@@ -32,7 +32,6 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from .stores import Shards
 from feature.core.model import LAZY_FIELDS, Article
 from feature.core.files import replace_file
 
@@ -172,69 +171,3 @@ class BodyStore:
 def body_ref(article) -> BodyRef | None:
     """The article's body on disk; None while it is held in memory."""
     return article.__dict__.get("_body")
-
-
-def stored_paths(entry) -> list[str]:
-    """The packs a cache entry (parallel.Entry) needs."""
-    paths = []
-    ref = body_ref(entry.article) if entry.article is not None else None
-    if ref is not None:
-        paths.append(ref.path)
-    if isinstance(entry.search_doc, TextRef):
-        paths.append(entry.search_doc.path)
-    return paths
-
-
-class ArticleCache(Shards):
-    """The incremental build's article cache: source key → parallel.Entry (its
-    article lean), kept in shards, with the packs its bodies are in. A pack is
-    removed when the last entry in it is dropped."""
-
-    def __init__(self, cache_dir: Path | None):
-        super().__init__(cache_dir, "articles")
-        self.bodies = BodyStore(cache_dir / "bodies") if cache_dir is not None else None
-        self.checked = False
-        self._users: dict[str, set[str]] | None = None      # pack → keys of entries in it
-
-    def check_bodies(self) -> None:
-        """Once per process: an entry whose pack is gone (a cache folder pruned by
-        hand) is dropped, so that its source is parsed again."""
-        if self.bodies is None or self.checked:
-            return
-        self.checked = True
-        present = self.bodies.present()
-        for key, entry in self.items():
-            if any(path not in present for path in stored_paths(entry)):
-                self.discard(key)
-
-    def clear_bodies(self) -> None:
-        if self.bodies is not None:
-            self.bodies.clear()
-
-    def _pack_users(self) -> dict[str, set[str]]:
-        # Made from every entry once per process (when the first is dropped), then kept up to date.
-        if self._users is None:
-            self._users = {}
-            for key, entry in self.items():
-                for path in stored_paths(entry):
-                    self._users.setdefault(path, set()).add(key)
-        return self._users
-
-    def __setitem__(self, key: str, entry) -> None:
-        super().__setitem__(key, entry)
-        if self._users is not None:
-            for path in stored_paths(entry):
-                self._users.setdefault(path, set()).add(key)
-
-    def discard(self, key: str) -> None:
-        entry = self.get(key)
-        if self.bodies is not None and entry is not None:
-            users, unused = self._pack_users(), []
-            for path in stored_paths(entry):
-                left = users.get(path, set())
-                left.discard(key)
-                if not left:
-                    unused.append(path)
-                    users.pop(path, None)
-            self.bodies.remove(unused)
-        super().discard(key)

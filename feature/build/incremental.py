@@ -2,15 +2,18 @@
 
 `IncrementalBuilder.build(changed)` gives exactly the bytes `pipeline.build`
 gives (the clean reference; tests/test_incremental.py checks it over random
-edit sequences). It runs the same stages in the same order, and skips:
+edit sequences). It runs the same stages (stages.py) in the same order
+(cached.CachedRunner), and skips:
 - parsing and enriching a source whose bytes (and the settings and code that
   shape it) were seen before: articles are cached by a content hash;
-- rendering a page whose key did not change (pagecache.py says what a key
+- rendering a page whose key did not change (keys.py says what a key
   covers) when the output folder already holds that page's bytes;
-- re-running a post-process step whose inputs (the whole edition) are unchanged;
-- re-scanning an unchanged page for links: link facts are kept per page content.
-The caches persist in .cache/build/ (pickles, sharded so that one edit
-rewrites one shard), so a fresh process's no-change rebuild is fast too.
+- re-running a site step whose inputs (the edition's listing, or its bodies
+  for a step that reads them) are unchanged;
+- re-scanning an unchanged page for links: link facts are kept per page content;
+- everything, when nothing it read changed since the last build (scan.py).
+The caches persist in .cache/build/ (memory.py: pickles, sharded so that one
+edit rewrites one shard), so a fresh process's no-change rebuild is fast too.
 
 Large cold builds parse, enrich and render in worker processes (fork, chunks;
 `jobs`), which write their pages straight into the staging folder. Writing:
@@ -29,12 +32,18 @@ import os
 import time
 from pathlib import Path
 
-from .bodies import BodyMissing
 from feature.core.config import load_config
 from feature.core.diagnostics import Diagnostics
+from feature.core.model import Edition
+
+from .bodies import BodyMissing
+from .cached import CachedRunner
+from .inputs import inputs_for
+from .memory import Memory
+from .output import OutputFolder
 from .result import BuildResult, OutputFiles, Route
-from .stages import STAGES, Stages
-from . import run as bs
+from .scan import scan_sources, unchanged_since_last
+from .stages import STAGES, Stages, finish, prepare
 
 
 class IncrementalBuilder:
@@ -48,9 +57,9 @@ class IncrementalBuilder:
         self.cache = cache
         self.in_place = in_place     # the preview server's O(changes) writer (write.replace_in_place)
         self.stages = stages         # build/stages.py: the product passes STAGES, tests add their own
-        self._state: bs.State | None = None
-        self._run: bs.Run | None = None
-        self.route = Route()            # the last build's (result.Route), failed ones too
+        self.memory: Memory | None = None
+        self.route = Route()         # the last build's (result.Route), failed ones too
+        self._runner: CachedRunner | None = None
         self._saves = 0
         # Only for a process that is this builder's own (build.py build, the preview
         # server): gc.freeze() keeps whatever garbage exists at that moment for good.
@@ -69,57 +78,57 @@ class IncrementalBuilder:
             # A body this builder's articles point at was removed behind its back
             # (`build` run beside `serve`, a pruned .cache): nothing was written
             # yet; start again from the caches on disk, checking every source.
-            self._state = None
+            self.memory = None
             return self._build(None, shortcut=not self.in_place)
         finally:
             # How far this build got by which route, whether it succeeded or not.
-            self.route, self._run = (self._run.route if self._run is not None else Route()), None
+            self.route, self._runner = (self._runner.route if self._runner is not None else Route()), None
 
-    def _prepare(self, changed, shortcut: bool, start: float):
-        """Scan and prepare: → (state, run, sources, edition), or the BuildResult
-        of a build that found nothing changed."""
-        config = load_config(self.config_path).with_overrides(base_url=self.base_url)
-        out_dir = Path(self.out_dir or config.output_dir).resolve()
-        if self._state is None or self._state.root != config.root:
-            cache_dir = config.root / ".cache" / "build" if self.cache else None
-            self._state = bs.State(config.root, cache_dir)
-        state = self._state
-        problems = Diagnostics()
-        run = self._run = bs.Run(state, config, out_dir, self.jobs, problems, self.in_place, self.stages)
-        sources = run.scan(changed)
-        last = run.unchanged_since_last(sources) if shortcut else None
-        if last is not None:
-            # Nothing the last build read has changed and its output is in place:
-            # report what it reported (the edition is not assembled: `edition()` does that).
-            state.last = run.last           # still the last build (bodyedit.py)
-            run.route = Route(unchanged=True)
-            end = time.perf_counter()
-            manifest = last["manifest"]
-            return BuildResult(None, OutputFiles(out_dir, manifest), list(last["warnings"]), last["checked"],
-                               {"total": end - start, **run.timings},
-                               {"written": 0, "linked": len(manifest), "removed": 0}, last["articles"],
-                               Route(unchanged=True))
-        return state, run, sources, run.prepare(sources)
-
-    def edition(self):
+    def edition(self) -> Edition:
         """The edition the last build rendered (photos placed), assembled from the
         caches without writing anything: for a command that adds to a finished
-        build (printrun.link_pdfs), whose folder then holds files the build does
-        not make, so that a build would restage it."""
-        _, run, _, edition = self._prepare(None, False, time.perf_counter())
-        return run._place_photos(edition)[0]
+        build (commands/print_edition.link_pdfs)."""
+        runner = self._start(None, time.perf_counter(), shortcut=False)
+        return runner.place_photos(prepare(runner, self.stages)).edition
 
     def save(self) -> None:
         """Write the caches to .cache/build. `build` does it itself, except in the
         preview server (in_place), which calls this after the browsers were told
         to reload: the caches only spare later work, the page does not wait for them."""
-        if self._state is not None:
-            self._state.save()
+        if self.memory is not None:
+            self.memory.save()
         self._saves += 1
         if self.freeze_heap and self._saves % 50 == 0:     # now and then, reclaim frozen cycles too
             gc.unfreeze()
             gc.collect()
             gc.freeze()
+
+    def _start(self, changed, start: float, shortcut: bool) -> CachedRunner | BuildResult:
+        """Scan the sources: → the runner of this build, or the result of one that
+        found nothing changed since the last."""
+        config = load_config(self.config_path).with_overrides(base_url=self.base_url)
+        out_dir = Path(self.out_dir or config.output_dir).resolve()
+        if self.memory is None or self.memory.root != config.root:
+            self.memory = Memory(config.root, config.root / ".cache" / "build" if self.cache else None)
+        memory = self.memory
+        inputs = inputs_for(config, out_dir, self.jobs, self.in_place, self.stages, memory.saved.code)
+        # The last build, for a body edit to patch (patch.py); set again only by a
+        # build that succeeds, so a failed one leaves nothing half-patched.
+        last, memory.last = memory.last, None
+        scan = scan_sources(inputs, memory, changed)
+        folder = OutputFolder(out_dir, memory)
+        runner = self._runner = CachedRunner(inputs, memory, scan, folder, last, Diagnostics(), start)
+        runner.lap("scan")
+        manifest = unchanged_since_last(scan, inputs, memory, folder) if shortcut else None
+        if manifest is None:
+            return runner
+        # Nothing the last build read has changed and its output is in place: report
+        # what it reported (no edition is assembled: `edition()` does that).
+        memory.last, runner.route = last, Route(unchanged=True)
+        said = memory.saved.last
+        return BuildResult(None, OutputFiles(out_dir, manifest), list(said.warnings), said.checked,
+                           {"total": time.perf_counter() - start, **runner.timings},
+                           {"written": 0, "linked": len(manifest), "removed": 0}, said.articles, runner.route)
 
     def _build(self, changed: set[Path] | None, shortcut: bool) -> BuildResult:
         start = time.perf_counter()
@@ -131,9 +140,10 @@ class IncrementalBuilder:
         if paused:
             gc.disable()
         try:
-            prepared = self._prepare(changed, shortcut, start)
-            if isinstance(prepared, BuildResult):
-                return prepared
+            runner = self._start(changed, start, shortcut)
+            if isinstance(runner, BuildResult):
+                return runner
+            edition = prepare(runner, self.stages)
             if self.freeze_heap:
                 # Everything loaded so far lives until the next build: out of the cyclic
                 # collector's sight, a full collection no longer walks 10,000 articles
@@ -143,21 +153,19 @@ class IncrementalBuilder:
         finally:
             if paused:
                 gc.enable()
-        state, run, sources, edition = prepared
         prepared = time.perf_counter()
-        outcome = run.render_and_write(edition)
+        outcome = finish(runner, edition, self.stages)
         end = time.perf_counter()
-        run.remember(sources, outcome)
+        runner.remember(outcome)
         if not self.in_place:
             # The new output is in place: a cache that cannot be saved costs the next
             # build time, not this one its success (the exit code must say so).
             try:
-                state.save()
+                self.memory.save()
             except OSError as exc:
-                run.problems.warning(".cache/build", 0, f"cannot save the build cache ({exc.strerror or exc}: "
-                                                         f"{exc.filename}); the output is complete, the next "
-                                                         f"build will redo more work")
-        timings = {"prepare": prepared - start, "render": end - prepared, "total": end - start,
-                   **run.timings}
-        return BuildResult(outcome.edition, outcome.files, run.problems.warnings, outcome.checked,
-                           timings, outcome.written, len(outcome.edition.articles), outcome.route)
+                runner.problems.warning(".cache/build", 0, f"cannot save the build cache ({exc.strerror or exc}: "
+                                                            f"{exc.filename}); the output is complete, the next "
+                                                            f"build will redo more work")
+        timings = {"prepare": prepared - start, "render": end - prepared, "total": end - start, **runner.timings}
+        return BuildResult(outcome.edition, outcome.files, runner.problems.warnings, outcome.checked,
+                           timings, outcome.written, len(outcome.edition.articles), runner.route)

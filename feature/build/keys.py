@@ -42,14 +42,14 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sys
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import jinja2
 from jinja2 import meta, nodes
 
 from feature.core import urls
-from feature.core.files import digest
+from feature.core.files import digest, digest_of
 from feature.output.links import body_links
 from feature.core.model import Article, Edition
 
@@ -84,49 +84,60 @@ def folder_digest(folder: Path) -> str:
 
 
 class Fingerprints:
-    """fp(article) per object, cached by identity: unchanged articles keep their
-    objects from build to build, so only new or changed ones are hashed."""
-
-    def __init__(self):
-        self._full: dict[int, tuple[Article, str]] = {}
-        self._listing: dict[int, tuple[Article, str]] = {}
+    """An article's fingerprints hashed from its content: `full` (everything, the
+    body too) and `listing` (listing_fingerprint). For a caller with a few
+    articles; the incremental builder knows them without hashing (ArticleKeys)."""
 
     def full(self, a: Article) -> str:
-        hit = self._full.get(id(a))
-        if hit is None or hit[0] is not a:
-            hit = (a, hashlib.sha1(pickle.dumps(a, protocol=5)).hexdigest())
-            self._full[id(a)] = hit
-        return hit[1]
-
-    def seed(self, a: Article, fp: str) -> None:
-        """A fingerprint known without hashing the article (from its source's key)."""
-        self._full[id(a)] = (a, fp)
+        return hashlib.sha1(pickle.dumps(a, protocol=5)).hexdigest()
 
     def listing(self, a: Article) -> str:
-        hit = self._listing.get(id(a))
-        if hit is None or hit[0] is not a:
-            hit = (a, listing_fingerprint(a))
-            self._listing[id(a)] = hit
-        return hit[1]
+        return listing_fingerprint(a)
 
-    def seed_listing(self, a: Article, fp: str) -> None:
-        """A listing fingerprint known without hashing (see seed)."""
-        self._listing[id(a)] = (a, fp)
 
-    def forget(self, articles) -> None:
-        """Drop these articles' fingerprints: keep_only for a body edit's few
-        replaced articles, without a pass over all the others."""
-        for a in articles:
-            for table in (self._full, self._listing):
-                hit = table.get(id(a))
-                if hit is not None and hit[0] is a:
-                    del table[id(a)]
+class ArticleKeys:
+    """The incremental builder's fingerprints of its articles, by output path, made
+    without hashing an article. An assembled article is a function of its source
+    key and its place (position, neighbours); its listing fingerprint, of the
+    source's (made in the parse worker) and that place. An article whose photos
+    were placed is its assembled self and its placed body; photos leave the
+    listing as it was."""
 
-    def keep_only(self, articles) -> None:
-        live = {id(a) for a in articles}
-        for table in (self._full, self._listing):
-            for k in [k for k in table if k not in live]:
-                del table[k]
+    def __init__(self):
+        self.linked: dict[str, str] = {}        # output path → full fingerprint as assembled
+        self.listings: dict[str, str] = {}      # output path → listing fingerprint
+        self.photos: dict[str, str] = {}        # output path → full fingerprint with photos placed
+
+    def link(self, a: Article, key: str, listing: str, position: int, previous, following) -> Article:
+        """`a` (from the source of `key`, listing fingerprint `listing`) placed in
+        the reading order, its fingerprints seeded."""
+        path, place = a.output_path, (str(position), repr(previous), repr(following))
+        self.linked[path] = digest(key, *place)
+        self.listings[path] = digest(listing, *place)
+        self.photos.pop(path, None)
+        return a.placed(position, previous, following)
+
+    def keep_only(self, paths) -> None:
+        """Drop the articles not at these output paths (a set, or a dict's keys)."""
+        for table in (self.linked, self.listings, self.photos):
+            for path in table.keys() - paths:
+                del table[path]
+
+    def placed(self, path: str, body_html: str) -> None:
+        """The article at `path` got its photos placed: this body."""
+        self.photos[path] = digest(self.linked[path], "photos", digest_of(body_html.encode("utf-8")))
+
+    def unplaced(self, path: str) -> None:
+        self.photos.pop(path, None)
+
+    def of_path(self, path: str) -> str:
+        return self.photos.get(path) or self.linked[path]
+
+    def full(self, a: Article) -> str:
+        return self.of_path(a.output_path)
+
+    def listing(self, a: Article) -> str:
+        return self.listings[a.output_path]
 
 
 def listing_fingerprint(a: Article) -> str:
@@ -218,21 +229,32 @@ class TemplateDeps:
         return names is None or bool(names & BODY_FIELDS)
 
 
+@dataclass
+class ListingMemo:
+    """Values that follow from the edition's listing alone, kept while it is unchanged."""
+    listing: str
+    print_index: str | None = None              # PageKeys.print_index
+    whole: str | None = None                    # PageKeys.whole(bodies=False)
+    sections: dict[str, str] = field(default_factory=dict)     # section key → PageKeys.section_listing
+    search_plan: tuple | None = None            # (search.shard_plan, the index manifest's bytes): sitesteps.py
+    by_path: dict[str, Article] | None = None   # output path → article, for the links of print volumes
+
+
 class PageKeys:
     """One build's page keys: `key(page)`."""
 
-    def __init__(self, global_key: str, edition: Edition, prints: Fingerprints, deps: TemplateDeps,
-                 by_listing: dict | None = None, site_path: str = "/", links_of=None):
-        """`by_listing`: the caller's memo of the values that follow from the
-        edition's listing alone (the print index, the listing-only `whole`), kept
-        while the listing is unchanged: a body edit then hashes neither again.
-        `links_of(article)`: the output paths its body links to (default:
-        linked_paths, which reads the body)."""
+    def __init__(self, global_key: str, edition: Edition, prints: Fingerprints | ArticleKeys, deps: TemplateDeps,
+                 by_listing: ListingMemo | None = None, site_path: str = "/", links_of=None):
+        """`prints`: the articles' fingerprints. `by_listing`: the caller's memo of
+        the values that follow from the edition's listing alone (the print index,
+        the listing-only `whole` …), kept while the listing is unchanged: a body
+        edit then hashes none of them again. `links_of(article)`: the output paths
+        its body links to (default: linked_paths, which reads the body)."""
         self.global_key, self.prints, self.deps = global_key, prints, deps
         self.header = sections_header(edition)
         self._edition = edition
         self._whole: dict[bool, str] = {}
-        self.by_listing = by_listing if by_listing is not None else {}
+        self.by_listing = by_listing if by_listing is not None else ListingMemo("")
         if links_of is None:
             def links_of(a):
                 return linked_paths(a, site_path)
@@ -240,11 +262,11 @@ class PageKeys:
 
     def print_index(self) -> str:
         """What a print volume may show of articles it does not print (see above)."""
-        index = self.by_listing.get("print_index")
-        if index is None:
-            index = self.by_listing["print_index"] = digest(
+        memo = self.by_listing
+        if memo.print_index is None:
+            memo.print_index = digest(
                 *("\x1f".join(str(getattr(a, f)) for f in PRINT_INDEX) for a in self._edition.articles))
-        return index
+        return memo.print_index
 
     def headlines_linked(self, page) -> tuple[str, ...]:
         """The headline of each article that `page.articles` link to: a volume names
@@ -262,18 +284,18 @@ class PageKeys:
 
     def _by_path(self) -> dict:
         # Made when the first link is looked up (most volumes link nowhere), kept with the listing.
-        if "by_path" not in self.by_listing:
-            self.by_listing["by_path"] = {b.output_path: b for b in self._edition.articles}
-        return self.by_listing["by_path"]
+        if self.by_listing.by_path is None:
+            self.by_listing.by_path = {b.output_path: b for b in self._edition.articles}
+        return self.by_listing.by_path
 
     def whole(self, bodies: bool) -> str:
-        if not bodies and "whole" in self.by_listing:
-            return self.by_listing["whole"]
+        if not bodies and self.by_listing.whole is not None:
+            return self.by_listing.whole
         if bodies not in self._whole:
             fp = self.prints.full if bodies else self.prints.listing
             self._whole[bodies] = digest(*(fp(a) for a in self._edition.articles))
             if not bodies:
-                self.by_listing["whole"] = self._whole[bodies]
+                self.by_listing.whole = self._whole[bodies]
         return self._whole[bodies]
 
     def key(self, page) -> str:
@@ -296,7 +318,7 @@ class PageKeys:
         """A section's articles, as `whole` is the edition's: a headline edit
         re-renders its own section's page, not all ten (1,000 cards each at
         10,000 articles). Kept with the listing unless bodies count."""
-        memo = self.by_listing.setdefault("sections", {}) if not bodies else {}
+        memo = self.by_listing.sections if not bodies else {}
         if section.key not in memo:
             fp = self.prints.full if bodies else self.prints.listing
             memo[section.key] = digest(*(fp(a) for a in section.articles))

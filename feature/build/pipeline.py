@@ -17,10 +17,11 @@ from feature.edition.load import load_articles
 from feature.output.links import check_links
 from feature.output.write import BuildSettings, write_site
 from feature.render.assets import Assets, collect_assets
-from feature.render.pages import context_for, make_environment, page_sources, pages_of, render_page
+from feature.render.pages import make_environment, page_sources, pages_of
 from feature.render.photos import place_photos
 
 from .facts import article_facts
+from .render import render_one
 from .result import BuildResult
 from .stages import STAGES, ArticleStage, EditionCheck, ListingCheck, Placed, Runner, SiteStep, Stages, finish, prepare
 
@@ -64,10 +65,7 @@ class CleanRunner(Runner):
     def render(self, placed: Placed, out: "InMemory", filters) -> list:
         env, pages = make_environment(self.config.templates_dir), pages_of(placed.edition, self.config)
         for page in pages:
-            data = render_page(env, page, context_for(page, placed.edition, self.config, out.assets))
-            for keep in filters:
-                data = keep(page.output_path, data)
-            out.files[page.output_path] = data
+            out.files[page.output_path] = render_one(env, page, placed.edition, self.config, out.assets, filters)
         return pages
 
     def site_step(self, step: SiteStep, placed: Placed, out: "InMemory") -> None:

@@ -148,8 +148,8 @@ class Runner(abc.ABC):
 
     @abc.abstractmethod
     def output(self, placed: Placed) -> ContextManager:
-        """Where this build's files go (static files and photos first) until its
-        `commit()`: every later stage adds to it; `.files` reads them back."""
+        """Where this build's files go until its `commit()`: every later stage adds
+        to it; `.files` reads them back."""
 
     @abc.abstractmethod
     def render(self, placed: Placed, out, filters: tuple[Callable[[str, bytes], bytes], ...]) -> list:

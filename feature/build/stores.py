@@ -1,7 +1,7 @@
 """The incremental build's stores: a dict kept on disk in shards, and the stat index.
 
 Both are plain containers; what goes in them (and why a key is enough) is
-buildstate.py's business.
+memory.py's business.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class Shards:
         self.parts: list[dict] = [{} for _ in range(count)]
         self.flat: dict = {}                # every part's items: one lookup, no hashing of keys
         self.dirty: set[int] = set()
-        self.loaded = True                  # State._load marks it False when a saved copy exists
+        self.loaded = True                  # Memory._load marks it False when a saved copy exists
 
     def _ensure(self) -> None:
         if not self.loaded:

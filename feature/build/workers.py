@@ -16,21 +16,16 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from typing import ClassVar
 from pathlib import Path
 
+from feature.core.diagnostics import BuildError
 from feature.core.files import digest_of
-from feature.core.diagnostics import BuildError, Diagnostics
-from .facts import ArticleFacts, article_facts
-from .linkindex import compact
 from feature.output.links import page_facts
-from feature.edition.load import read_source, shown_source
-from feature.core.model import TextAsBytes
-from feature.render.pages import context_for, render_page
 from feature.output.write import OutputRefused, stage_file
-from feature.output import search
 
+from .entries import load_entry
+from .linkindex import compact
+from .render import render_one
 from .stages import Stages
 
 PARSE_CHUNK = 64
@@ -39,23 +34,10 @@ _PR_SET_PDEATHSIG = 1               # linux/prctl.h
 _job: tuple = ()                    # what forked workers read; set just before forking
 
 
-@dataclass
-class Entry(TextAsBytes):
-    """One source, loaded and enriched (or why not)."""
-    article: object                 # the enriched Article; the parsed one if enrich raised; None
-    parse_items: list
-    enrich_items: list
-    error: BaseException | None = None
-    search_doc: object = None       # its search-index entry (JSON; or a bodystore.TextRef), made here too
-    search_title: str = ""          # … under this section title
-    facts: ArticleFacts | None = None   # what the parent needs of its body, made here too
-    _text_fields: ClassVar[tuple[str, ...]] = ("search_doc",)
-
-
 def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], config, stages: Stages, jobs: int,
                      bodies=None):
     """[(key, (path, raw))] → yields (key, Entry); raw None means read the file.
-    With `bodies` (a bodystore.BodyStore) each enriched article comes back lean,
+    With `bodies` (a bodies.BodyStore) each enriched article comes back lean,
     its body written there by the worker that made it."""
     global _job
     _job = (config, stages, missing, bodies)
@@ -79,31 +61,6 @@ def _parse_chunk(indices: range) -> list:
     return out
 
 
-def load_entry(path: Path | str, raw: bytes | None, config, stages: Stages) -> Entry:
-    """One source parsed and through the article stages (stages.py), with its
-    search entry and facts: all the parent keeps of it."""
-    path = Path(path)
-    rel = path.relative_to(config.content_dir)
-    shown, parsed = shown_source(rel), Diagnostics()
-    if raw is None:
-        raw = read_source(path, config.content_dir, shown, parsed)
-    article = None if raw is None else stages.parse(raw, rel, shown, parsed, config.sections)
-    if article is None:
-        return Entry(None, parsed.items, [])
-    enriched = Diagnostics()
-    try:
-        # Enriched even if validation will fail (validation never looks at the body), and
-        # a stand-in for a source with errors too: the build reports every problem at once.
-        done = article
-        for stage in stages.article:
-            done = stage.run(done, config, enriched)
-    except Exception as exc:        # raised later, only where the clean build would get that far
-        return Entry(article, parsed.items, [], exc)
-    titles = {s.key: s.title for s in config.sections}
-    doc = search.to_json(search._doc(done, titles[done.section])) if done.section in titles else None
-    return Entry(done, parsed.items, enriched.items, None, doc, titles.get(done.section, ""), article_facts(done))
-
-
 def render_pages(env, edition, config, assets, pages: list, filters: tuple, staging: Path | None, jobs: int) -> list:
     """Render `pages`, each through `filters` (stages.page_filters) → [(path, digest,
     bytes or None if written to staging, link facts)]."""
@@ -124,7 +81,7 @@ def render_pages(env, edition, config, assets, pages: list, filters: tuple, stag
 def _render_tasks(pages: list) -> list[list[int]]:
     """Edition-wide pages first, one a task: they are the longest single tasks.
     Then a print volume or 数说 part together with its articles' own pages: the
-    same articles' bodies (bodystore.py) are read once in a worker, not three
+    same articles' bodies (bodies.py) are read once in a worker, not three
     times in three. Then the other article pages, RENDER_CHUNK a task."""
     group_of: dict[str, list[int]] = {}          # an article's output path → its task
     tasks = [[i] for i, p in enumerate(pages) if p.article is None and not p.articles]
@@ -151,12 +108,10 @@ def _render_chunk(indices: list[int]):
     for i in indices:
         page = pages[i]
         try:
-            data = render_page(env, page, context_for(page, edition, config, assets))
+            data = render_one(env, page, edition, config, assets, filters)
         except BuildError as exc:
             return _Failed(exc.diagnostics)
         rel = page.output_path
-        for keep in filters:
-            data = keep(rel, data)
         fact = compact(page_facts(rel, data.decode("utf-8"), config.site_path)) if rel.endswith(".html") else None
         d = digest_of(data)
         if staging is not None:

@@ -203,7 +203,7 @@ def extract_figures(paragraphs: Sequence[tuple[str, str]],
     """Every figure of an article; `paragraphs` are (subhead, plain text).
 
     `sentence_ids` ({(paragraph, sentence index): id}) fills `sentence_id`
-    as the figures are made (as figure_markup.attach_sentence_ids would).
+    as the figures are made (as sentences.attach_sentence_ids would).
     `scanned` (RenderedBody.scanned) saves splitting and scanning again the
     paragraphs the body's treeprocessor has: the same figures."""
     ids = sentence_ids or {}

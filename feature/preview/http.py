@@ -35,7 +35,7 @@ from tornado.websocket import WebSocketHandler
 
 CLIENT_JS = Path(__file__).with_name("client.js")
 STATUS_PATH = "/__preview/status"      # a reload "path" our livereload.js plugin consumes: fetch the status
-PLUGIN_ID = "feature-preview"          # serve_client.js's plugin; livereload.js sends its analyze() data in 'info'
+PLUGIN_ID = "feature-preview"          # client.js's plugin; livereload.js sends its analyze() data in 'info'
 TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
               ".xml": "application/xml", ".txt": "text/plain", ".svg": "image/svg+xml", ".webmanifest":
               "application/manifest+json"}

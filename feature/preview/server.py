@@ -11,7 +11,7 @@ keep from it and what we do not, and why (COMPONENTS.md has the traps):
   (`catch_up`, from the build counters the page carries), so a save made
   while a page loads is not lost;
 - a failed build reloads nothing: livereload is sent the status path, which
-  our livereload.js plugin (serve_client.js) turns into the error overlay;
+  our livereload.js plugin (client.js) turns into the error overlay;
 - livereload keeps its browsers in class attributes (`waiters`,
   `_last_reload_time`): one preview server per process, enforced here.
 

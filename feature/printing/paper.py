@@ -1,7 +1,7 @@
-"""One article's rendered HTML rewritten for paper: the rewrite behind `printing.for_print`.
+"""One article's rendered HTML rewritten for paper: the rewrite behind `forprint.for_print`.
 
-Kept apart from printing.py because it is a different kind of code: printing.py
-decides what is printed where (volumes, the memo, PDFs, the command); this
+Kept apart from forprint.py because it is a different kind of code: forprint.py
+decides where an article is printed and remembers rewritten blocks; this
 module is the HTML surgery on one block, in two interchangeable forms — a
 linear regex pass over our own generated HTML (`rewrite_fast`) and the same
 rewrite on a BeautifulSoup tree (`rewrite_soup`) for anything unusual. They
@@ -9,7 +9,7 @@ must give the same markup (tests/test_printing.py compares them), so they
 sit side by side here. Nothing in this module remembers anything between
 calls.
 
-What the rewrite does is described in `printing.for_print`.
+What the rewrite does is described in `forprint.for_print`.
 """
 from __future__ import annotations
 

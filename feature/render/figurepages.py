@@ -12,7 +12,7 @@ split the way the print edition splits into volumes (printing.print_volumes):
   figures of at most `page_articles` articles of one section, in reading
   order (templates/figures_part.html). Sections are never mixed.
 
-A part page names its articles (`Page.articles`): pagecache keys it by those
+A part page names its articles (`Page.articles`): build/keys.py keys it by those
 articles' listings and the print index of the others, so an edit to one
 article's figures re-renders the one part showing them (and the index).
 tests/test_figure_pages.py holds the template to that.

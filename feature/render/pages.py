@@ -37,7 +37,7 @@ class Page:
     section: Section | None = None
     description: str = ""
     # A print page: the articles it prints; a 数说 page of a split edition: the
-    # articles whose figures it shows (all it shows of articles: pagecache keys
+    # articles whose figures it shows (all it shows of articles: build/keys.py keys
     # it by them); a print volume: which one; the contents page of a split
     # print edition: the volumes it lists.
     articles: tuple[Article, ...] = ()
