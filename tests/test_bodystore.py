@@ -1,15 +1,18 @@
-"""Bodies kept on disk (bodystore.py): lean articles read back exactly, the
-builder's process holds no body, and a cache folder that lost bodies, or
-sources that went away, never give a wrong page."""
+"""Bodies kept on disk (feature/build/bodies.py): lean articles hold UNREAD in
+their body fields, which fail loudly when used; `bodies.full` and `bodies.read`
+read them back exactly; the builder's process holds no body; and a cache folder
+that lost bodies, or sources that went away, never give a wrong page."""
 from __future__ import annotations
 
 import pickle
 from dataclasses import replace
 from pathlib import Path
 
-from feature.build.bodies import BodyStore, TextRef, body_ref, text_of
+import pytest
+
+from feature.build.bodies import BodyStore, TextRef, full, read, text_of
 from feature.build.incremental import IncrementalBuilder
-from feature.core.model import LAZY_FIELDS, Article, Heading, KeyFigure
+from feature.core.model import STORED_FIELDS, UNREAD, Article, BodyNotRead, Heading, KeyFigure
 
 from test_incremental import Edition, clean_build, tree
 
@@ -18,7 +21,7 @@ def full_article() -> Article:
     figure = KeyFigure("21.99亿元", 2199000000.0, "元", "总投资", "总投资21.99亿元。", 1, 0, "s-1")
     return Article(Path("a/b.md"), 5, "标题", "a", "b", "正文**21.99亿元**。", deck="导语",
                    body_html="<p>正文</p>", toc=(Heading(2, "小标题", "xiao"),), plain_text="正文",
-                   key_figures=(figure,), output_path="a/b/index.html", position=3)
+                   key_figures=(figure,), output_path="a/b/index.html", position=3, figure_count=1)
 
 
 def spill_one(store: BodyStore, article: Article, key: str) -> Article:
@@ -29,20 +32,43 @@ def test_a_lean_article_reads_back_every_field(tmp_path):
     store = BodyStore(tmp_path / "bodies")
     article = full_article()
     lean = spill_one(store, article, "k1")
-    assert all(name not in lean.__dict__ for name in LAZY_FIELDS)
-    assert body_ref(lean) is not None and Path(body_ref(lean).path).is_file()
-    for name in LAZY_FIELDS:
-        assert getattr(lean, name) == getattr(article, name), name
-    assert lean == article
+    assert all(getattr(lean, name) is UNREAD[name] for name in STORED_FIELDS)
+    assert lean.stored is not None and Path(lean.stored.path).is_file()
+    for name in STORED_FIELDS:
+        assert read(lean, name) == getattr(article, name), name
+    assert full(lean) == article and full(lean).stored == lean.stored
     assert lean.headline == "标题" and lean.position == 3
+
+
+def test_full_reads_only_the_fields_asked_for_and_never_replaces_one_in_memory(tmp_path):
+    lean = spill_one(BodyStore(tmp_path / "bodies"), full_article(), "k1")
+    some = full(lean, ("key_figures",))
+    assert some.key_figures == full_article().key_figures and some.body_html is UNREAD["body_html"]
+    placed = lean.with_fields(body_html="<p>正文<img></p>")        # photos placed: a body in memory
+    assert full(placed).body_html == "<p>正文<img></p>" and full(placed).plain_text == "正文"
+    whole = full_article()
+    assert full(whole) is whole and read(whole, "plain_text") == "正文"
+
+
+def test_an_unread_field_fails_loudly_wherever_it_is_used(tmp_path):
+    """A body used without being read is a bug in the generator: str, bool, len,
+    iteration, membership and comparison all say which field was not read."""
+    lean = spill_one(BodyStore(tmp_path / "bodies"), full_article(), "k1")
+    uses = [str, bool, len, list, lambda v: "正" in v, lambda v: v == "<p>正文</p>", lambda v: v[0],
+            lambda v: v.__html__(), lambda v: f"{v}"]
+    for use in uses:
+        with pytest.raises(BodyNotRead, match="body_html was not read"):
+            use(lean.body_html)
+    assert repr(lean.toc) == "<toc not read>"
 
 
 def test_one_pack_per_chunk_each_entry_at_its_place(tmp_path):
     store = BodyStore(tmp_path / "bodies")
     first, second = full_article(), replace(full_article(), body_html="<p>第二篇</p>", plain_text="第二篇")
     (a, doc_a), (b, doc_b) = store.spill([("k1", first, '{"t":"一"}'), ("k2", second, '{"t":"二二"}')])
-    assert len(store.present()) == 1 and body_ref(a).path == body_ref(b).path == doc_a.path
-    assert (a.body_html, b.body_html, b.plain_text) == ("<p>正文</p>", "<p>第二篇</p>", "第二篇")
+    assert len(store.present()) == 1 and a.stored.path == b.stored.path == doc_a.path
+    assert (read(a, "body_html"), read(b, "body_html"), read(b, "plain_text")) == ("<p>正文</p>", "<p>第二篇</p>",
+                                                                                    "第二篇")
     assert (text_of(doc_a), text_of(doc_b)) == ('{"t":"一"}', '{"t":"二二"}')
     assert store.spill([("k3", first, None)])[0][1] is None
 
@@ -50,23 +76,10 @@ def test_one_pack_per_chunk_each_entry_at_its_place(tmp_path):
 def test_a_lean_article_stays_lean_when_pickled_or_placed(tmp_path):
     lean = spill_one(BodyStore(tmp_path / "bodies"), full_article(), "k1")
     again = pickle.loads(pickle.dumps(lean))
-    assert body_ref(again) == body_ref(lean) and "body_html" not in again.__dict__
+    assert again.stored == lean.stored and again.body_html is UNREAD["body_html"]      # one sentinel per field
     placed = lean.placed(7, None, None)
-    assert placed.position == 7 and body_ref(placed) is body_ref(lean)
-    assert placed.body_html == "<p>正文</p>"
-    assert lean.shares_body(placed) and lean.shares_body(again)
-    other = spill_one(BodyStore(tmp_path / "bodies"), full_article(), "k2")
-    assert not lean.shares_body(other)          # same text, another source key
-
-
-def test_missing_fields_still_raise_attribute_error(tmp_path):
-    lean = spill_one(BodyStore(tmp_path / "bodies"), full_article(), "k1")
-    try:
-        lean.no_such_field
-    except AttributeError as exc:
-        assert "no_such_field" in str(exc)
-    else:
-        raise AssertionError("no AttributeError")
+    assert placed.position == 7 and placed.stored is lean.stored and placed.body_html is UNREAD["body_html"]
+    assert read(placed, "body_html") == "<p>正文</p>"
 
 
 def test_a_removed_pack_is_reported_as_missing(tmp_path):
@@ -75,11 +88,11 @@ def test_a_removed_pack_is_reported_as_missing(tmp_path):
     lean, doc = store.spill([("k9", full_article(), '{"t":"周口"}')])[0]
     assert isinstance(doc, TextRef) and text_of("直接") == "直接"
     store.remove(store.present())
-    for read in (lambda: lean.body_markdown, lambda: text_of(doc)):
+    for reading in (lambda: read(lean, "body_markdown"), lambda: text_of(doc)):
         try:
-            read()
+            reading()
         except BodyMissing as exc:
-            assert body_ref(lean).path in str(exc)
+            assert lean.stored.path in str(exc)
         else:
             raise AssertionError("no BodyMissing")
 
@@ -90,7 +103,6 @@ def test_a_lean_article_counts_its_figures_without_its_body(tmp_path):
     lean = spill_one(store, full_article(), "k1").placed(4, None, None)
     store.remove(store.present())
     assert lean.figure_count == len(full_article().key_figures) == 1
-    assert replace(full_article(), key_figures=()).figure_count == 0
 
 
 def built_articles(builder: IncrementalBuilder):
@@ -102,10 +114,11 @@ def test_the_builder_holds_lean_articles_and_equals_a_clean_build(tmp_path):
     out = tmp_path / "out"
     builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=1)
     articles = built_articles(builder)
-    assert articles and all(body_ref(a) is not None for a in articles)
+    assert articles and all(a.stored is not None and a.plain_text is UNREAD["plain_text"] for a in articles)
+    assert all(a.figure_count == len(read(a, "key_figures")) for a in articles)
     changed = edition.apply("body", 1, "新增")
     result = builder.build(changed)
-    assert all(body_ref(a) is not None for a in result.edition.articles)
+    assert all(a.stored is not None and a.toc is UNREAD["toc"] for a in result.edition.articles)
     expected, _ = clean_build(edition.root, tmp_path / "ref")
     assert tree(out) == expected
 

@@ -45,3 +45,19 @@ def test_an_upward_import_breaks_it_naming_the_line(tmp_path):
     assert "Contracts: 0 kept, 3 broken." in done.stdout
     assert "feature.core is not allowed to import feature.build:" in done.stdout
     assert f"feature.core.urls -> feature.build.pipeline (l.{line})" in done.stdout, done.stdout
+
+
+def test_readme_draws_the_contract():
+    """README's "How it works" diagram names the contract's tiers, top to bottom."""
+    import configparser
+    import re
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    diagram = readme.split("## How it works", 1)[1].split("```", 2)[1]
+    # A tier's line starts with its packages (cli.py: the module), then the words about them.
+    heads = [re.split(r"\s{4,}", line)[0] for line in diagram.splitlines() if line[:1].isalpha()]
+    drawn = [set(re.findall(r"(\w+)(?:/|\.py)", head)) - {"feature"} for head in heads]
+    contract = configparser.ConfigParser()
+    contract.read(ROOT / ".importlinter", encoding="utf-8")
+    layers = [set(part.strip() for part in line.split("|"))
+              for line in contract["importlinter:contract:layers"]["layers"].split("\n") if line.strip()]
+    assert drawn == layers

@@ -83,7 +83,10 @@ class CachedRunner(Runner):
 
     def assemble(self, loaded: Loaded) -> Edition:
         patch = loaded.patch
-        edition = swapped_edition(patch, self.memory) if patch else assemble(self.scan, loaded, self.inputs, self.memory)
+        if patch is not None:
+            edition = swapped_edition(patch, self.memory)
+        else:
+            edition = assemble(self.scan, loaded, self.inputs, self.memory)
         self.linked = edition
         self.lap("assemble")
         return edition
@@ -119,8 +122,8 @@ class CachedRunner(Runner):
         out.keep(self.plan.manifest)
         for rel, data in (*inputs.assets.files.items(), *placed.media.items()):
             out.add(rel, data)
-        rendered = workers.render_pages(templates.env, edition, inputs.config, inputs.assets, self.plan.todo, filters,
-                                        out.staging, inputs.workers_for(len(self.plan.todo)))
+        rendered = workers.render_pages(templates.env, templates.deps, edition, inputs.config, inputs.assets,
+                                        self.plan.todo, filters, out.staging, inputs.workers_for(len(self.plan.todo)))
         for rel, d, data, fact in rendered:
             out.rendered(rel, d, data)
             if fact is not None:

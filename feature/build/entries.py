@@ -16,7 +16,7 @@ from feature.core.model import TextAsBytes
 from feature.edition.load import read_source, shown_source
 from feature.output import search
 
-from .bodies import BodyStore, TextRef, body_ref
+from .bodies import BodyStore, TextRef
 from .facts import ArticleFacts, article_facts
 from .stages import Stages
 from .stores import Shards
@@ -63,7 +63,7 @@ def load_entry(path: Path | str, raw: bytes | None, config, stages: Stages) -> E
 def stored_paths(entry) -> list[str]:
     """The packs a cache entry needs."""
     paths = []
-    ref = body_ref(entry.article) if entry.article is not None else None
+    ref = entry.article.stored if entry.article is not None else None
     if ref is not None:
         paths.append(ref.path)
     if isinstance(entry.search_doc, TextRef):

@@ -50,13 +50,17 @@ from jinja2 import meta, nodes
 
 from feature.core import urls
 from feature.core.files import digest, digest_of
-from feature.output.links import body_links
 from feature.core.model import Article, Edition
+from feature.output.links import body_links
+
+from .bodies import read
 
 BODY_FIELDS = frozenset({"body_markdown", "body_html", "plain_text", "toc"})
 PRINT_INDEX = ("output_path", "position", "section")
 KEY_FIGURE_PLACE = frozenset({"paragraph", "sentence_index"})
-LISTING_FIELDS = tuple(f.name for f in fields(Article) if f.name not in BODY_FIELDS)
+# Everything but the body; `figure_count` follows from the key figures (hashed
+# apart below), `stored` only says where a lean article's body is.
+LISTING_FIELDS = tuple(f.name for f in fields(Article) if f.name not in BODY_FIELDS | {"figure_count", "stored"})
 
 
 # The whole package feature/, not this module's folder: a change to any stage
@@ -158,7 +162,7 @@ def listing_fingerprint(a: Article) -> str:
 def linked_paths(article, site_path: str, hrefs: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """Output paths `article`'s body links to (`hrefs`: its body_links, if known):
     a print volume names their headlines (paper.elsewhere), so its key holds them."""
-    hrefs = body_links(article.body_html) if hrefs is None else hrefs
+    hrefs = body_links(read(article, "body_html")) if hrefs is None else hrefs
     targets = (urls.resolve_link(article.output_path, href, site_path) for href in hrefs)
     return tuple(sorted({t[0] for t in targets if t is not None and t[0] != article.output_path}))
 

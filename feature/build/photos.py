@@ -10,9 +10,13 @@ from feature.core.diagnostics import Diagnostics
 from feature.core.model import Edition
 from feature.render.photos import place_photos, with_articles
 
+from .bodies import full
 from .inputs import Inputs
 from .memory import Memory
 from .stages import Placed
+
+
+PHOTO_FIELDS = ("body_html", "body_markdown")     # what place_photos reads of a candidate
 
 
 @dataclass(frozen=True)
@@ -27,8 +31,8 @@ def place(edition: Edition, key_by_path: dict[str, str], inputs: Inputs, memory:
     articles that can have changed (patch.photo_pool; None: every article),
     `gone`: the source keys they replaced."""
     free, keys = memory.photo_free, memory.article_keys
-    candidates = tuple(a for a in (edition.articles if pool is None else pool)
-                       if key_by_path[a.output_path] not in free and _may_hold_photo(key_by_path[a.output_path], memory))
+    candidates = tuple(full(a, PHOTO_FIELDS) for a in (edition.articles if pool is None else pool)
+                       if _may_hold_photo(key_by_path[a.output_path], memory))
     placed, media = place_photos(replace(edition, articles=candidates, listing=""), inputs.config, problems)
     # place_photos changes every article holding a photo: the others hold none.
     done = {a.source: p for a, p in zip(candidates, placed.articles) if p is not a}
@@ -52,5 +56,7 @@ def place(edition: Edition, key_by_path: dict[str, str], inputs: Inputs, memory:
 
 
 def _may_hold_photo(key: str, memory: Memory) -> bool:
+    if key in memory.photo_free:
+        return False
     entry = memory.entries.get(key)
     return entry is None or entry.facts is None or entry.facts.photo

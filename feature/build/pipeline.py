@@ -21,6 +21,7 @@ from feature.render.pages import make_environment, page_sources, pages_of
 from feature.render.photos import place_photos
 
 from .facts import article_facts
+from .keys import TemplateDeps
 from .render import render_one
 from .result import BuildResult
 from .stages import STAGES, ArticleStage, EditionCheck, ListingCheck, Placed, Runner, SiteStep, Stages, finish, prepare
@@ -64,8 +65,9 @@ class CleanRunner(Runner):
 
     def render(self, placed: Placed, out: "InMemory", filters) -> list:
         env, pages = make_environment(self.config.templates_dir), pages_of(placed.edition, self.config)
+        deps = TemplateDeps(env)
         for page in pages:
-            out.files[page.output_path] = render_one(env, page, placed.edition, self.config, out.assets, filters)
+            out.files[page.output_path] = render_one(env, page, placed.edition, self.config, out.assets, filters, deps)
         return pages
 
     def site_step(self, step: SiteStep, placed: Placed, out: "InMemory") -> None:
@@ -103,5 +105,5 @@ def build(config: Config, out_dir: Path | None = None, stages: Stages = STAGES) 
     outcome = finish(runner, edition, stages)
     end = time.perf_counter()
     timings = {"prepare": prepared - start, "render": end - prepared, "total": end - start}
-    return BuildResult(outcome.edition, outcome.files, runner.problems.warnings, outcome.checked, timings,
-                       outcome.written, len(outcome.edition.articles))
+    return BuildResult(edition, outcome.files, runner.problems.warnings, outcome.checked, timings,
+                       outcome.written, len(edition.articles))

@@ -20,7 +20,9 @@ class Route:
 
 @dataclass
 class BuildResult:
-    edition: Edition | None         # as rendered (photos placed); None when `route.unchanged`
+    # The clean build's as assembled; the incremental builder's as rendered (photos
+    # placed, its articles lean: build/bodies.py), None when `route.unchanged`.
+    edition: Edition | None
     files: Mapping[str, bytes]      # output path → bytes
     warnings: list[Diagnostic]
     links_checked: int = 0

@@ -12,12 +12,16 @@ from feature.core.files import digest
 from feature.core.model import Edition
 from feature.output import postprocess, search
 
-from .bodies import text_of, utf8_length, utf8_of
+from .bodies import full, text_of, utf8_length, utf8_of
 from .inputs import Inputs
 from .keys import ArticleKeys, PageKeys
 from .memory import LastBuild, Memory
 from .output import Output
+from .render import full_edition
 from .stages import Reads, SiteStep, identity
+
+
+SEARCH_FIELDS = ("body_html", "plain_text")       # what search._doc reads of an article
 
 
 class SiteSteps:
@@ -64,7 +68,7 @@ class SiteSteps:
         titles = {s.key: s.title for s in edition.sections}
         parts, fresh = self._search_parts(edition, titles)
         if not self._format_holds(edition, titles):
-            files = postprocess.search_index(edition, self.inputs.config)
+            files = postprocess.search_index(full_edition(edition, SEARCH_FIELDS), self.inputs.config)
             return {rel: self.out.emit(rel, data) for rel, data in files.items()}
         plan, head = self._shard_plan(parts)
         if not plan:
@@ -99,7 +103,8 @@ class SiteSteps:
         if self.memory.search.format == self.inputs.global_key:
             return True
         articles = edition.articles
-        sample = articles[:1] + articles[-1:] if len(articles) > 1 else articles
+        ends = articles[:1] + articles[-1:] if len(articles) > 1 else articles
+        sample = tuple(full(a, SEARCH_FIELDS) for a in ends)
         expected = postprocess.search_index(replace(edition, articles=tuple(sample), listing=""), self.inputs.config)
         mine = search.join_index([(a.section, search.to_json(search._doc(a, titles[a.section]))) for a in sample])
         if expected != mine:
@@ -161,4 +166,4 @@ class SiteSteps:
         if (entry is not None and entry.search_doc is not None and entry.search_title == title
                 and a.output_path not in self.article_keys.photos and entry.article.output_path == a.output_path):
             return entry.search_doc
-        return search.to_json(search._doc(a, title))
+        return search.to_json(search._doc(full(a, SEARCH_FIELDS), title))

@@ -61,11 +61,12 @@ def _parse_chunk(indices: range) -> list:
     return out
 
 
-def render_pages(env, edition, config, assets, pages: list, filters: tuple, staging: Path | None, jobs: int) -> list:
+def render_pages(env, deps, edition, config, assets, pages: list, filters: tuple, staging: Path | None,
+                 jobs: int) -> list:
     """Render `pages`, each through `filters` (stages.page_filters) → [(path, digest,
     bytes or None if written to staging, link facts)]."""
     global _job
-    _job = (env, edition, config, assets, pages, filters, staging)
+    _job = (env, deps, edition, config, assets, pages, filters, staging)
     tasks = _render_tasks(pages)
     out = []
     try:
@@ -103,12 +104,12 @@ def _render_tasks(pages: list) -> list[list[int]]:
 
 
 def _render_chunk(indices: list[int]):
-    env, edition, config, assets, pages, filters, staging = _job
+    env, deps, edition, config, assets, pages, filters, staging = _job
     out = []
     for i in indices:
         page = pages[i]
         try:
-            data = render_one(env, page, edition, config, assets, filters)
+            data = render_one(env, page, edition, config, assets, filters, deps)
         except BuildError as exc:
             return _Failed(exc.diagnostics)
         rel = page.output_path

@@ -19,13 +19,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from feature.build.incremental import IncrementalBuilder
+from feature.build.keys import TemplateDeps
+from feature.build.render import render_one
+from feature.build.stages import STAGES
 from feature.core.diagnostics import BuildError
 from feature.output import write
 from feature.printing.pdf import pdf_jobs, render_pdfs
 from feature.printing.volumes import PrintedPdf, print_documents
 from feature.render.assets import collect_assets
-from feature.render.pages import context_for, make_environment, print_pages, render_page
-from feature.render.photos import relink_page
+from feature.render.pages import make_environment, print_pages
 
 from . import build
 from .options import holding_output, load_site_config
@@ -114,6 +116,7 @@ def link_pdfs(args, out: Path, pdfs: list[PrintedPdf]) -> None:
     config = load_site_config(args)
     edition = IncrementalBuilder(args.config, out, args.base_url, getattr(args, "jobs", None)).edition()
     page = replace(print_pages(edition, config)[0], pdfs=tuple(pdfs))
-    html = render_page(make_environment(config.templates_dir), page,
-                       context_for(page, edition, config, collect_assets(config.static_dir)))
-    write.add_to_output(out, {page.output_path: relink_page(page.output_path, html)}, [p.output_path for p in pdfs])
+    env = make_environment(config.templates_dir)
+    html = render_one(env, page, edition, config, collect_assets(config.static_dir), STAGES.page_filters,
+                      TemplateDeps(env))
+    write.add_to_output(out, {page.output_path: html}, [p.output_path for p in pdfs])

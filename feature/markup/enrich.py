@@ -29,7 +29,7 @@ def enrich_article(article: Article, renderer: MarkdownRenderer, problems: Diagn
         text = body_text(body)
         picks = top_figures(body.paragraphs, sentence_ids(body), sidebar_size, body.scanned)
     return replace(article, body_html=body.html, toc=body.toc, plain_text=text, key_figures=tuple(picks),
-                   output_path=path, url=urls.pretty_url(path),
+                   figure_count=len(picks), output_path=path, url=urls.pretty_url(path),
                    description=article.lede or opening_excerpt(body.paragraphs))
 
 
