@@ -1,5 +1,10 @@
-"""The engine of the special-feature edition generator.
+"""The engine of the special-feature edition generator, in layers (README.md,
+"How it works"; .importlinter holds every import to them):
 
-The pipeline reads like the file list: load → validate → enrich → render →
-postprocess → write (see `pipeline.py`). `cli.py` is the one command line.
+    cli.py → commands/ → build/ preview/ publish/ importer/ → output/ → render/
+           → printing/ → edition/ markup/ share/ → core/
+
+A build is the stages of build/stages.py: sources → Article → Edition →
+pages → files → the output folder, run clean (build/pipeline.py) or cached
+(build/incremental.py).
 """

@@ -300,7 +300,7 @@ LINES_JS = """el => {
 
 def broken_phrases(lines: list[str], text: str) -> list[str]:
     """The phrases of `text` (render.headline_phrases) that a line break cuts."""
-    from feature.render.pages import headline_phrases
+    from feature.render.templates import headline_phrases
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     return [p.text for p in headline_phrases(text) if not any(p.text in line.replace(" ", "") for line in lines)]
 

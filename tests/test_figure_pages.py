@@ -26,7 +26,8 @@ from feature.core.config import load_config
 from feature.core.diagnostics import Diagnostics
 from feature.output.links import check_links
 from feature.build.pipeline import build, prepare_edition
-from feature.render.pages import context_for, make_environment, pages_of, render_page
+from feature.render.pages import pages_of
+from feature.render.templates import context_for, make_environment, render_page
 
 from conftest import ROOT, write_edition
 from test_print_volumes import CONFIG as PRINT_CONFIG, FILES, VOLUMES, edit_three

@@ -16,7 +16,8 @@ from feature.build.stages import STAGES
 from feature.core.config import load_config
 from feature.core.model import UNREAD, BodyNotRead
 from feature.render.assets import collect_assets
-from feature.render.pages import context_for, make_environment, pages_of, render_page
+from feature.render.pages import pages_of
+from feature.render.templates import context_for, make_environment, render_page
 
 from conftest import FIXTURE_CONFIG, article, write_edition
 

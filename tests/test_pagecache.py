@@ -14,7 +14,8 @@ from feature.core.diagnostics import Diagnostics
 from feature.build.keys import KEY_FIGURE_PLACE, listing_fingerprint
 from feature.render.photos import with_articles
 from feature.build.pipeline import prepare_edition
-from feature.render.pages import context_for, make_environment, pages_of, render_page
+from feature.render.pages import pages_of
+from feature.render.templates import context_for, make_environment, render_page
 
 from conftest import article, write_edition
 

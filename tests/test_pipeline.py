@@ -98,7 +98,7 @@ def test_front_matter_is_escaped_everywhere(make_edition, tmp_path):
 
 
 def test_dates_read_the_chinese_way(make_edition, tmp_path):
-    from feature.render.pages import chinese_date
+    from feature.render.templates import chinese_date
     assert chinese_date("2019-08-01") == "2019年8月1日"
     assert chinese_date("2019-08") == "2019年8月"
     assert chinese_date("2019年夏") == "2019年夏"

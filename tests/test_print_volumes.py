@@ -243,7 +243,8 @@ def test_volume_keys_cover_own_bodies_and_the_listing_only(tmp_path):
     from feature.core.model import Edition
     from feature.build.keys import Fingerprints, PageKeys, TemplateDeps
     from feature.build.pipeline import prepare_edition
-    from feature.render.pages import make_environment, pages_of
+    from feature.render.pages import pages_of
+    from feature.render.templates import make_environment
     root = write_edition(tmp_path / "edition", FILES, CONFIG)
     config = load_config(root / "config.yaml")
     edition = prepare_edition(config, Diagnostics())
@@ -282,7 +283,8 @@ def volume_renderer(tmp_path):
     from feature.render.assets import collect_assets
     from feature.core.config import load_config
     from feature.build.pipeline import prepare_edition
-    from feature.render.pages import context_for, make_environment, pages_of, render_page
+    from feature.render.pages import pages_of
+    from feature.render.templates import context_for, make_environment, render_page
     root = write_edition(tmp_path / "edition", FILES, CONFIG)
     config = load_config(root / "config.yaml")
     env, assets = make_environment(config.templates_dir), collect_assets(config.static_dir)

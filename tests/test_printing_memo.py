@@ -12,7 +12,8 @@ from feature.core.diagnostics import Diagnostics
 from feature.build.incremental import IncrementalBuilder
 from feature.build.pipeline import build, prepare_edition
 from feature.printing.forprint import PrintMemo
-from feature.render.pages import context_for, make_environment, pages_of, render_page
+from feature.render.pages import pages_of
+from feature.render.templates import context_for, make_environment, render_page
 
 from conftest import article, write_edition
 

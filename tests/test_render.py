@@ -1,7 +1,7 @@
 """render.py's helpers for templates: where a headline may break."""
 import pytest
 
-from feature.render.pages import Phrase, headline_phrases
+from feature.render.templates import Phrase, headline_phrases
 
 
 @pytest.mark.parametrize("headline, phrases", [

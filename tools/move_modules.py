@@ -83,6 +83,36 @@ MAP = {
     # the commands: the bodies of `build.py COMMAND` (cli.py parses and dispatches)
     "printrun": "commands.print_edition",
 }
+# Names that left the module MAP moves (split since): old module → {name: (new module, new name)}.
+# An old branch's `from feature.render import make_environment` becomes
+# `from feature.render.templates import make_environment`.
+_TEMPLATES = ("make_environment", "chinese_date", "Phrase", "headline_phrases", "context_for", "share_image",
+              "render_page", "render_site")
+_VOLUMES = ("Volume", "PrintedPdf", "volume_size", "print_volumes")
+_PDF = ("PDF_NAME", "PDF_VARIANT", "PdfResult", "render_pdf", "pdf_jobs", "render_pdfs", "PDF_FIXED_MIB",
+        "PDF_MIB_PER_HTML_MIB")
+_ASSEMBLY = ("figure_facts", "check_figure_consistency", "assemble_edition", "neighbours", "group_into_sections",
+             "reading_order")
+NAMES = {
+    "render": {n: ("render.templates", n) for n in _TEMPLATES},
+    "printing": {**{n: ("printing.volumes", n) for n in _VOLUMES}, **{n: ("printing.pdf", n) for n in _PDF},
+                 "body_links": ("output.links", "body_links"), "linked_paths": ("build.keys", "linked_paths"),
+                 "run": ("commands.print_edition", "run")},
+    "links": {"resolve_link": ("core.urls", "resolve_link")},
+    "photos": {n: ("markup.photo_figures", n) for n in ("PhotoExtension", "split_title", "holds_photo")}
+              | {"relink_media": ("render.photos", "relink_page"), "MARKER": ("render.photos", "MEDIA_ROOT")},
+    "enrich": {n: ("edition.assemble", n) for n in _ASSEMBLY},
+    "write": {"digest_of": ("core.files", "digest_of"), "replace_file": ("core.files", "replace_file"),
+              "MARKER": ("output.write", "OUTPUT_MARKER")},
+    "buildfolder": {"file_digest": ("core.files", "file_digest"), "MARKER": ("output.buildfolder", "OUTPUT_MARKER")},
+    "deploy": {"MARKER": ("publish.plan", "DEPLOY_MARKER")},
+    "pagecache": {"digest": ("core.files", "digest")},
+    "parallel": {"Entry": ("build.entries", "Entry"), "load_entry": ("build.entries", "load_entry")},
+    "bodystore": {"ArticleCache": ("build.entries", "ArticleCache")},
+    "pipeline": {"BuildResult": ("build.result", "BuildResult")},
+    "bodyedit": {"PagePlan": ("build.plan", "PagePlan"), "LastBuild": ("build.memory", "LastBuild")},
+    "serve": {"serve": ("commands.serve", "serve")},
+}
 # Files that are not Python modules but move with their package.
 OTHER_FILES = {"serve_client.js": "preview/client.js"}
 STAYS = {"__init__", "cli"}          # feature/__init__.py, feature/cli.py stay where they are
@@ -263,10 +293,26 @@ def _from_import(tree: Tree, node: ast.ImportFrom, here_pkg: str, dest_pkg: str)
         if not node.level:
             return None                         # an absolute import of a module that stays
         target = module                         # a module that stays, seen from where this file goes
+    moved = NAMES.get(module.split(".")[1], {}) if target != module and module.count(".") == 1 else {}
+    if any(a.name in moved for a in node.names):
+        return _split_names(node, target, moved, dest_pkg)
     spelled = _spell(target, dest_pkg)
     if spelled == "." * node.level + (node.module or ""):
         return None                             # already spelled so: leave its formatting alone
     return f"from {spelled} import {_names(node.names)}" if _fits(node) else _head_only(node, spelled)
+
+
+def _split_names(node: ast.ImportFrom, target: str, moved: dict, dest_pkg: str) -> str:
+    """`from feature.printing import PDF_NAME, for_print` → one import per module the
+    names went to since (NAMES), a renamed one imported under its old name."""
+    by_module: dict[str, list[str]] = {}
+    for a in node.names:
+        where, name = moved.get(a.name, (target, a.name))
+        if where != target:
+            where = "feature." + where
+        local = a.asname or a.name
+        by_module.setdefault(where, []).append(name + (f" as {local}" if local != name else ""))
+    return "\n".join(f"from {_spell(where, dest_pkg)} import {', '.join(names)}" for where, names in by_module.items())
 
 
 def _fits(node: ast.ImportFrom) -> bool:

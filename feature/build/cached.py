@@ -20,7 +20,7 @@ from feature.core.diagnostics import Diagnostics
 from feature.core.model import Article, Edition
 from feature.output.write import BuildSettings
 from feature.printing.forprint import PrintMemo
-from feature.render.pages import make_environment
+from feature.render.templates import make_environment
 
 from . import workers
 from .facts import ArticleFacts

@@ -17,7 +17,8 @@ from feature.edition.load import load_articles
 from feature.output.links import check_links
 from feature.output.write import BuildSettings, write_site
 from feature.render.assets import Assets, collect_assets
-from feature.render.pages import make_environment, page_sources, pages_of
+from feature.render.pages import page_sources, pages_of
+from feature.render.templates import make_environment
 from feature.render.photos import place_photos
 
 from .facts import article_facts

@@ -1,5 +1,5 @@
 """One page rendered, as both builds render it: the bodies it shows read
-(`hydrated`), the template with the page's context (render.pages.context_for),
+(`hydrated`), the template with the page's context (render.templates.context_for),
 then the page filters (stages.page_filters).
 
 The incremental builder holds lean articles (bodies.py): their body fields
@@ -20,14 +20,15 @@ from dataclasses import replace
 from feature.core.config import Config
 from feature.core.model import STORED_FIELDS, Edition
 from feature.render.assets import Assets
-from feature.render.pages import Page, context_for, render_page
+from feature.render.pages import Page
+from feature.render.templates import context_for, render_page
 
 from .bodies import full
 from .keys import TemplateDeps
 
 # Python the templates reach that reads bodies: name in the template → fields it reads.
 CONTEXT_READS = {"figure_charts": ("key_figures",)}
-SHARE_IMAGE = ("body_html",)        # pages.share_image: an article page's first photo
+SHARE_IMAGE = ("body_html",)        # templates.share_image: an article page's first photo
 
 
 def render_one(env, page: Page, edition: Edition, config: Config, assets: Assets, filters,

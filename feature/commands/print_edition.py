@@ -27,7 +27,8 @@ from feature.output import write
 from feature.printing.pdf import pdf_jobs, render_pdfs
 from feature.printing.volumes import PrintedPdf, print_documents
 from feature.render.assets import collect_assets
-from feature.render.pages import make_environment, print_pages
+from feature.render.pages import print_pages
+from feature.render.templates import make_environment
 
 from . import build
 from .options import holding_output, load_site_config
@@ -57,11 +58,23 @@ def _print(args) -> int:
               f"then print again", file=sys.stderr)
         return 1
     documents = print_documents(write.read_manifest(out), config.sections)
+    printed, failed = print_pdfs(out, documents, getattr(args, "jobs", None))
+    if printed:
+        link_pdfs(args, out, printed)   # the 印刷版 page names them, with their sizes
+    if failed:
+        print(f"print failed: no PDF for {len(failed)} of {len(documents)} document(s)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def print_pdfs(out: Path, documents: list[str], jobs: int | None) -> tuple[list[PrintedPdf], list[str]]:
+    """A PDF beside each of `documents`, saying what was printed → (the PDFs, the
+    documents that failed)."""
     pages = size = 0
     failed, printed = [], []
     start = time.perf_counter()
     largest = max((out / rel).stat().st_size for rel in documents)
-    for rel, result in render_pdfs(out, documents, pdf_jobs(getattr(args, "jobs", None), len(documents), largest)):
+    for rel, result in render_pdfs(out, documents, pdf_jobs(jobs, len(documents), largest)):
         if isinstance(result, str):
             print(f"error: {rel}: {result}", file=sys.stderr)
             failed.append(rel)
@@ -75,12 +88,7 @@ def _print(args) -> int:
     if len(documents) > 1 and len(failed) < len(documents):
         print(f"printed {len(documents) - len(failed)} volumes, one PDF each beside its HTML under "
               f"{out / 'print'} ({pages} pages, {size / 1024 / 1024:.1f} MiB) in {time.perf_counter() - start:.1f} s")
-    if printed:
-        link_pdfs(args, out, printed)   # the 印刷版 page names them, with their sizes
-    if failed:
-        print(f"print failed: no PDF for {len(failed)} of {len(documents)} document(s)", file=sys.stderr)
-        return 1
-    return 0
+    return printed, failed
 
 
 def as_last_built(args) -> argparse.Namespace | None:

@@ -11,8 +11,12 @@ from xml.sax.saxutils import escape
 
 from feature.core.config import Config
 from feature.core.model import Edition
-from .search import index_files
 from feature.core import urls
+from feature.render.assets import collect_assets
+from feature.render.pages import figures_pages, pages_of
+
+from .headers import headers_file
+from .search import index_files
 
 
 def sitemap(edition: Edition, config: Config) -> dict[str, bytes]:
@@ -20,7 +24,6 @@ def sitemap(edition: Edition, config: Config) -> dict[str, bytes]:
     # base_url there is no valid sitemap to write (the CLI warns).
     if not config.site_origin:
         return {}
-    from feature.render.pages import figures_pages      # 数说: one page, or an index and its section pages
     paths = [urls.COVER, *(s.output_path for s in edition.sections),
              *(a.output_path for a in edition.articles),
              *(p.output_path for p in figures_pages(edition, config))]
@@ -97,9 +100,6 @@ def _iso(date: str) -> str:
 
 def cache_headers(edition: Edition, config: Config) -> dict[str, bytes]:
     """`_headers` for Netlify-style hosts: fingerprinted assets cached a year, the rest revalidated."""
-    from feature.render.assets import collect_assets
-    from .headers import headers_file
-    from feature.render.pages import pages_of
     assets = collect_assets(config.static_dir)
     generated = ["robots.txt", "feed.xml", urls.SEARCH_INDEX] + (["sitemap.xml"] if config.site_origin else []) \
         + ([] if config.favicon else [urls.FAVICON])

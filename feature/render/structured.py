@@ -43,7 +43,7 @@ def cover_item_list(edition: Edition, config: Config) -> dict:
     """The stories the cover shows (at most `cover.section_articles` a section:
     10,000 of them were 1.3 MB of the cover); numberOfItems counts them all."""
     limit = config.cover.section_articles
-    shown = {id(a) for s in edition.sections for a in s.articles[:limit]}
+    shown = {a.output_path for s in edition.sections for a in s.articles[:limit]}
     return {
         "@context": "https://schema.org",
         "@type": "ItemList",
@@ -52,7 +52,7 @@ def cover_item_list(edition: Edition, config: Config) -> dict:
         "itemListElement": [
             {"@type": "ListItem", "position": a.position, "url": link_from(config, a.output_path, urls.COVER),
              "name": a.headline}
-            for a in edition.articles if id(a) in shown],
+            for a in edition.articles if a.output_path in shown],
     }
 
 

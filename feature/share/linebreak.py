@@ -145,17 +145,19 @@ def _balanced(parts: list[str], measure: Measure, width: float, count: int) -> l
 
 
 def _without_orphan(lines: list[list[str]], measure: Measure, width: float) -> list[list[str]]:
-    if len(lines) < 2 or content_length(_text(lines[-1])) >= ORPHAN_MIN:
+    """Pieces come down from the line before until the last line has ORPHAN_MIN
+    characters (a piece that holds only punctuation counts for none, so one move
+    may not be enough), as long as the line before keeps one and the last fits."""
+    if len(lines) < 2:
         return lines
-    kept = list(lines[-2])
-    while kept[-1] == " ":
-        kept.pop()
-    if sum(1 for p in kept if content_length(p)) < 2:
-        return lines
-    moved = [kept.pop()] + lines[-1]
-    if not _fits(moved, measure, width):
-        return lines
-    return lines[:-2] + [kept, moved]
+    kept, last = list(lines[-2]), list(lines[-1])
+    while content_length(_text(last)) < ORPHAN_MIN:
+        while kept and kept[-1] == " ":
+            kept.pop()
+        if sum(1 for p in kept if content_length(p)) < 2 or not _fits([kept[-1]] + last, measure, width):
+            break
+        last.insert(0, kept.pop())
+    return lines[:-2] + [kept, last]
 
 
 def _fits(line: list[str], measure: Measure, width: float) -> bool:
