@@ -19,7 +19,7 @@ from feature.diagnostics import BuildError
 from feature.incremental import IncrementalBuilder
 from feature.pipeline import build
 
-from tests.support import FIXTURE_CONFIG, ROOT, article, write_edition
+from tests.support import FIXTURE_CONFIG, ROOT, article, examples, write_edition
 from tests.support.edits import Edition, clean_build, tree
 
 OPS = st.sampled_from(["body", "headline", "add", "delete", "order", "template", "link", "broken", "restart"])
@@ -27,7 +27,7 @@ STEPS = st.lists(st.tuples(OPS, st.integers(0, 20), st.text("数字一二三报�
                            st.booleans()), min_size=1, max_size=6)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=STEPS, jobs=st.sampled_from([1, 2]), in_place=st.booleans())
 def test_incremental_equals_clean_build(steps, jobs, in_place):
     _edit_and_compare(steps, jobs, in_place, FIXTURE_CONFIG)
@@ -38,7 +38,7 @@ def test_incremental_equals_clean_build(steps, jobs, in_place):
 VOLUMES_CONFIG = FIXTURE_CONFIG + "print:\n  volume_articles: 2\n"
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=STEPS, jobs=st.sampled_from([1, 2]), in_place=st.booleans())
 def test_incremental_equals_clean_build_with_print_volumes(steps, jobs, in_place):
     _edit_and_compare(steps, jobs, in_place, VOLUMES_CONFIG)
@@ -50,13 +50,13 @@ def test_incremental_equals_clean_build_with_print_volumes(steps, jobs, in_place
 SPLIT_CONFIG = FIXTURE_CONFIG + "figures:\n  page_articles: 1\ncover:\n  section_articles: 2\n"
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=STEPS, jobs=st.sampled_from([1, 2]), in_place=st.booleans())
 def test_incremental_equals_clean_build_with_split_figures_and_cover(steps, jobs, in_place):
     _edit_and_compare(steps, jobs, in_place, SPLIT_CONFIG)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=STEPS, jobs=st.sampled_from([1, 2]), in_place=st.booleans())
 def test_incremental_equals_clean_build_with_a_sharded_search_index(steps, jobs, in_place):
     # One search shard per article, as a 10,000-article edition has one per 500:

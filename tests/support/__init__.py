@@ -1,5 +1,5 @@
-"""What tests share: the project root, the small fixture edition and a few
-small helpers.
+"""What tests share: the project root, the small fixture edition, a few small
+helpers, and the Hypothesis example counts of the fast run.
 
 Tests import helpers from this package (`from tests.support import article`,
 `from tests.support.nginx import Nginx`), never from another test file.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import signal
 import subprocess
@@ -98,3 +99,13 @@ def time_limit(seconds: float):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
+
+FAST = os.environ.get("FEATURE_TESTS_FAST") == "1"
+
+
+def examples(n: int) -> int:
+    """A property test's example count: `n`, or an eighth of it (at least 3) in
+    `make test-fast`. A Hypothesis profile cannot do this: the property tests
+    set `max_examples` themselves, and an explicit setting wins over a profile.
+    `make test` and CI always run the full count."""
+    return max(3, n // 8) if FAST else n

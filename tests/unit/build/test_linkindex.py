@@ -9,6 +9,7 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from feature.linkindex import Ids, LinkIndex, all_hold, compact
+from tests.support import examples
 
 
 def facts_hold(facts: dict, files) -> bool:
@@ -81,7 +82,7 @@ page_fact = st.builds(
     st.lists(st.tuples(st.sampled_from(PAGES + ["gone.html"]), st.sampled_from(IDS + [""])), max_size=4))
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(st.lists(st.dictionaries(st.sampled_from(PAGES), page_fact, min_size=1), min_size=1, max_size=6))
 def test_agrees_with_the_full_check_over_any_edit_sequence(edits):
     """Start from a site whose links hold, apply edits (each: new facts for some
@@ -106,7 +107,7 @@ def test_agrees_with_the_full_check_over_any_edit_sequence(edits):
 
 
 @given(st.sets(st.text(min_size=1, max_size=4)), st.text(max_size=5))
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 def test_ids_answer_as_a_set_does(ids, anchor):
     small = Ids(ids)
     assert (anchor in small) == (anchor in ids)
@@ -115,7 +116,7 @@ def test_ids_answer_as_a_set_does(ids, anchor):
 
 
 @given(st.sets(st.text(min_size=1, max_size=4), min_size=24, max_size=60), st.data())
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=examples(150), deadline=None, derandomize=True)
 def test_a_page_linking_often_into_one_page_holds_as_a_set_says(ids, data):
     # Past ASKS_BEFORE_SET links into one page, its ids are looked up in a set made for the call.
     from feature.linkindex import ASKS_BEFORE_SET, page_holds

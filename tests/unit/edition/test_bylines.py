@@ -7,6 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from feature.bylines import TITLES, credits, parse_byline, printed
 from feature.model import Reporter
+from tests.support import examples
 
 FORMS = {
     "记者 张三": [("记者", "张三")],
@@ -85,7 +86,7 @@ def reporters_of(group_list):
     return tuple(Reporter(n, t) for t, ns in group_list for n in ns)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(groups)
 def test_what_is_printed_reads_back_the_same(group_list):
     reporters = reporters_of(group_list)
@@ -93,14 +94,14 @@ def test_what_is_printed_reads_back_the_same(group_list):
     assert byline.reporters == reporters and byline.doubts == ()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(groups, st.sampled_from([" ", "、", "，", "\u3000", " 、 "]), st.sampled_from([" ", "\u3000", "，"]))
 def test_separators_between_names_and_groups_do_not_matter(group_list, between_names, between_groups):
     text = between_groups.join(f"{t} {between_names.join(ns)}" for t, ns in group_list)
     assert parse_byline(text).reporters == reporters_of(group_list)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(groups)
 def test_bracketed_dateline_and_glued_titles_read_the_same(group_list):
     glued = " ".join(t + ("/" if len(t) == 1 else "") + " ".join(ns) for t, ns in group_list)
@@ -108,7 +109,7 @@ def test_bracketed_dateline_and_glued_titles_read_the_same(group_list):
     assert parse_byline(f"本报讯（{printed(reporters_of(group_list))}）").reporters == reporters_of(group_list)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(titles, st.lists(st.builds(lambda s, g: s + g, st.sampled_from(SURNAMES), st.sampled_from(GIVEN)),
                         min_size=1, max_size=3))
 def test_two_character_names_padded_with_a_full_width_space_are_one_name(title, two_character_names):
@@ -123,7 +124,7 @@ pieces = st.lists(st.one_of(titles, names, st.sampled_from(["王", "艳", "本�
                                                              "报道", "摄", "Z3", "欧阳", "·", "/"])), max_size=10)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(pieces)
 def test_never_a_silent_mis_split(parts):
     """Whatever is written, every reporter read without a doubt has a name-shaped

@@ -9,6 +9,7 @@ from feature.figures import (
     parse_figure, rank_figures, split_sentences,
 )
 from feature.model import CuratedFigure, KeyFigure
+from tests.support import examples
 
 # Real paragraphs of the 2019 Zhoukou edition (/work/shared/seeds/000_*.txt).
 LEADERS = ("为夯实脱贫攻坚工作基石，我市建立健全了三项机制、两项制度、一个责任体系的责任落实格局，"
@@ -281,7 +282,7 @@ def test_cli_listing_shows_positions_values_labels_and_picks():
     assert len(out) == len(figures) + 2
 
 
-@settings(max_examples=1000)
+@settings(max_examples=examples(1000))
 @given(st.text(alphabet=st.sampled_from(list("约近逾第多余至到~-—.,%0123456789٣２万亿元个户人AaG 。")), max_size=40))
 def test_figure_scan_is_finditer(text):
     from feature.figures import _FIGURE, _figure_matches
@@ -313,7 +314,7 @@ def _pick_reference(figures, order, picked, limit, cap):
 _SMALL = st.sampled_from(["甲", "乙", "丙", ""])
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.lists(st.tuples(_SMALL, _SMALL, _SMALL, st.sampled_from(["元", "人", "%", "个"]),
                           st.integers(0, 4)), max_size=16), st.integers(0, 9))
 def test_ranking_walk_is_the_reference_walk(rows, limit):

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from feature.markup import MarkdownRenderer, join_cjk_lines, slugify
+from tests.support import examples
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +120,7 @@ _INLINE_PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(_INLINE_PIECES, max_size=24).map("".join))
 def test_passes_skipping_impossible_work_change_nothing(text):
     ours, stock = MarkdownRenderer(), _stock_inline_renderer()
@@ -149,7 +150,7 @@ _TOC_PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(_TOC_PIECES, max_size=20).map("".join), st.booleans())
 def test_lean_toc_pass_changes_nothing_we_read(text, allow_raw_html):
     """Headings, ids, the TOC, the left-out raw HTML (and so the sentences' text:

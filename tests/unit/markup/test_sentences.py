@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 
 from feature.figure_markup import SentenceExtension, attach_sentence_ids, sentence_id_base
 from feature.figures import extract_figures, find_figures, split_sentences
+from tests.support import examples
 
 FINANCE = ("金融扶贫助力。2018年累计发放扶贫小额信贷21.99亿元，带动贫困户7.74万户；“政融保”产业扶贫"
            "融资项目41个，授信扶贫资金14.2亿元，发放扶贫贷款7.7亿元，带动贫困户1.17万户，为贫困地区和"
@@ -166,7 +167,7 @@ SNIPPETS = list("一二三。！？，、”“（）12.5万亿元个人%至多*
     "**", "\n\n", "\n- ", "[x](http://a)", "&lt;", "\\*", "```\n"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(SNIPPETS), max_size=40).map("".join))
 def test_wrapping_never_changes_the_text_and_every_sentence_has_one_anchor(source):
     ours = markdown.Markdown(extensions=[SentenceExtension(), "fenced_code"])
@@ -191,7 +192,7 @@ def test_find_figures_results_are_not_shared_between_calls():
     assert [m.unit for m in find_figures("贷款21.99亿元。")] == ["元"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(["周口", "21.99亿元", "3个", "。", "！”", " ", "\n", "约5万户", "第3个",
                                  "５０％", "\x02wzxhzdk:0\x03", "，"]), max_size=20).map("".join))
 def test_plain_paragraph_fast_path_builds_the_general_tree(text):
@@ -220,7 +221,7 @@ _TEXT_PIECES = ["周口", "21.99亿元", "3个", "。", "！”", "？）", " ",
                 "５０％", "900至1800元", "1,200人", "5G", "A", "2018年", "，", "8500多个", ".5", "万"]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(st.sampled_from(_TEXT_PIECES), max_size=20).map("".join))
 def test_text_paragraph_path_builds_the_same_tree_and_keeps_its_figures(text):
     """A paragraph of text alone (no placeholder, no entity): the general path's tree, and
@@ -241,7 +242,7 @@ def test_text_paragraph_path_builds_the_same_tree_and_keeps_its_figures(text):
     assert got == [e for e in expected if e[2]]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(SNIPPETS + _TEXT_PIECES), max_size=40).map("".join))
 def test_extract_figures_from_the_treeprocessors_scan_is_the_same(source):
     md = markdown.Markdown(extensions=[SentenceExtension(), "fenced_code"])

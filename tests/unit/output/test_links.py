@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 from hypothesis import given, settings, strategies as st
 
 from feature.links import resolve_link
+from tests.support import examples
 
 
 def _reference(page: str, url: str, site_path: str):
@@ -44,7 +45,7 @@ _PIECES = st.sampled_from(["a", "/", "//", "#", "?", ":", "..", ".", "%20", "%E5
                            "\r", " ", "\x01", "index.html", "mailto:", "http://h", "s-1", "周"])
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.lists(_PIECES, max_size=7).map("".join),
        st.sampled_from(["index.html", "fupin/index.html", "fupin/a/index.html"]),
        st.sampled_from(["/", "/x/"]))
@@ -55,7 +56,7 @@ def test_resolve_agrees_with_urlsplit(url, page, site_path):
 _SEGMENTS = st.lists(st.sampled_from(["a", "b", "..", ".", "", "index.html", "周口"]), min_size=1, max_size=5)
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000), deadline=None)
 @given(_SEGMENTS.map("/".join), _SEGMENTS.map("/".join))
 def test_join_is_normpath_of_join(page, path):
     from feature.links import _join
@@ -74,7 +75,7 @@ _HTML_PIECES = st.sampled_from(['id="', ' id="', 'href="', ' href="', ' src="', 
                                 " ", "\t", "\n", "\u3000", "\xa0", "\x1c", "<a", ">", "周"])
 
 
-@settings(max_examples=3000)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.lists(_HTML_PIECES, max_size=12).map("".join))
 def test_quoted_values_are_the_regex_findall(text):
     """page_facts finds ids and links with str.find; check_links (the reference)

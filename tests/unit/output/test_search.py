@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from feature.config import load_config
 from feature.pipeline import build
 from feature.search import normalise
-from tests.support import SHARDED, article
+from tests.support import SHARDED, article, examples
 
 
 def test_normalise_matches_what_readers_type():
@@ -86,14 +86,14 @@ _BLOCK_PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=1000)
+@settings(max_examples=examples(1000))
 @given(st.lists(_BLOCK_PIECES, max_size=16).map("".join))
 def test_block_text_fast_path_is_the_general_reading(inner):
     from feature.search import _text_and_sentences, _text_and_sentences_slowly
     assert _text_and_sentences(inner) == _text_and_sentences_slowly(inner)
 
 
-@settings(max_examples=1000)
+@settings(max_examples=examples(1000))
 @given(st.lists(_BLOCK_PIECES, max_size=6).map("".join))
 def test_sentence_id_reads_as_the_general_pattern(tag):
     from feature.search import _SENTENCE, _sentence_id
@@ -101,7 +101,7 @@ def test_sentence_id_reads_as_the_general_pattern(tag):
     assert _sentence_id(tag) == (found and (found.group(1) or found.group(2)))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(docs=st.lists(st.text(alphabet="数说,{}\"\\a1😀", max_size=8), min_size=1, max_size=6), data=st.data())
 def test_a_spliced_shard_is_the_shard_joined_again(docs, data):
     from feature.search import shard_bytes, spliced_shard

@@ -10,6 +10,7 @@ from feature.share import (SQUARE, WIDE, BadPhoto, CardFigure, CardText, Missing
                            render_square_card)
 from feature.share.canvas import ACCENT, PAPER
 
+from tests.support import examples
 from tests.support.share import article_card, cover_card, figures_card, opened, section_card
 
 
@@ -103,7 +104,7 @@ TEXT = st.text(st.sampled_from("周口日报脱贫攻坚让千万人民过上富
                max_size=120)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(TEXT, TEXT, TEXT, st.one_of(st.none(), st.tuples(TEXT, TEXT)))
 def test_any_text_gives_a_card_or_names_what_is_missing(fonts, headline, deck, section, figure):
     card = CardText(headline, deck, section, "决胜全面小康", "周口日报",

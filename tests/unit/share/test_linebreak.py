@@ -10,6 +10,7 @@ from feature.share.fonts import SERIF, SERIF_BOLD
 from feature.share.linebreak import (CLOSING, ELLIPSIS, OPENING, break_lines, clamp, content_length, normalize,
                                      pieces)
 from feature.share.typeset import LAYOUT
+from tests.support import examples
 
 
 def width_of(text: str) -> float:
@@ -37,7 +38,7 @@ def assert_clreq(text: str, lines: list[str], width: float) -> None:
         assert width_of(line) <= width
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(TEXTS, WIDTHS, st.booleans())
 def test_lines_keep_the_text_and_the_clreq_rules(text, width, balance):
     lines = break_lines(text, width_of, width, balance)
@@ -49,7 +50,7 @@ def test_lines_keep_the_text_and_the_clreq_rules(text, width, balance):
         assert len(before) == 1 or width_of(before[-1] + lines[-1]) > width, f"orphan: {lines}"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(IDEOGRAPHS, NUMBERS, WORDS), min_size=2, max_size=40), WIDTHS)
 def test_numbers_with_units_and_latin_words_stay_whole(tokens, width):
     # Ideographs between the tokens, so each number or word is its own piece.
@@ -60,13 +61,13 @@ def test_numbers_with_units_and_latin_words_stay_whole(tokens, width):
             assert any(token in line for line in lines), f"{token} broken across {lines}"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(TEXTS, WIDTHS)
 def test_balanced_lines_are_as_many_as_filled_ones(text, width):
     assert len(break_lines(text, width_of, width, balance=True)) == len(break_lines(text, width_of, width))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(TEXTS, WIDTHS, st.integers(min_value=1, max_value=3))
 def test_clamped_lines_end_in_an_ellipsis_and_fit(text, width, count):
     lines = clamp(break_lines(text, width_of, width), count, width_of, width)

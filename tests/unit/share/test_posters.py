@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from feature.share import POSTER, MissingGlyphs, PosterText, render_poster
 
+from tests.support import examples
 from tests.support.share import SITE, opened, posters
 
 
@@ -69,7 +70,7 @@ TEXT = st.text(st.sampled_from("周口日报脱贫攻坚让千万人民过上富
                max_size=200)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(TEXT, TEXT, TEXT, TEXT, TEXT)
 def test_any_text_gives_a_poster_or_names_what_is_missing(fonts, figure, label, sentence, headline, reporter):
     poster = PosterText(figure, label, sentence, headline, reporter, "周口日报", SITE + "#s-1", "决胜全面小康")
