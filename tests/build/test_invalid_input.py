@@ -5,7 +5,7 @@ Cases written as files are folders under tests/build/fixtures/invalid/<case>/: t
 files are laid over a small edition that built, `expected.txt` is the whole
 error output, the same for the cached build, the clean `--no-cache` build and
 the cached build again. Cases that need the file system (pipes, links, file
-names, huge files) or a real image are made by tests/build/test_bad_files.py.
+names, huge files) or a real image are made by tests/system/test_bad_files.py.
 """
 import shutil
 from pathlib import Path

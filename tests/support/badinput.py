@@ -1,6 +1,6 @@
 """The bad-input tests' edition: a good build in dist/, and a rebuild that
 must fail and leave dist/ byte for byte as it was (tests/build/test_invalid_input.py,
-tests/build/test_bad_files.py)."""
+tests/system/test_bad_files.py)."""
 import pytest
 
 from feature.cli import main

@@ -102,7 +102,7 @@ def reference(root: Path) -> dict[str, bytes]:
 def assert_clean_build(root: Path) -> None:
     """dist/ holds exactly what a clean `--no-cache` build of the same sources
     writes (nothing half-written either), and it verifies. (The spare beside it
-    may hold anything: it is checked when a build takes it, tests/test_verify.py.)"""
+    may hold anything: it is checked when a build takes it, tests/system/test_verify.py.)"""
     got, want = snapshot(root / "dist"), reference(root)
     assert got.keys() == want.keys(), (sorted(got.keys() - want.keys()), sorted(want.keys() - got.keys()))
     assert got == want

@@ -1,6 +1,6 @@
 """The real Zhoukou edition as share records: what the build will hand feature.share.
 
-Used by the tests here and by benchmarks/share_images.py (which also writes
+Used by the tests in tests/unit/share and by benchmarks/share_images.py (which also writes
 the README's examples). The long image's HTML and CSS stand in for the
 template the build will give it: headline, deck, byline, body, key figures
 and a QR code to the article, set by WeasyPrint.

@@ -1,7 +1,7 @@
 """`print --pdf` renders volumes side by side: how many at once, order, and a volume that fails.
 
-WeasyPrint itself is stood in for here (tests/test_printing.py and
-test_print_volumes.py render real PDFs, through the same code).
+WeasyPrint itself is stood in for here (tests/system/test_print_pdf.py and
+tests/build/test_print_volumes.py render real PDFs, through the same code).
 """
 from __future__ import annotations
 
