@@ -147,7 +147,7 @@ def bench_size(n: int, runs: int, jobs: int | None, reference: bool, no_for_prin
 
 def strip_for_print(template: Path) -> None:
     """Diagnostic variant: the print page without printing.for_print's per-article
-    BeautifulSoup rewrite (its cost is reported separately in docs/performance.md)."""
+    BeautifulSoup rewrite (its cost: docs/history/performance-rounds.md, round 1)."""
     import re
     text = template.read_text(encoding="utf-8")
     text = re.sub(r"{% filter for_print\([^)]*\) %}|{% endfilter %}", "", text)

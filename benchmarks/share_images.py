@@ -21,12 +21,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
 
 from feature.share import (content_key, find_fonts, render_card, render_long_image,  # noqa: E402
                            render_poster, render_square_card)
-from share.edition import (LONG_CSS, article_card, cover_card, figures_card, long_image_html,  # noqa: E402
-                           posters, real_edition, section_card)
+from tests.support.share import (LONG_CSS, article_card, cover_card, figures_card,  # noqa: E402
+                                 long_image_html, posters, real_edition, section_card)
 
 
 def timed(draw, runs: int) -> tuple[list[float], list[float], bytes]:

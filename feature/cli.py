@@ -153,27 +153,27 @@ def _site_options(p: argparse.ArgumentParser) -> None:
 
 
 def run_build(args) -> int:
-    from .commands import build
+    from feature.commands import build
     return build.run(args)
 
 
 def run_serve(args) -> int:
-    from .commands import serve
+    from feature.commands import serve
     return serve.run(args)
 
 
 def run_print(args) -> int:
-    from .commands import print_edition
+    from feature.commands import print_edition
     return print_edition.run(args)
 
 
 def run_figures(args) -> int:
-    from .commands import figures
+    from feature.commands import figures
     return figures.run(args)
 
 
 def run_deploy(args) -> int:
-    from .commands import deploy
+    from feature.commands import deploy
     return deploy.run(args)
 
 

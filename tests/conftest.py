@@ -1,56 +1,39 @@
-"""Shared fixtures: build editions into temp folders, serve them, drive Chromium.
+"""Shared fixtures: build editions into temp folders, serve them, drive Chromium;
+and each test's markers, set by its folder.
 
-`make_edition(tmp_path, files={...})` writes a small edition (config,
-content, the project's own templates and static files) so tests can build it.
+`make_edition(files={...})` writes a small edition (config, content, the
+project's own templates and static files) so tests can build it; the helpers
+behind it are in tests/support.
 """
 from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
+from tests.support import ARTIFACTS, ROOT, write_edition
 
-FIXTURE_CONFIG = """\
-title: 测试专题
-subtitle: 小型测试版
-newspaper: 测试日报
-date: "2020-01-02"
-language: zh-CN
-base_url: /
-sections:
-  - key: alpha
-    title: 第一部分
-  - key: beta
-    title: 第二部分
-"""
+KINDS = ("unit", "build", "system")
 
 
-def article(headline="标题", section="alpha", body="正文第一段。\n", **fields) -> str:
-    """Front matter + body of a fixture article."""
-    import yaml
-    front = {"headline": headline, "section": section, **fields}
-    front = {k: v for k, v in front.items() if v is not None}
-    return "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + body
-
-
-def write_edition(root: Path, files: dict[str, str | bytes], config: str = FIXTURE_CONFIG) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "config.yaml").write_text(config, encoding="utf-8")
-    for name in ("templates", "static"):
-        if not (root / name).exists():
-            shutil.copytree(ROOT / name, root / name)
-    (root / "content").mkdir(exist_ok=True)
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    return root
+def pytest_collection_modifyitems(items):
+    """Mark each test by its folder: `unit`, `build` or `system`, and `browser`
+    when it drives Chromium. A test outside those folders, or a browser test
+    outside tests/system, is refused, so `make test-fast` (unit and build)
+    never starts a browser and no test goes unmarked."""
+    here = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(here).parts if item.path.is_relative_to(here) else ()
+        if len(parts) < 2 or parts[0] not in KINDS:
+            raise pytest.UsageError(f"{item.nodeid}: tests go in tests/unit, tests/build or tests/system")
+        item.add_marker(parts[0])
+        if "browser" in item.fixturenames:
+            if parts[0] != "system":
+                raise pytest.UsageError(f"{item.nodeid}: a test that drives Chromium goes in tests/system")
+            item.add_marker("browser")
 
 
 @pytest.fixture

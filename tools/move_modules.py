@@ -189,16 +189,26 @@ class Tree:
     def unmapped(self) -> list[str]:
         return sorted(p.stem for p in self.pkg.glob("*.py") if p.stem not in MAP and p.stem not in STAYS)
 
+    def kept(self, path: Path) -> bool:
+        """Not a file git ignores (benchmarks/out/ holds built editions, copies of static/)."""
+        if not hasattr(self, "_ignored"):
+            listed = subprocess.run(["git", "ls-files", "-oi", "--exclude-standard", "--directory"],
+                                    cwd=self.root, capture_output=True, text=True).stdout.split()
+            self._ignored = tuple(str(self.root / entry) for entry in listed)
+        return not str(path).startswith(self._ignored) if self._ignored else True
+
     def python_files(self):
         for top in ("feature", "tests", "benchmarks", "tools"):
-            yield from (p for p in sorted((self.root / top).rglob("*.py")) if p.name != Path(__file__).name)
+            yield from (p for p in sorted((self.root / top).rglob("*.py"))
+                        if p.name != Path(__file__).name and self.kept(p))
         if (self.root / "build.py").is_file():
             yield self.root / "build.py"
 
     def text_files(self):
         for path in sorted(self.root.rglob("*")):
             if path.suffix in TEXT_SUFFIXES and path.is_file() and \
-                    not SKIP_DIRS & set(path.relative_to(self.root).parts) and path.name != Path(__file__).name:
+                    not SKIP_DIRS & set(path.relative_to(self.root).parts) and path.name != Path(__file__).name \
+                    and self.kept(path):
                 yield path
 
 

@@ -1,7 +1,7 @@
 """The fast build: no work is done twice, within a process or across processes.
 
 `IncrementalBuilder.build(changed)` gives exactly the bytes `pipeline.build`
-gives (the clean reference; tests/test_incremental.py checks it over random
+gives (the clean reference; tests/build/test_incremental.py checks it over random
 edit sequences). It runs the same stages (stages.py) in the same order
 (cached.CachedRunner), and skips:
 - parsing and enriching a source whose bytes (and the settings and code that

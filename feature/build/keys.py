@@ -15,8 +15,8 @@ the page can see:
   fields (path, position, section: where it is printed, so what page and
   volume references say); and the headlines of the articles their bodies
   link to (a link to another volume reads 见分册“…”《headline》). That is a
-  contract with its template, held by tests/test_print_volumes.py and
-  tests/test_figure_pages.py: print.html and figures_part.html show
+  contract with its template, held by tests/build/test_print_volumes.py and
+  tests/build/test_figure_pages.py: print.html and figures_part.html show
   `page.articles` and nothing else of other articles. So a body edit,
   or a key figure that moved, re-renders the one volume printing that article,
   and a headline edit that volume and those linking to it (keyed by the whole
@@ -34,7 +34,7 @@ Which names a template uses is read from its Jinja AST (attribute names and
 string constants, through extends/include/import), so a new template that
 lists bodies on the cover is keyed correctly without anyone editing this
 file. Python context code (`structured.py`) is assumed to read only listing
-fields on edition-wide pages; tests/test_incremental.py checks every
+fields on edition-wide pages; tests/build/test_incremental.py checks every
 incremental result against a clean `pipeline.build`.
 """
 from __future__ import annotations
@@ -150,7 +150,7 @@ def listing_fingerprint(a: Article) -> str:
     Except where in the body a key figure sits (`KEY_FIGURE_PLACE`): only the
     article's own page shows that (keyed by the whole article), so a paragraph
     added above a figure does not re-render the cover, section and 数说 pages of
-    the edition (2-3 s at 10,000 articles). tests/test_pagecache.py holds the
+    the edition (2-3 s at 10,000 articles). tests/build/test_keys.py holds the
     edition-wide pages to it."""
     values = tuple(getattr(a, f) for f in LISTING_FIELDS if f != "key_figures")
     # __getstate__: the figure's text as bytes (model.TextAsBytes says why).

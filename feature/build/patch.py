@@ -20,7 +20,7 @@ next build in the same process uses it when all of this holds:
 - the same photo files are placed (`media`).
 Otherwise the build runs in full (and keeps a new LastBuild). Either way the
 bytes are those of a clean `pipeline.build`: the property tests in
-tests/test_incremental.py edit bodies through the preview's builder too.
+tests/build/test_incremental.py edit bodies through the preview's builder too.
 
 A build that fails keeps no LastBuild (the runner takes it when it starts),
 so a patch never starts from a half-patched state.

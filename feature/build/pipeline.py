@@ -1,6 +1,6 @@
 """The clean reference build: every stage of stages.py run plainly, in memory,
 then written in one go. The incremental builder (incremental.py) must give
-exactly these bytes (tests/test_incremental.py compares the two).
+exactly these bytes (tests/build/test_incremental.py compares the two).
 """
 from __future__ import annotations
 

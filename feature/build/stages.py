@@ -6,7 +6,7 @@ place photos → render the pages (each through the page filters) → the site
 steps → check the links → write. How each kind of stage runs is a `Runner`'s
 business: pipeline.CleanRunner runs it plainly (the reference build), the
 incremental builder with its caches. Add a stage to a tuple of `STAGES` and
-both builds run it (tests/test_stages.py); a new *kind* of stage is a new
+both builds run it (tests/build/test_stages.py); a new *kind* of stage is a new
 abstract method of `Runner`, and a runner without it cannot be made.
 """
 from __future__ import annotations

@@ -23,7 +23,7 @@ STATIC = "static"       # static/ as published, CSS and JS names fingerprinted (
 
 def generated_folders() -> frozenset[str]:
     """The top-level folders a build writes besides the sections' own: no
-    section key may be one of them (config.py). tests/test_config.py checks
+    section key may be one of them (config.py). tests/unit/core/test_config.py checks
     that a full build writes no other."""
     return frozenset(path.split("/")[0] for path in (FIGURES, PRINT, SEARCH_INDEX, MEDIA + "/", STATIC + "/"))
 

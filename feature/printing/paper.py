@@ -5,7 +5,7 @@ decides where an article is printed and remembers rewritten blocks; this
 module is the HTML surgery on one block, in two interchangeable forms — a
 linear regex pass over our own generated HTML (`rewrite_fast`) and the same
 rewrite on a BeautifulSoup tree (`rewrite_soup`) for anything unusual. They
-must give the same markup (tests/test_printing.py compares them), so they
+must give the same markup (tests/system/test_print_pdf.py compares them), so they
 sit side by side here. Nothing in this module remembers anything between
 calls.
 

@@ -15,7 +15,7 @@ split the way the print edition splits into volumes (printing.print_volumes):
 A part page names its articles (`Page.articles`): build/keys.py keys it by those
 articles' listings and the print index of the others, so an edit to one
 article's figures re-renders the one part showing them (and the index).
-tests/test_figure_pages.py holds the template to that.
+tests/build/test_figure_pages.py holds the template to that.
 """
 from __future__ import annotations
 

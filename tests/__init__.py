@@ -1,0 +1,1 @@
+"""The test suite; CONTRIBUTING.md, "Tests", says what goes in which folder."""

@@ -1,0 +1,1 @@
+"""Editions built end to end: clean and incremental builds, bad input, output checks."""

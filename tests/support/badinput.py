@@ -1,0 +1,34 @@
+"""The bad-input tests' edition: a good build in dist/, and a rebuild that
+must fail and leave dist/ byte for byte as it was (tests/build/test_invalid_input.py,
+tests/system/test_bad_files.py)."""
+import pytest
+
+from feature.cli import main
+from tests.support import article
+
+GOOD = {"content/alpha/good.md": article("好文章", "alpha", body="正文。\n")}
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(make_edition, capsys):
+    """An edition with a good previous build in dist/; returns (root, build-again)."""
+    root = make_edition(GOOD)
+    assert main(["build", "--config", str(root / "config.yaml")]) == 0
+    capsys.readouterr()
+    before = snapshot(root / "dist")
+
+    def rebuild(*options):
+        code = main(["build", "--config", str(root / "config.yaml"), *options])
+        err = capsys.readouterr().err
+        assert code == 1, err
+        assert snapshot(root / "dist") == before, "a failed build changed dist/"
+        # No staging leftovers beside dist/ (.cache/ is the build's own cache, kept on purpose).
+        assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")
+                      and p.name not in (".cache", ".dist.lock")) == []   # .dist.lock: outputlock.py
+        return err
+    return root, rebuild

@@ -1,0 +1,1 @@
+"""Tests of one package's functions (tests/unit/<package> mirrors feature/<package>)."""

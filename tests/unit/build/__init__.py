@@ -1,0 +1,1 @@
+"""build: the incremental builder's parts (link index, worker tasks)."""

@@ -1,0 +1,1 @@
+"""core: model, config, diagnostics, URLs."""

@@ -1,0 +1,1 @@
+"""edition: sources → articles (front matter, bylines, loading)."""

@@ -1,0 +1,1 @@
+"""importer: raw print text, .docx and .pdf → draft articles."""

@@ -1,0 +1,1 @@
+"""markup: one article's Markdown → HTML, sentences, key figures."""

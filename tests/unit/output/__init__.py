@@ -1,0 +1,1 @@
+"""output: search index, links, headers, the atomic writer."""

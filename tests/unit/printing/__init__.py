@@ -1,0 +1,1 @@
+"""printing: the paper rewrite and the PDF jobs."""

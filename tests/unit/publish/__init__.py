@@ -1,0 +1,1 @@
+"""publish: what a deploy uploads and deletes."""

@@ -1,0 +1,1 @@
+"""render: page list, templates' helpers, photos."""

@@ -1,0 +1,1 @@
+"""share: cards, posters and long images."""

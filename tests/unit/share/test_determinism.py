@@ -1,0 +1,98 @@
+"""Same input, same bytes (across processes too); the content key changes exactly with what is shown."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import struct
+import subprocess
+import sys
+
+from PIL import Image
+
+from feature.share import (CardText, content_key, render_card, render_long_image, render_poster,
+                           render_square_card)
+
+from tests.support.share import LONG_CSS, ROOT, article_card, cover_card, long_image_html, posters
+
+SMALL_HTML = "<html lang='zh-CN'><body><h1>让千万人民过上富裕幸福的生活</h1><p>岁月不居，时节如流。</p></body></html>"
+
+# Renders the same images in a fresh interpreter and prints their digests.
+OTHER_PROCESS = """
+import hashlib, json, sys
+sys.path[:0] = [{root!r}]
+from feature.share import find_fonts, render_card, render_square_card, render_poster, render_long_image
+from tests.support.share import real_edition, cover_card, article_card, posters, LONG_CSS
+fonts = find_fonts()
+config, edition = real_edition()
+article = edition.articles[1]
+images = [render_card(cover_card(config), fonts), render_square_card(article_card(config, article), fonts),
+          render_poster(posters(config, article)[0], fonts),
+          render_long_image({html!r}, LONG_CSS, fonts)]
+print(json.dumps([hashlib.sha256(png).hexdigest() for png in images]))
+"""
+
+
+def digests(fonts, edition) -> list[str]:
+    config, ed = edition
+    article = ed.articles[1]
+    images = [render_card(cover_card(config), fonts), render_square_card(article_card(config, article), fonts),
+              render_poster(posters(config, article)[0], fonts),
+              render_long_image(SMALL_HTML, LONG_CSS, fonts)]
+    return [hashlib.sha256(png).hexdigest() for png in images]
+
+
+def test_the_same_input_gives_the_same_bytes_in_another_process(fonts, edition):
+    here = digests(fonts, edition)
+    assert digests(fonts, edition) == here
+    script = OTHER_PROCESS.format(root=str(ROOT), html=SMALL_HTML)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == here
+
+
+def test_pngs_carry_no_metadata(fonts, edition):
+    config, ed = edition
+    for png in (render_card(cover_card(config), fonts), render_poster(posters(config, ed.articles[0])[0], fonts),
+                render_long_image(SMALL_HTML, LONG_CSS, fonts)):
+        assert set(_chunks(png)) <= {b"IHDR", b"PLTE", b"IDAT", b"IEND"}
+
+
+def test_the_content_key_follows_what_the_card_shows(fonts, edition, tmp_path):
+    config, ed = edition
+    card = article_card(config, ed.articles[0])
+    key = content_key("card", card, fonts=fonts)
+    assert content_key("card", card, fonts=fonts) == key
+    assert content_key("card", dataclasses.replace(card, source="elsewhere.md"), fonts=fonts) == key
+    assert content_key("square", card, fonts=fonts) != key
+    assert content_key("card", card) != key
+    for change in ({"headline": card.headline + "！"}, {"deck": ""}, {"section": "百城提质"},
+                   {"newspaper": "周口晚报"}, {"figure": None}):
+        assert content_key("card", dataclasses.replace(card, **change), fonts=fonts) != key, change
+
+
+def test_the_content_key_reads_the_photo_bytes(fonts, tmp_path):
+    photo = tmp_path / "dock.jpg"
+    Image.new("RGB", (40, 30), (20, 90, 160)).save(photo)
+    card = CardText("周口港", photo=photo)
+    before = content_key("card", card, fonts=fonts)
+    Image.new("RGB", (40, 30), (160, 90, 20)).save(photo)
+    assert content_key("card", card, fonts=fonts) != before
+
+
+def test_the_long_image_key_covers_html_and_css(fonts, edition):
+    config, ed = edition
+    html = long_image_html(config, ed.articles[0])
+    key = content_key("long", html, LONG_CSS, fonts=fonts)
+    assert content_key("long", html, LONG_CSS, fonts=fonts) == key
+    assert content_key("long", html.replace("岁月", "日月"), LONG_CSS, fonts=fonts) != key
+    assert content_key("long", html, LONG_CSS + "p{}", fonts=fonts) != key
+
+
+def _chunks(png: bytes):
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    at = 8
+    while at < len(png):
+        length, kind = struct.unpack(">I4s", png[at:at + 8])
+        yield kind
+        at += 12 + length
