@@ -14,6 +14,8 @@ Its parts, each with its inputs and outputs:
 """
 from __future__ import annotations
 
+import functools
+
 import time
 
 from feature.core.diagnostics import Diagnostics
@@ -176,26 +178,18 @@ class CachedRunner(Runner):
         memo = memory.saved.by_listing
         if memo is None or memo.listing != self.loaded.listing:
             memo = memory.saved.by_listing = ListingMemo(self.loaded.listing)
+        # A function of the memory, not a bound method: the keys live in the planner,
+        # the planner in this runner, and a cycle through the runner would keep each
+        # build's runner (its edition and pages) until a full collection; in a
+        # process that freezes its heap, for good.
+        links_of = functools.partial(linked_paths_of, memory, inputs.config.site_path, self.loaded.key_by_path)
         keys = PageKeys(inputs.global_key, edition, memory.article_keys, deps, memo, inputs.config.site_path,
-                        self._links_of)
+                        links_of)
         self.planner = Planner(keys, deps, memory.article_keys, memory)
         patch = self.loaded.patch
         plan = patch and patch_plan(patch, edition, inputs.config, self.planner, out.previous, placed.media,
                                     self.photos.holders)
         return plan or self.planner.full(edition, inputs.config, out.previous.files)
-
-    def _links_of(self, a: Article) -> tuple[str, ...]:
-        """keys.linked_paths of an article, from the hrefs its worker found (no body
-        is read here, but a placed one's); remembered by its fingerprint."""
-        site_path, fp = self.inputs.config.site_path, self.memory.article_keys.full(a)
-        hit = self.memory.links_of.get(a.output_path)
-        if hit is None or hit[0] != fp or hit[1] != site_path:
-            hrefs = None
-            if a.output_path not in self.memory.article_keys.photos:
-                entry = self.memory.entries.get(self.loaded.key_by_path.get(a.output_path, ""))
-                hrefs = entry.facts.hrefs if entry is not None and entry.facts is not None else None
-            hit = self.memory.links_of[a.output_path] = (fp, site_path, linked_paths(a, site_path, hrefs))
-        return hit[2]
 
     # ---- after the write ------------------------------------------------------------
     def remember(self, outcome: Outcome) -> None:
@@ -216,3 +210,17 @@ class CachedRunner(Runner):
             memory.search.parts)
         memory.saved.last = summary(self.scan, self.inputs, self.problems.warnings, outcome.checked,
                                     len(outcome.edition.articles))
+
+
+def linked_paths_of(memory: Memory, site_path: str, key_by_path: dict[str, str], a: Article) -> tuple[str, ...]:
+    """keys.linked_paths of an article, from the hrefs its worker found (no body
+    is read here, but a placed one's); remembered by its fingerprint."""
+    fp = memory.article_keys.full(a)
+    hit = memory.links_of.get(a.output_path)
+    if hit is None or hit[0] != fp or hit[1] != site_path:
+        hrefs = None
+        if a.output_path not in memory.article_keys.photos:
+            entry = memory.entries.get(key_by_path.get(a.output_path, ""))
+            hrefs = entry.facts.hrefs if entry is not None and entry.facts is not None else None
+        hit = memory.links_of[a.output_path] = (fp, site_path, linked_paths(a, site_path, hrefs))
+    return hit[2]
