@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feature.output.headers import CACHE_FOREVER, CHARSET_TYPES, FINGERPRINT, REVALIDATE
+from feature.output.headers import CACHE_FOREVER, CHARSET_TYPES, DECLARED_TYPES, FINGERPRINT, REVALIDATE, content_type
 from feature.output.lock import output_lock
 from .plan import DEPLOY_MARKER, DeployRefused, marker_text
 from feature.output.write import OUTPUT_MARKER, verify_output
@@ -34,6 +34,7 @@ location {site_path} {{
     charset_types {CHARSET_TYPES};
     add_header Cache-Control "{REVALIDATE}" always;
     error_page 404 {site_path}404.html;
+{_declared_types()}\
     location ~ "{FINGERPRINT}" {{
         add_header Cache-Control "{CACHE_FOREVER}" always;
     }}
@@ -41,6 +42,22 @@ location {site_path} {{
         return 404;
     }}
 }}
+"""
+
+
+def _declared_types() -> str:
+    """A location giving the files of DECLARED_TYPES their types whatever the
+    host's mime.types says (`types` in a location replaces the whole table, so
+    it matches those files only; the fingerprint rule repeats inside)."""
+    names = "|".join(suffix.lstrip(".") for suffix in DECLARED_TYPES)
+    table = " ".join(f"{content_type(suffix)} {suffix.lstrip('.')};" for suffix in DECLARED_TYPES)
+    return f"""\
+    location ~ "\\.(?:{names})$" {{
+        types {{ {table} }}
+        location ~ "{FINGERPRINT}" {{
+            add_header Cache-Control "{CACHE_FOREVER}" always;
+        }}
+    }}
 """
 
 

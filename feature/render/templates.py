@@ -24,7 +24,7 @@ from feature.printing.forprint import PrintMemo
 from .assets import Assets
 from .charts import charts_for
 from .pages import Page, pages_of
-from .photos import first_photo
+from .photos import first_photo, jpeg_only
 from .structured import link_from, structured_data_for
 
 
@@ -45,6 +45,7 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None,
     env.filters["phrases"] = headline_phrases
     # print.html: links and ids made for paper, remembering rewritten blocks.
     env.filters["for_print"] = (print_memo or PrintMemo()).for_print
+    env.filters["jpeg_only"] = jpeg_only      # paper: a photo's JPEG <img> without its <picture> sources
     return env
 
 

@@ -27,7 +27,7 @@ FOREVER = "public, max-age=31536000, immutable"
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".js": "application/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
          ".xml": "text/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".jpg": "image/jpeg",
-         ".svg": "image/svg+xml", ".bin": "application/octet-stream"}
+         ".svg": "image/svg+xml", ".webp": "image/webp", ".avif": "image/avif", ".bin": "application/octet-stream"}
 FILES = {
     "content/alpha/one.md": article("第一篇", "alpha", "## 小标题\n\n正文第一段。\n\n"
                                     '![码头](dock.jpg "周口港码头｜摄影 张三")\n', byline=["记者 甲"], lede="导语。"),
@@ -116,7 +116,7 @@ def test_first_deploy_uploads_every_file_with_its_type_and_cache_header(server, 
     for path in published(site.dist):
         head = s3.head_object(Bucket=bucket, Key=f"specials/2019/{path}")
         assert head["ContentType"] == TYPES[Path(path).suffix], path
-        hashed = re.fullmatch(r"static/[a-z]+\.[0-9a-f]{10}\.(css|js)|media/.+-[0-9a-f]{10}-\d+\.jpg", path)
+        hashed = re.fullmatch(r"static/[a-z]+\.[0-9a-f]{10}\.(css|js)|media/.+-[0-9a-f]{10}-\d+\.(jpg|webp|avif)", path)
         assert head["CacheControl"] == (FOREVER if hashed else "no-cache"), path
         checked += 1
     assert checked >= 15 and any(p.startswith("media/") for p in published(site.dist))
