@@ -87,7 +87,7 @@ class IncrementalBuilder:
     def edition(self) -> Edition:
         """The edition the last build rendered (photos placed), assembled from the
         caches without writing anything: for a command that adds to a finished
-        build (commands/print_edition.link_pdfs)."""
+        build (commands/print_edition.link_made)."""
         runner = self._start(None, time.perf_counter(), shortcut=False)
         return runner.place_photos(prepare(runner, self.stages)).edition
 

@@ -46,7 +46,14 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None,
     # print.html: links and ids made for paper, remembering rewritten blocks.
     env.filters["for_print"] = (print_memo or PrintMemo()).for_print
     env.filters["jpeg_only"] = jpeg_only      # paper: a photo's JPEG <img> without its <picture> sources
+    env.filters["qr_code"] = qr_code          # long_image.html: the article's address as a QR code
     return env
+
+
+def qr_code(url: str) -> str:
+    """An SVG QR code of `url`, as a data: URI for an <img> (segno; error correction M)."""
+    import segno
+    return segno.make(url, error="m").svg_data_uri(scale=4, dark="#1d1d1f")
 
 
 def chinese_date(iso: str) -> str:
