@@ -13,6 +13,7 @@ folder as the finished build it was.
 """
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,10 @@ def draw_long_images(config: Config, out: Path, edition: Edition) -> LongImages:
     except FontNotFound as exc:
         result.problems.append(Diagnostic("long images", 0, str(exc)))
         return result
+    if not config.site_origin:
+        print(f"note: base_url {config.base_url} names no host, so the long images carry no QR code to their "
+              f"article; build with --base-url https://… (the address the edition is served from) to have one",
+              file=sys.stderr)
     env = make_environment(config.templates_dir)
     deps, assets = TemplateDeps(env), collect_assets(config.static_dir)
     cache = config.root / CACHE

@@ -267,6 +267,42 @@ def test_a_killed_print_is_never_deployed(tmp_path):
     assert main(["deploy", str(site), "--config", config]) == 0
 
 
+SLOW_LONG_IMAGE = """
+import pathlib, time
+from feature.commands import long_images
+_draw = long_images._draw
+def slow_draw(*args):
+    done = _draw(*args)
+    pathlib.Path("drawn").touch()                   # one image drawn, none in dist/
+    time.sleep(60)
+    return done
+long_images._draw = slow_draw
+"""
+
+
+def test_a_print_killed_while_drawing_long_images_leaves_the_finished_build(tmp_path):
+    """print --long-images draws into .cache/long-images and adds the images with
+    the pages offering them in one step at the end: killed while drawing, dist/
+    is the finished build it made, deployable as it is."""
+    from feature.output.write import verify_output
+    from tests.support.buildruns import finish, kill, start, wait_for
+    root = write_edition(tmp_path / "edition", {f"content/alpha/p{i}.md": article(f"短文{i}") for i in range(2)})
+    config, site = str(root / "config.yaml"), tmp_path / "site"
+    printing = start(root, "print", "--long-images", setup=SLOW_LONG_IMAGE)
+    try:
+        wait_for(lambda: (root / "dist/alpha/p0/index.html").is_file() and verify_output(root / "dist") == [],
+                 120, "the build before the long images")
+        wait_for((root / "drawn").is_file, 120, "a long image drawn")
+    finally:
+        kill(printing)
+        finish(printing)
+    dist = root / "dist"
+    assert verify_output(dist) == []
+    assert not list(dist.rglob("*.png")) and not list(dist.rglob("*.tmp-*"))
+    assert b"long-image" not in (dist / "alpha/p0/index.html").read_bytes()
+    assert main(["deploy", str(site), "--config", config]) == 0
+
+
 SLOW_PARSE = """
 import time
 from feature.build import workers as parallel
