@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from feature.core import urls
-from feature.output.write import OUTPUT_MARKER, read_manifest
+from feature.output.write import OUTPUT_MARKER, BuildSettings, read_manifest, read_settings, verify_output
 
 DEPLOY_MARKER = ".feature-deploy.json"      # "this target is ours": written by the first deploy
 DEFAULT_MAX_DELETES = 50
@@ -132,6 +132,23 @@ def plan_deploy(local: dict[str, LocalFile], remote: dict[str, RemoteFile]) -> D
 
 def marker_text() -> str:
     return json.dumps({"generator": "feature", "note": "deployed by build.py deploy"}) + "\n"
+
+
+def check_publishable(source: Path, shown: int = 5) -> BuildSettings:
+    """The settings of the build in `source`, once it is known to be fit to publish:
+    finished and intact (write.verify_output), made by `build` (a preview build's
+    links are the preview's), and saying which base_url it was made with."""
+    problems = verify_output(source)
+    if problems:
+        more = f" (and {len(problems) - shown} more)" if len(problems) > shown else ""
+        raise DeployRefused(f"{source} is not a finished build: {'; '.join(problems[:shown])}{more}. "
+                            f"Nothing was published; run `python build.py build` first")
+    settings = read_settings(source)
+    if settings is None:
+        raise DeployRefused(f"{source} does not record the base_url it was built with. Nothing was "
+                            f"published; run `python build.py build` (with --base-url https://… for the "
+                            f"public URL) first")
+    return settings
 
 
 def check_claimed(remote: dict[str, RemoteFile], where: str) -> None:

@@ -30,9 +30,8 @@ from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError
                                  ReadTimeoutError)
 
 from feature.output.headers import cache_control, content_type
-from feature.output.write import verify_output
 from .plan import (DEFAULT_MAX_DELETES, DEPLOY_MARKER, PHASES, DeployFailed, DeployPlan, DeployRefused, LocalFile,
-                   RemoteFile, Upload, check_claimed, check_deletions, deletion_line, local_files,
+                   RemoteFile, Upload, check_claimed, check_deletions, check_publishable, deletion_line, local_files,
                    marker_text, plan_deploy, upload_line)
 
 JOBS = 8                                  # requests in flight: object stores answer each in tens of ms
@@ -78,10 +77,7 @@ def deploy_s3(source: Path, target: S3Target, options: S3Options,
               say: Callable[[str], None] = print) -> DeployPlan:
     """Publish the verified build in `source` to `target`; `say` gets one line per
     object as it is uploaded or deleted (with --dry-run: as it would be)."""
-    problems = verify_output(source)
-    if problems:
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        raise DeployRefused(f"{source} is not a finished, intact build: {problems[0]}{more}; build again")
+    check_publishable(source)
     try:
         store = Store(target, options)
         remote = store.listing()
