@@ -9,6 +9,11 @@ uploads in a safe order, then the deletions:
    its shards before search/index.json, which names them),
 4. stale objects, deleted last.
 
+A file is uploaded when its bytes differ from the object's, or when only the
+object's Content-Type or Cache-Control differ from what headers.py gives it
+now (a rule changed, a file became fingerprinted): a "headers" change, sent
+again with the same bytes.
+
 A reader in the middle of a deploy therefore never gets a page whose CSS or
 photo is not there yet, nor a feed entry or search result whose page is
 missing; and a deploy that stops halfway has deleted nothing, so every page
@@ -22,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from feature.core import urls
+from feature.output.headers import cache_control, content_type
 from feature.output.write import OUTPUT_MARKER, BuildSettings, read_manifest, read_settings, verify_output
 
 DEPLOY_MARKER = ".feature-deploy.json"      # "this target is ours": written by the first deploy
@@ -54,12 +60,34 @@ class RemoteFile:
     size: int
     etag: str          # lower-case hex, no quotes; an MD5 only for single-part uploads
     digest: str | None = None    # the MD5 we stored in its metadata, when looked up
+    headers: "Headers | None" = None     # as the store gives them on HEAD, when looked up
+
+
+@dataclass(frozen=True)
+class Headers:
+    content_type: str
+    cache_control: str
+
+    @classmethod
+    def wanted(cls, path: str) -> "Headers":
+        """What headers.py gives the file at `path`: the same rules as `_headers` and nginx."""
+        return cls(content_type(path), cache_control(path))
+
+    def same_as(self, other: "Headers") -> bool:
+        # Stores may respell a header (`text/html;charset=UTF-8`): compare what it means.
+        return _plain(self.content_type) == _plain(other.content_type) and \
+            _plain(self.cache_control) == _plain(other.cache_control)
+
+
+def _plain(value: str) -> str:
+    return "".join(value.split()).lower()
 
 
 @dataclass(frozen=True)
 class Upload:
     file: LocalFile
     replaces: RemoteFile | None  # the object it overwrites, None for a new one
+    headers_only: bool = False   # the same bytes, sent again for their new Content-Type or Cache-Control
 
     @property
     def path(self) -> str:
@@ -83,6 +111,10 @@ class DeployPlan:
     @property
     def new(self) -> int:
         return sum(u.replaces is None for u in self.uploads)
+
+    @property
+    def headers_only(self) -> int:
+        return sum(u.headers_only for u in self.uploads)
 
 
 def upload_phase(path: str) -> int:
@@ -112,6 +144,11 @@ def is_unchanged(local: LocalFile, remote: RemoteFile) -> bool:
     return local.size == remote.size and local.md5 in (remote.etag, remote.digest)
 
 
+def headers_changed(local: LocalFile, remote: RemoteFile) -> bool:
+    """The object's headers, when looked up, are not what the file gets now."""
+    return remote.headers is not None and not remote.headers.same_as(Headers.wanted(local.path))
+
+
 def plan_deploy(local: dict[str, LocalFile], remote: dict[str, RemoteFile]) -> DeployPlan:
     """Uploads (new or changed files, safe order) and deletions (stale objects).
 
@@ -120,10 +157,12 @@ def plan_deploy(local: dict[str, LocalFile], remote: dict[str, RemoteFile]) -> D
     plan = DeployPlan(claimed=DEPLOY_MARKER in remote)
     for path in sorted(local, key=_upload_order):
         there = remote.get(path)
-        if there is not None and is_unchanged(local[path], there):
-            plan.unchanged += 1
-        else:
+        if there is None or not is_unchanged(local[path], there):
             plan.uploads.append(Upload(local[path], there))
+        elif headers_changed(local[path], there):
+            plan.uploads.append(Upload(local[path], there, headers_only=True))
+        else:
+            plan.unchanged += 1
     others = tuple(p[: -len(DEPLOY_MARKER)] for p in remote if p.endswith("/" + DEPLOY_MARKER))
     plan.deletions = [r for p, r in sorted(remote.items())
                       if p not in local and p != DEPLOY_MARKER and not p.startswith(others)]
@@ -173,9 +212,16 @@ def size_text(n: int) -> str:
 
 
 def upload_line(u: Upload) -> str:
-    """'+ path (12.3 KB)' for a new object, '~ path (12.3 KB, was 12.1 KB)' for a replaced one."""
+    """'+ path (12.3 KB)' for a new object, '~ path (12.3 KB, was 12.1 KB)' for a replaced one,
+    '~ path (headers: Cache-Control no-cache → public, …)' for one whose headers alone change."""
     if u.replaces is None:
         return f"+ {u.path} ({size_text(u.file.size)})"
+    if u.headers_only:
+        was, now = u.replaces.headers, Headers.wanted(u.path)
+        changes = [f'{name} "{old}" → "{new}"' for name, old, new in (
+            ("Content-Type", was.content_type, now.content_type),
+            ("Cache-Control", was.cache_control, now.cache_control)) if _plain(old) != _plain(new)]
+        return f"~ {u.path} (headers: {', '.join(changes)})"
     return f"~ {u.path} ({size_text(u.file.size)}, was {size_text(u.replaces.size)})"
 
 
@@ -184,6 +230,8 @@ def deletion_line(r: RemoteFile) -> str:
 
 
 def summary_line(plan: DeployPlan, where: str, dry_run: bool) -> str:
+    replaced = len(plan.uploads) - plan.new - plan.headers_only
     return (f"deploy to {where}: {'would upload' if dry_run else 'uploaded'} {len(plan.uploads)} object(s) "
-            f"({plan.new} new, {len(plan.uploads) - plan.new} replaced, {size_text(plan.upload_bytes)}), "
+            f"({plan.new} new, {replaced} replaced, {plan.headers_only} for headers only, "
+            f"{size_text(plan.upload_bytes)}), "
             f"{'would delete' if dry_run else 'deleted'} {len(plan.deletions)}, {plan.unchanged} unchanged")

@@ -546,3 +546,39 @@ def test_a_base_url_on_deploy_only_adds_the_host_to_a_path_build(server, aws, si
                   "--purge-list", str(purge_list)) == 0
     assert {"https://example.cn/specials/x/beta/three/",
             "https://example.cn/specials/x/beta/three/index.html"} <= set(purge_list.read_text().splitlines())
+
+
+# --- headers -------------------------------------------------------------------------
+
+def test_objects_whose_headers_alone_are_wrong_are_sent_again(server, aws, site, capsys):
+    """The bytes in the bucket are right, the headers not (as an older deploy or another
+    tool left them): a deploy compares them too and sends those objects again."""
+    bucket = bucket_name()
+    folder = server.bucket(bucket) / "specials/2019"
+    assert deploy(server, bucket, site.dist) == 0
+    s3, key = server.client(), "specials/2019/"
+    css = next(p for p in published(site.dist) if re.fullmatch(r"static/style\.\w+\.css", p))
+    old = {"index.html": ("text/html", "max-age=600"), css: ("text/css; charset=utf-8", "no-cache")}
+    for path, (kind, cache) in old.items():
+        s3.put_object(Bucket=bucket, Key=key + path, Body=(site.dist / path).read_bytes(), ContentType=kind,
+                      CacheControl=cache)
+    capsys.readouterr()
+    assert deploy(server, bucket, site.dist, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert ('~ index.html (headers: Content-Type "text/html" → "text/html; charset=utf-8", '
+            'Cache-Control "max-age=600" → "no-cache")') in out.splitlines(), out
+    assert f'~ {css} (headers: Cache-Control "no-cache" → "{FOREVER}")' in out.splitlines(), out
+    assert "would upload 2 object(s) (0 new, 0 replaced, 2 for headers only" in out
+    assert s3.head_object(Bucket=bucket, Key=key + "index.html")["CacheControl"] == "max-age=600"
+    assert deploy(server, bucket, site.dist) == 0
+    out = capsys.readouterr().out
+    assert sorted(printed_paths(out, "~")) == sorted(old) and not printed_paths(out, "+")
+    for path in old:
+        head = s3.head_object(Bucket=bucket, Key=key + path)
+        assert (head["ContentType"], head["CacheControl"]) == (TYPES[Path(path).suffix],
+                                                               FOREVER if path == css else "no-cache")
+    purged = [line.strip() for line in out.splitlines() if line.startswith("  /")]
+    assert purged == ["/", "/index.html"]       # a CDN keeps the page with its old headers; the CSS: a new name
+    assert deploy(server, bucket, site.dist) == 0
+    assert "uploaded 0 object(s)" in capsys.readouterr().out
+    assert {p: b for p, b in tree(folder).items() if p != DEPLOY_MARKER} == published(site.dist)
