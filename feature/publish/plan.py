@@ -187,6 +187,11 @@ def check_publishable(source: Path, shown: int = 5) -> BuildSettings:
         raise DeployRefused(f"{source} does not record the base_url it was built with. Nothing was "
                             f"published; run `python build.py build` (with --base-url https://… for the "
                             f"public URL) first")
+    if settings.preview:
+        raise DeployRefused(f"{source} holds a preview build made by `python build.py serve` (base_url "
+                            f"{settings.base_url}): its links and sitemap are the preview's. Nothing was "
+                            f"published; build for publishing with `python build.py build` (with --out "
+                            f"{source} for this folder, --base-url https://… for the public URL), then deploy")
     return settings
 
 
