@@ -45,8 +45,8 @@ def serve(config_path: Path, out_dir: Path | None, base_url: str | None, host: s
         return 1
     print(f"Preview: {url}  (watching content/, templates/, static/, config.yaml; Ctrl+C stops)",
           file=sys.stderr, flush=True)
-    print(f"note: the preview is built into {_shown(server.out_dir)}, not the output folder a deploy publishes; "
-          f"`python build.py build` makes that", file=sys.stderr, flush=True)
+    print(f"note: the preview is built into {_shown(server.out_dir)}, marked as a preview that deploy refuses; "
+          f"`python build.py build` makes the build to publish", file=sys.stderr, flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"note: listening on {host}: anyone on this network can open the preview", file=sys.stderr)
     try:
