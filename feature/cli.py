@@ -147,7 +147,9 @@ def _object_storage_options(dep: argparse.ArgumentParser) -> None:
                     help="after the deploy, run CMD with the file of changed URLs as its last argument")
     s3.add_argument("--purge-list", type=Path, metavar="FILE",
                     help="where to write the changed URLs (default: .cache/deploy/purge-urls.txt)")
-    s3.add_argument("--base-url", help="the site's public URL for the purge list (default: base_url in config.yaml)")
+    s3.add_argument("--base-url", metavar="URL",
+                    help="the public URL for the purge list (default: the base_url the build was made with, "
+                         "recorded in its marker); only adds https://HOST to a build made with a path")
 
 
 def _site_options(p: argparse.ArgumentParser) -> None:

@@ -46,8 +46,10 @@ class OutputRefused(Exception):
 class BuildSettings:
     """What a build was made with besides its sources (the `--base-url` of a
     production build), recorded in its marker: `print` builds the folder again
-    with these, never with other ones behind the reader's back."""
+    with these, never with other ones behind the reader's back; `deploy`
+    publishes no preview build (its base_url is the preview's)."""
     base_url: str
+    preview: bool = False       # made by `serve`
 
 
 class OutputFailed(OutputRefused, OSError):

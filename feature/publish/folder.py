@@ -19,8 +19,8 @@ from pathlib import Path
 
 from feature.output.headers import CACHE_FOREVER, CHARSET_TYPES, DECLARED_TYPES, FINGERPRINT, REVALIDATE, content_type
 from feature.output.lock import output_lock
-from .plan import DEPLOY_MARKER, DeployRefused, marker_text
-from feature.output.write import OUTPUT_MARKER, verify_output
+from feature.output.write import OUTPUT_MARKER
+from .plan import DEPLOY_MARKER, DeployRefused, check_publishable, marker_text
 
 _REMOTE = re.compile(r"^(?:rsync://|[^/:]+:)")   # rsync's own rule: a colon before any slash
 
@@ -87,17 +87,8 @@ def publish(source: Path, target: str, dry_run: bool = False) -> DeployReport:
     may change it meanwhile: the output lock is held throughout."""
     source = source.resolve()
     with output_lock(source, "deploy"):
-        check_finished(source)
+        check_publishable(source)
         return _publish(source, target, dry_run)
-
-
-def check_finished(source: Path, shown: int = 5) -> None:
-    """Refuse a folder that is not a finished, intact build, saying what is wrong."""
-    problems = verify_output(source)
-    if problems:
-        more = f" (and {len(problems) - shown} more)" if len(problems) > shown else ""
-        raise DeployRefused(f"{source} is not a finished build: {'; '.join(problems[:shown])}{more}. "
-                            f"Nothing was published; run `python build.py build` first")
 
 
 def _publish(source: Path, target: str, dry_run: bool) -> DeployReport:

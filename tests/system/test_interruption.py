@@ -198,13 +198,14 @@ def test_kill_while_removing_the_previous_build_is_cleaned_up(tmp_path):
 
 def test_deploy_refuses_what_a_killed_preview_left(edition, tmp_path):
     """Issue 16, case 3: a preview killed halfway through rewriting pages leaves old
-    and new pages side by side; deploy published that with exit 0."""
+    and new pages side by side; deploy published that with exit 0. (The preview
+    writes dist/ only when asked, `--out dist`: by default it has a folder of its own.)"""
     from tests.support.buildruns import finish, kill, listed, start, wait_for
     root, dist, site = edition, edition / "dist", tmp_path / "site"
     assert main(["build", "--config", str(root / "config.yaml")]) == 0
     log = root.parent / "serve.log"
     with open(log, "w") as err:
-        serve = start(root, "serve", "--port", "0", delay=0.03, stderr=err)
+        serve = start(root, "serve", "--port", "0", "--out", str(dist), delay=0.03, stderr=err)
         try:
             wait_for(lambda: "Preview:" in log.read_text(), 60, "the preview to start")
             set_version(root, 1)
