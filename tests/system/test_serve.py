@@ -83,6 +83,12 @@ def open_page(browser, server, path="alpha/one/index.html"):
     page.goto(server.url + path)
     expect(page.locator("h1")).to_be_visible()
     wait_until(lambda: len(LiveReloadHandler.waiters) == waiters + 1, what="livereload to register the page")
+    # Playwright hands websocket frames to Python only while Python calls into it
+    # (wait_until sleeps): the server's hello may be sent and not yet in `frames`.
+    for _ in range(250):
+        if frames:
+            break
+        page.wait_for_timeout(20)
     navigations.clear()
     return page, navigations, frames
 
