@@ -277,6 +277,17 @@ def main() -> None:
     print("\n" + machine() + variant + "\n\n" + table(results, peer_results))
 
 
+def filesystem(path: Path) -> str:
+    """The type and device of the mount holding path (tmpfs or a disk: creating
+    10,000 folders costs ~1 s more on this machine's ext4 than on tmpfs)."""
+    path, best = path.resolve(), ("?", "?", "")
+    for line in Path("/proc/mounts").read_text().splitlines():
+        device, mount, kind = line.split()[:3]
+        if (path == Path(mount) or Path(mount) in path.parents) and len(mount) >= len(best[2]):
+            best = (kind, device, mount)
+    return f"{best[0]} ({best[1]} at {best[2]})"
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), "?")

@@ -153,7 +153,12 @@ class SentenceTreeprocessor(Treeprocessor):
             ids.append(self._new_id(text))
             self.sentences.append(SentenceRef(ids[-1], text, p_index, self.subhead, index))
         if not len(el) and plain is str:    # nine paragraphs in ten: text only, nothing to resolve
-            self.scanned.append(_wrap_text_paragraph(el, spans, ids))
+            # Written as HTML in one string and stashed (put back by Python-Markdown's
+            # raw-HTML postprocessor): an element per sentence and figure cost more to
+            # build, walk and serialize than the sentence scan itself.
+            markup, places = _text_paragraph_html(el.text or "", spans, ids)
+            el.text = self.md.htmlStash.store(markup)
+            self.scanned.append(places)
             return
         self.scanned.append(None)
         if not len(el):
@@ -342,30 +347,41 @@ def _wrap_plain_paragraph(el: etree.Element, spans: list[tuple[int, int]], ids: 
     el[:] = children
 
 
-def _wrap_text_paragraph(el: etree.Element, spans: list[tuple[int, int]], ids: list[str]) -> tuple:
-    """_wrap_plain_paragraph for text that holds no placeholder and no entity
-    (nothing to mask: the text run of each sentence is that sentence of the
-    paragraph's plain text), keeping the figures found in each sentence for
-    extract_figures, which then neither splits nor scans the paragraph again.
-    Returns those figure places (figures.Scanned)."""
-    text = el.text or ""
-    el.text = text[:spans[0][0]] if spans else text     # (whitespace: sentence spans are trimmed)
-    children, places = [], []
+def _text_paragraph_html(text: str, spans: list[tuple[int, int]], ids: list[str]) -> tuple[str, tuple]:
+    """The HTML Python-Markdown would serialize from _wrap_plain_paragraph's tree, for
+    text that holds no placeholder and no entity (nothing to mask or resolve: the
+    text run of each sentence is that sentence of the paragraph's plain text), and
+    the figures found in each sentence (figures.Scanned), which extract_figures then
+    neither splits nor scans again. The serializer's escaping (no '&' here) and its
+    attribute order (sorted by name) are written out as it writes them."""
+    parts = [_escape_text(text[:spans[0][0]] if spans else text)]   # whitespace: spans are trimmed
+    places = []
     ends = [a for a, _ in spans[1:]] + [len(text)]
     for k, ((a, b), end, sentence_id) in enumerate(zip(spans, ends, ids)):
-        span = etree.Element("span", {"class": "sentence", "id": sentence_id})
+        parts.append(f'<span class="sentence" id="{sentence_id}">')
         sentence = text[a:b]
         matches = find_figures(sentence)
         if matches:
             places.append((k, sentence, tuple(matches)))
-            span.text = sentence[:matches[0].start]
-            span.extend(_data_nodes(sentence, matches, len(sentence)))
+            parts.append(_escape_text(sentence[:matches[0].start]))
+            for i, m in enumerate(matches):
+                high = "" if m.value_max is None else f' data-max="{format_number(m.value_max)}"'
+                after = sentence[m.end:matches[i + 1].start if i + 1 < len(matches) else len(sentence)]
+                parts += (f'<data class="figure"{high} value="{format_number(m.value)}">',
+                          _escape_text(sentence[m.start:m.end]), "</data>", _escape_text(after))
         else:
-            span.text = sentence
-        span.tail = text[b:end]             # whitespace, usually none: Chinese sentences abut
-        children.append(span)
-    el[:] = children
-    return tuple(places)
+            parts.append(_escape_text(sentence))
+        parts += ("</span>", _escape_text(text[b:end]))   # whitespace, usually none: sentences abut
+    return "".join(parts), tuple(places)
+
+
+def _escape_text(text: str) -> str:
+    """Python-Markdown's text escaping for text without '&'."""
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
 
 
 def _data_nodes(text: str, matches: Sequence[FigureMatch], end: int) -> list[etree.Element]:

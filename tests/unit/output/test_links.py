@@ -83,3 +83,29 @@ def test_quoted_values_are_the_regex_findall(text):
     from feature.output.links import _ID, _REF, _quoted_values
     assert _quoted_values(text, 'id="') == _ID.findall(text)
     assert _quoted_values(text, 'href="', 'src="') == _REF.findall(text)
+
+
+_BODY_PIECES = st.sampled_from(["href", "HREF", "hReF", "h", "ref", "=", '"', "'", "/a/", "#x", "http:",
+                                " ", "<a ", "<A ", ">", "</a>", "周", "İ", "\u212a", "&amp;"])
+
+
+def _body_links_reference(body: str) -> tuple[str, ...]:
+    """body_links without its substring shortcut: the regex over every body."""
+    import html
+    from feature.output.links import _HREF, _SCHEME
+    found = {html.unescape(next(g for g in m.groups() if g is not None)) for m in _HREF.finditer(body)}
+    return tuple(sorted(h for h in found if h and not h.startswith("#") and not _SCHEME.match(h)))
+
+
+@settings(max_examples=examples(3000), deadline=None)
+@given(st.lists(_BODY_PIECES, max_size=12).map("".join))
+def test_body_links_shortcut_finds_what_the_regex_finds(body):
+    """body_links skips bodies without `href` in any case: never one with a link."""
+    from feature.output.links import body_links
+    assert body_links(body) == _body_links_reference(body)
+
+
+def test_body_links_in_any_case():
+    from feature.output.links import body_links
+    assert body_links('<p>周<A HREF="../b/">x</A> <a hReF=\'/c/\'>y</a> <a href="#s-1">z</a></p>') == ("../b/", "/c/")
+    assert body_links("<p>周口</p>") == ()
