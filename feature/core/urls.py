@@ -18,6 +18,7 @@ PRINT = "print/index.html"
 SEARCH_INDEX = "search/index.json"
 FAVICON = "favicon.svg"             # drawn from the newspaper's name when config.yaml names no favicon
 MEDIA = "media"         # resized photos (photos.py)
+SHARE = "share"         # share cards and posters (render/sharing.py)
 STATIC = "static"       # static/ as published, CSS and JS names fingerprinted (assets.py)
 
 
@@ -25,7 +26,8 @@ def generated_folders() -> frozenset[str]:
     """The top-level folders a build writes besides the sections' own: no
     section key may be one of them (config.py). tests/unit/core/test_config.py checks
     that a full build writes no other."""
-    return frozenset(path.split("/")[0] for path in (FIGURES, PRINT, SEARCH_INDEX, MEDIA + "/", STATIC + "/"))
+    return frozenset(path.split("/")[0] for path in (FIGURES, PRINT, SEARCH_INDEX, MEDIA + "/", STATIC + "/",
+                                                                 SHARE + "/"))
 
 
 def section_path(key: str) -> str:

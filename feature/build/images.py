@@ -1,0 +1,141 @@
+"""The images the pages link to (stages.PageImages: share cards, posters), for the
+incremental builder: each drawn once, ever.
+
+An image's name is its content key (render/sharing.py), so the bytes of a name
+never change: drawn images are kept by name in .cache/build/share/, and a
+page's images are remembered under its page key (`Saved.images`: page key →
+{image path: digest}), which covers everything their names follow from. A
+build looks up each page's key: a page whose key is known costs a dict lookup
+(no body read, no content key hashed), an image the output folder holds is
+kept as it is, one in the cache is read back, and only new ones are drawn,
+in worker processes when there are many (a cold build).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from feature.core.diagnostics import Diagnostics
+from feature.core.files import digest_of, replace_file
+from feature.core.model import Edition
+from feature.render.sharing import ImageProblem, ShareImage
+
+from .bodies import full
+from .memory import Memory
+from .output import Output
+from .stages import PageImages
+from .workers import _map as in_workers    # the build's worker pool (fork, chunks, a dead worker reported)
+
+CHUNK = 8                   # images per worker task: a poster is 50 CPU ms
+_job: tuple = ()            # what forked workers read; set just before forking
+
+
+@dataclass
+class Images:
+    """One build's images: output path → digest, in page order."""
+    files: dict[str, str] = field(default_factory=dict)
+    added: int = 0                  # images the output folder did not hold
+    stale: tuple[str, ...] = ()     # images of the last build no page links any more
+
+
+def page_images(step: PageImages, pages: list, page_keys: dict[str, str], edition: Edition, config,
+                memory: Memory, out: Output, problems: Diagnostics, jobs: int) -> Images:
+    """The images of `pages` into `out` (kept, read back from the cache or drawn)."""
+    images = Images()
+    if not step.on(config):
+        memory.saved.images = {}
+        return images
+    store = memory.cache_dir / "share" if memory.cache_dir is not None else None
+    known, previous = memory.saved.images, out.previous.files
+    remembered: dict[str, tuple[str, dict[str, str]]] = {}
+    todo: dict[str, ShareImage] = {}        # image path → its record, digest not known yet
+    replaced: list[str] = []                # image paths of the pages keyed anew
+    for page in pages:
+        key, rel = page_keys[page.output_path], page.output_path
+        last = known.get(rel)
+        hit = last[1] if last is not None and last[0] == key else None
+        if hit is None or any(previous.get(p) != d and not _kept(store, p) for p, d in hit.items()):
+            replaced += last[1] if last is not None else ()
+            hit = {}
+            for image in step.images(_with_figures(page), edition, config):
+                hit[image.path] = images.files.get(image.path, "")
+                if not hit[image.path]:
+                    todo.setdefault(image.path, image)
+        remembered[rel] = (key, hit)
+        for path, d in hit.items():
+            images.files.setdefault(path, d)
+    made, failed = _make(step, todo, config, store, edition, problems, jobs)
+    for path, data in made.items():
+        images.files[path] = digest_of(data)
+    # A page whose image failed is not remembered: the next build tries it again.
+    memory.saved.images = {rel: (key, {p: images.files[p] for p in hit}) for rel, (key, hit) in remembered.items()
+                           if failed.isdisjoint(hit)}
+    images.stale = tuple(p for p in dict.fromkeys(replaced) if p not in images.files)
+    for path, d in images.files.items():
+        if previous.get(path) == d:
+            out.keep({path: d})
+        else:
+            images.added += 1
+            out.add(path, made[path] if path in made else _read(store, path))
+    return images
+
+
+def _with_figures(page):
+    """The page with its article's key figures read (the cards and posters show them)."""
+    if page.article is None:
+        return page
+    return replace(page, article=full(page.article, ("key_figures",)))
+
+
+def _kept(store: Path | None, path: str) -> bool:
+    return store is not None and (store / Path(path).name).is_file()
+
+
+def _read(store: Path | None, path: str) -> bytes:
+    return (store / Path(path).name).read_bytes()
+
+
+def _make(step: PageImages, todo: dict, config, store: Path | None, edition: Edition, problems: Diagnostics,
+          jobs: int) -> tuple[dict[str, bytes], set[str]]:
+    """The bytes of `todo`'s images: read from the cache, or drawn (and then cached);
+    and the paths of those that could not be drawn (their problems in `problems`)."""
+    made, draw, failed = {}, [], set()
+    for path, image in todo.items():
+        if _kept(store, path):
+            made[path] = _read(store, path)
+        else:
+            draw.append(image)
+    global _job
+    _job = (step, config, draw)
+    tasks = [range(i, min(i + CHUNK, len(draw))) for i in range(0, len(draw), CHUNK)]
+    workers = jobs if len(draw) >= 2 * CHUNK else 1
+    articles = None
+    try:
+        for chunk in in_workers(_draw_chunk, tasks, workers):
+            for path, data, problem in chunk:
+                if problem is None:
+                    made[path] = data
+                    if store is not None:
+                        replace_file(store / Path(path).name, data)
+                    continue
+                failed.add(path)
+                made[path] = b""                    # the build stops before anything is written
+                if articles is None:
+                    articles = {a.output_path: a for a in edition.articles}
+                article = articles.get(problem.image.article)
+                problems.items.extend(problem.diagnostics(full(article, ("body_markdown",)) if article else None))
+    finally:
+        _job = ()
+    return made, failed
+
+
+def _draw_chunk(indices: range) -> list:
+    step, config, draw = _job
+    out = []
+    for i in indices:
+        image = draw[i]
+        try:
+            out.append((image.path, step.draw(image, config), None))
+        except ImageProblem as problem:
+            out.append((image.path, b"", problem))
+    return out
