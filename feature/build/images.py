@@ -123,7 +123,8 @@ def _make(step: PageImages, todo: dict, config, store: Path | None, edition: Edi
                 if articles is None:
                     articles = {a.output_path: a for a in edition.articles}
                 article = articles.get(problem.image.article)
-                problems.items.extend(problem.diagnostics(full(article, ("body_markdown",)) if article else None))
+                problems.items.extend(d for d in problem.diagnostics(full(article, ("body_markdown",)) if article else None)
+                                      if d not in problems.items)       # card and square: once
     finally:
         _job = ()
     return made, failed

@@ -85,7 +85,8 @@ class CleanRunner(Runner):
                     out.files[image.path] = step.draw(image, self.config)
                 except ImageProblem as problem:
                     out.files[image.path] = b""         # reported once; the build stops before writing
-                    self.problems.items.extend(problem.diagnostics(articles.get(problem.image.article)))
+                    self.problems.items.extend(d for d in problem.diagnostics(articles.get(problem.image.article))
+                                               if d not in self.problems.items)     # card and square: once
 
     def site_step(self, step: SiteStep, placed: Placed, out: "InMemory") -> None:
         out.files.update(step.run(placed.edition, self.config))

@@ -35,7 +35,8 @@ from .pages import Page
 
 FOLDER = urls.SHARE
 NAME_DIGITS = 20                    # of the content key's sha256: 80 bits, no two images collide
-KICKERS = {"cover": "特别报道", "figures": "数说", "print": "印刷版", "print_contents": "印刷版"}
+# The pages with a card, and the tag above its headline (an article's is its section).
+KICKERS = {"cover": "特别报道", "section": "栏目", "figures": "数说", "article": ""}
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,9 @@ def _image(kind: str, text: CardText | PosterText, fonts: FontBook, article: Art
 
 
 def page_share(page: Page, config: Config) -> PageShare | None:
-    """The cards of `page` (None: the 404 page, or cards switched off). An article
-    page's article must hold its key figures."""
-    if not config.share.cards or page.kind == "not_found":
+    """The cards of `page` (None: a print page or the 404 page, which are not shared,
+    or cards switched off). An article page's article must hold its key figures."""
+    if not config.share.cards or page.kind not in KICKERS:
         return None
     text = card_text(page, config)
     fonts = fonts_for(config)
@@ -112,9 +113,7 @@ def card_text(page: Page, config: Config) -> CardText:
                         edition_title=config.title, newspaper=config.newspaper,
                         figure=CardFigure(lead.text, lead.label) if lead else None,
                         source=source_name(a.source))
-    kicker = KICKERS.get(page.kind, "")
-    if page.kind == "section":
-        kicker = "栏目"
+    kicker = KICKERS[page.kind]
     deck = page.description if page.kind != "cover" else (config.subtitle or config.description)
     return CardText(headline=page.title, deck=deck, section=kicker,
                     edition_title="" if page.kind == "cover" else config.title,
