@@ -139,9 +139,12 @@ class CachedRunner(Runner):
         return self.plan.pages
 
     def page_images(self, step, placed: Placed, pages: list, out: Output) -> None:
-        inputs = self.inputs
-        self.images = page_images(step, pages, self.plan.page_keys, placed.edition, inputs.config, self.memory, out,
-                                  self.problems, inputs.jobs)
+        inputs, plan = self.inputs, self.plan
+        # A patched build (a body edit) looks at the pages it keyed anew; the output
+        # holds the others' images as they are.
+        patched = plan.rechecked is not None
+        self.images = page_images(step, plan.rechecked if patched else pages, plan.page_keys, placed.edition,
+                                  inputs.config, self.memory, out, self.problems, inputs.jobs, patched)
         self.lap("images")
 
     def site_step(self, step, placed: Placed, out: Output) -> None:
@@ -150,17 +153,16 @@ class CachedRunner(Runner):
     def check_links(self, pages: list, out: Output) -> int:
         self.lap("steps")
         assets, media = self.inputs.assets.files, self.photos.placed.media
-        images = self.images
-        if self.plan.rechecked is None or images.added or images.stale:
+        if self.plan.rechecked is None:
             # The clean build's file order (assets, media, pages, images, steps): its link
-            # messages come out in that order. (A patched build whose images are new
-            # or gone is ordered afresh too: its files are not the last build's.)
-            out.order([*assets, *media, *(p.output_path for p in self.plan.pages), *images.files,
+            # messages come out in that order.
+            out.order([*assets, *media, *(p.output_path for p in self.plan.pages), *self.images.files,
                        *self.steps.files])
-        else:           # the last build's files, in its order: only these can differ
+        else:           # the last build's files, in its order: only these can differ (and images come and go)
             previous = out.previous.files
             out.changed = [rel for rel in dict.fromkeys((*assets, *media, *self.rendered, *self.steps.files))
-                           if previous.get(rel) != out.manifest[rel]]
+                           if previous.get(rel) != out.manifest[rel]] + self.images.added
+            out.removed = self.images.stale
         checked = LinkCheck(self.memory, out, self.inputs.config.site_path, self.problems).run(pages, self.link_facts)
         self.lap("links")
         return checked

@@ -32,15 +32,18 @@ _job: tuple = ()            # what forked workers read; set just before forking
 
 @dataclass
 class Images:
-    """One build's images: output path → digest, in page order."""
+    """One build's images: output path → digest (all of them, in page order; a patched
+    build: those of the pages it keyed anew), the new ones, and those now gone."""
     files: dict[str, str] = field(default_factory=dict)
-    added: int = 0                  # images the output folder did not hold
-    stale: tuple[str, ...] = ()     # images of the last build no page links any more
+    added: list[str] = field(default_factory=list)      # images the output folder did not hold
+    stale: list[str] = field(default_factory=list)      # a patched build's: no page links them any more
 
 
 def page_images(step: PageImages, pages: list, page_keys: dict[str, str], edition: Edition, config,
-                memory: Memory, out: Output, problems: Diagnostics, jobs: int) -> Images:
-    """The images of `pages` into `out` (kept, read back from the cache or drawn)."""
+                memory: Memory, out: Output, problems: Diagnostics, jobs: int, patched: bool = False) -> Images:
+    """The images of `pages` into `out` (kept, read back from the cache or drawn).
+    `patched`: `pages` are those a body edit keyed anew (patch.py); the output
+    holds every other page's images already (out.manifest)."""
     images = Images()
     if not step.on(config):
         memory.saved.images = {}
@@ -68,14 +71,21 @@ def page_images(step: PageImages, pages: list, page_keys: dict[str, str], editio
     for path, data in made.items():
         images.files[path] = digest_of(data)
     # A page whose image failed is not remembered: the next build tries it again.
-    memory.saved.images = {rel: (key, {p: images.files[p] for p in hit}) for rel, (key, hit) in remembered.items()
-                           if failed.isdisjoint(hit)}
-    images.stale = tuple(p for p in dict.fromkeys(replaced) if p not in images.files)
+    kept = {rel: (key, {p: images.files[p] for p in hit}) for rel, (key, hit) in remembered.items()
+            if failed.isdisjoint(hit)}
+    if patched:
+        known.update(kept)
+        gone = [p for p in dict.fromkeys(replaced) if p not in images.files]
+        images.stale = [p for p in gone if not any(p in hit for _, hit in known.values())] if gone else []
+        for path in images.stale:
+            out.manifest.pop(path, None)
+    else:
+        memory.saved.images = kept
     for path, d in images.files.items():
         if previous.get(path) == d:
             out.keep({path: d})
         else:
-            images.added += 1
+            images.added.append(path)
             out.add(path, made[path] if path in made else _read(store, path))
     return images
 

@@ -89,8 +89,14 @@ def makes_images(config: Config) -> bool:
 
 
 def _image(kind: str, text: CardText | PosterText, fonts: FontBook, article: Article | None = None) -> ShareImage:
-    key = content_key(kind, text, fonts=fonts)
-    return ShareImage(f"{FOLDER}/{key[:NAME_DIGITS]}.png", kind, text, article.output_path if article else "")
+    return ShareImage(_name(kind, text, fonts), kind, text, article.output_path if article else "")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name(kind: str, text: CardText | PosterText, fonts: FontBook) -> str:
+    # Remembered: a 数说 page re-rendered after an edit names 400 posters again. The
+    # faces' files are read for their identity once per process, as fonts_for finds them.
+    return f"{FOLDER}/{content_key(kind, text, fonts=fonts)[:NAME_DIGITS]}.png"
 
 
 def page_share(page: Page, config: Config) -> PageShare | None:

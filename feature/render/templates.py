@@ -100,8 +100,9 @@ def context_for(page: Page, edition: Edition, config: Config, assets: Assets) ->
     images = [link_from(config, p, page.output_path) for p in (share.card.path if share else "", photo) if p]
 
     def poster(article, figure) -> str:
-        """The URL of `figure`'s 数字海报 on this page, or "" when posters are off."""
-        made = poster_for(article, figure, edition, config)
+        """The URL of `figure`'s 数字海报 on this page, or "" when posters are off (or
+        the page is printed: print pages show the sidebar, not its downloads)."""
+        made = poster_for(article, figure, edition, config) if page.kind in POSTER_PAGES else None
         return url(made.path) if made else ""
     return {
         "site": config,
@@ -120,6 +121,9 @@ def context_for(page: Page, edition: Edition, config: Config, assets: Assets) ->
         "structured_data": structured_data_for(page.kind, page.article, edition, config, tuple(images)),
         "figure_charts": charts_for,
     }
+
+
+POSTER_PAGES = ("article", "figures")      # the pages that offer figures' posters
 
 
 @dataclass(frozen=True)
