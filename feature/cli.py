@@ -86,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1; 0.0.0.0 opens it to the local network)")
     serve.set_defaults(run=run_serve)
 
-    printing = sub.add_parser("print", help="build, then the print edition (dist/print/index.html; --pdf: edition.pdf)",
+    printing = sub.add_parser("print", help="build, then the print edition (dist/print/index.html; --pdf: edition.pdf; "
+                                   "--long-images: an image per article)",
                               description="Build, then the print edition: dist/print/index.html, or for an edition "
                                           "of more than `print.volume_articles` articles a contents page there and "
                                           "one volume per section part at dist/print/<section>/[<part>/]index.html.")
@@ -94,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     printing.add_argument("--pdf", action="store_true",
                           help="also render edition.pdf beside each printed document with WeasyPrint "
                                "(dist/print/edition.pdf, or one per volume)")
+    printing.add_argument("--long-images", action="store_true",
+                          help="also draw each article as one long image, 1080 px wide (long-image.png beside its "
+                               "page), offered on the article and print pages; only changed articles are drawn again")
     printing.add_argument("--jobs", type=int,
                           help="worker processes for the build and for the volumes' PDFs, rendered side by side "
                                "(default: one per CPU core, fewer if memory is short)")
@@ -143,7 +147,9 @@ def _object_storage_options(dep: argparse.ArgumentParser) -> None:
                     help="after the deploy, run CMD with the file of changed URLs as its last argument")
     s3.add_argument("--purge-list", type=Path, metavar="FILE",
                     help="where to write the changed URLs (default: .cache/deploy/purge-urls.txt)")
-    s3.add_argument("--base-url", help="the site's public URL for the purge list (default: base_url in config.yaml)")
+    s3.add_argument("--base-url", metavar="URL",
+                    help="the public URL for the purge list (default: the base_url the build was made with, "
+                         "recorded in its marker); only adds https://HOST to a build made with a path")
 
 
 def _site_options(p: argparse.ArgumentParser) -> None:

@@ -115,7 +115,7 @@ class CachedRunner(Runner):
     def output(self, placed: Placed) -> Output:
         config = self.inputs.config
         return Output(self.inputs.out_dir, self.memory, config.sources, self.folder.previous(), self.inputs.in_place,
-                      BuildSettings(config.base_url))
+                      BuildSettings(config.base_url, self.inputs.preview))
 
     def render(self, placed: Placed, out: Output, filters) -> list:
         inputs, edition = self.inputs, placed.edition

@@ -14,6 +14,10 @@ edit sequences). It runs the same stages (stages.py) in the same order
 - everything, when nothing it read changed since the last build (scan.py).
 The caches persist in .cache/build/ (memory.py: pickles, sharded so that one
 edit rewrites one shard), so a fresh process's no-change rebuild is fast too.
+The preview's builder (`preview=True`) has a folder of its own, `.cache/preview/`
+(config.PREVIEW_FOLDER): its site and its caches, so that `serve` never
+replaces the output folder `build` made for publishing, and a `build` run
+beside it shares nothing with it.
 
 Large cold builds parse, enrich and render in worker processes (fork, chunks;
 `jobs`), which write their pages straight into the staging folder. Writing:
@@ -32,7 +36,7 @@ import os
 import time
 from pathlib import Path
 
-from feature.core.config import load_config
+from feature.core.config import PREVIEW_FOLDER, load_config
 from feature.core.diagnostics import Diagnostics
 from feature.core.model import Edition
 
@@ -49,13 +53,14 @@ from .stages import STAGES, Stages, finish, prepare
 class IncrementalBuilder:
     def __init__(self, config_path: Path, out_dir: Path | None = None, base_url: str | None = None,
                  jobs: int | None = None, cache: bool = True, in_place: bool = False,
-                 freeze_heap: bool = False, stages: Stages = STAGES):
+                 freeze_heap: bool = False, stages: Stages = STAGES, preview: bool = False):
         self.config_path = Path(config_path)
         self.out_dir = out_dir
         self.base_url = base_url
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.cache = cache
         self.in_place = in_place     # the preview server's O(changes) writer (write.replace_in_place)
+        self.preview = preview       # `serve`'s build: into config.preview_dir by default, marked as such
         self.stages = stages         # build/stages.py: the product passes STAGES, tests add their own
         self.memory: Memory | None = None
         self.route = Route()         # the last build's (result.Route), failed ones too
@@ -87,7 +92,7 @@ class IncrementalBuilder:
     def edition(self) -> Edition:
         """The edition the last build rendered (photos placed), assembled from the
         caches without writing anything: for a command that adds to a finished
-        build (commands/print_edition.link_pdfs)."""
+        build (commands/print_edition.link_made)."""
         runner = self._start(None, time.perf_counter(), shortcut=False)
         return runner.place_photos(prepare(runner, self.stages)).edition
 
@@ -107,11 +112,12 @@ class IncrementalBuilder:
         """Scan the sources: → the runner of this build, or the result of one that
         found nothing changed since the last."""
         config = load_config(self.config_path).with_overrides(base_url=self.base_url)
-        out_dir = Path(self.out_dir or config.output_dir).resolve()
+        out_dir = Path(self.out_dir or (config.preview_dir if self.preview else config.output_dir)).resolve()
         if self.memory is None or self.memory.root != config.root:
-            self.memory = Memory(config.root, config.root / ".cache" / "build" if self.cache else None)
+            cache_dir = config.root / (PREVIEW_FOLDER / "build" if self.preview else Path(".cache/build"))
+            self.memory = Memory(config.root, cache_dir if self.cache else None)
         memory = self.memory
-        inputs = inputs_for(config, out_dir, self.jobs, self.in_place, self.stages, memory.saved.code)
+        inputs = inputs_for(config, out_dir, self.jobs, self.in_place, self.preview, self.stages, memory.saved.code)
         # The last build, for a body edit to patch (patch.py); set again only by a
         # build that succeeds, so a failed one leaves nothing half-patched.
         last, memory.last = memory.last, None

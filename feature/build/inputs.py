@@ -21,6 +21,7 @@ class Inputs:
     out_dir: Path
     jobs: int
     in_place: bool                  # the preview server's writer: changed files replaced in place
+    preview: bool                   # `serve`'s build: its marker says so, and deploy refuses it
     stages: Stages
     assets: Assets
     templates_key: str              # digest of templates/
@@ -37,7 +38,8 @@ class Inputs:
         return self.jobs if items >= PARALLEL_MIN else 1
 
 
-def inputs_for(config: Config, out_dir: Path, jobs: int, in_place: bool, stages: Stages, code: str) -> Inputs:
+def inputs_for(config: Config, out_dir: Path, jobs: int, in_place: bool, preview: bool, stages: Stages,
+               code: str) -> Inputs:
     assets = collect_assets(config.static_dir)
     templates_key = folder_digest(config.templates_dir)
     # The faces share images are set in: their names are on every page (render/sharing.py).
@@ -49,4 +51,4 @@ def inputs_for(config: Config, out_dir: Path, jobs: int, in_place: bool, stages:
                         *(f"{identity(s.run)}\x1f{s.settings}\x1f{[getattr(config, f) for f in s.settings]!r}"
                           for s in stages.article),
                         *(f"{s.key}\x1f{s.title}" for s in config.sections))
-    return Inputs(config, out_dir, jobs, in_place, stages, assets, templates_key, global_key, entry_salt)
+    return Inputs(config, out_dir, jobs, in_place, preview, stages, assets, templates_key, global_key, entry_salt)

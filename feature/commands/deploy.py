@@ -9,7 +9,7 @@ from feature.output.lock import output_lock
 from feature.output.write import OutputRefused
 from feature.publish import purge
 from feature.publish.folder import publish
-from feature.publish.plan import DeployFailed, DeployRefused, summary_line
+from feature.publish.plan import DeployFailed, DeployRefused, check_publishable, summary_line
 
 from .options import load_site_config, report_problems
 
@@ -54,18 +54,21 @@ def deploy_to_storage(args) -> int:
                             max(args.max_deletes, 0), args.dry_run)
         source = args.out or config.output_dir
         with output_lock(source, "deploy"):     # no build replaces the folder while it is uploaded
+            # Where the pages are read is what the build was made for, decided before any upload.
+            site_url = purge.site_url(source, check_publishable(source).base_url, args.base_url)
             plan = deploy_s3(source, target, options, say=lambda line: print(line, flush=True))
         print(summary_line(plan, str(target), args.dry_run))
         if args.dry_run:
             return 0
-        changed = purge.purge_urls(plan, config.site_origin + config.site_path)
+        changed = purge.purge_urls(plan, site_url)
         list_path = args.purge_list or config.root / ".cache" / "deploy" / "purge-urls.txt"
         purge.write_purge_list(changed, list_path)
         print(f"{len(changed)} changed URL(s) for the CDN to purge, written to {list_path}"
               + "".join(f"\n  {url}" for url in changed))
-        if changed and not config.site_origin:
-            print(f"note: base_url `{config.base_url}` has no https://host, so the URLs to purge are paths; "
-                  f"give the public URL the build was made for with --base-url", file=sys.stderr)
+        if changed and site_url.startswith("/"):
+            print(f"note: {source} was built with base_url `{site_url}`, which has no https://host, so the "
+                  f"URLs to purge are paths; give the public URL with --base-url https://HOST{site_url}",
+                  file=sys.stderr)
         if args.purge_command and changed:
             purge.run_purge_command(args.purge_command, list_path)
     except BuildError as exc:

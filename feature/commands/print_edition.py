@@ -1,4 +1,5 @@
-"""`python build.py print [--pdf]`: the build, then the PDFs of the print edition.
+"""`python build.py print [--pdf] [--long-images]`: the build, then the PDFs of
+the print edition and the long image (长图) of each article.
 
 - The build it makes is the one already in the output folder, settings and
   all: after `build --base-url https://…` it builds with that base_url again
@@ -7,8 +8,10 @@
   base_url behind the reader's back. A folder that does not say how it was
   built is refused, with what to do.
 - After the PDFs, the 印刷版 page (print/index.html) names them with their
-  sizes (`link_pdfs`). The marker lists the PDFs and the page's new bytes:
-  the next build, which makes neither, puts the page back and removes the PDFs.
+  sizes; after the long images (long_images.py), each article page and the
+  print pages offer them (`link_made`). The marker lists the new files and the
+  pages' new bytes: the next build, which makes none of them, puts the pages
+  back and removes the files.
 """
 from __future__ import annotations
 
@@ -27,11 +30,12 @@ from feature.output import write
 from feature.printing.pdf import pdf_jobs, render_pdfs
 from feature.printing.volumes import PrintedPdf, print_documents
 from feature.render.assets import collect_assets
-from feature.render.pages import print_pages
+from feature.render.pages import LongImageFile, article_page, print_pages
 from feature.render.templates import make_environment
 
 from . import build
-from .options import holding_output, load_site_config
+from .long_images import LongImages, draw_long_images
+from .options import holding_output, load_site_config, report_problems
 
 
 def run(args) -> int:
@@ -48,7 +52,8 @@ def _print(args) -> int:
     if args is None:
         return 1
     status = build.run(args)
-    if status or not args.pdf:
+    long_images = getattr(args, "long_images", False)
+    if status or not (args.pdf or long_images):
         return status
     config = load_site_config(args)
     out = args.out.resolve() if args.out else config.output_dir
@@ -57,14 +62,24 @@ def _print(args) -> int:
         print(f"error: {out} is not a finished build ({'; '.join(problems[:3])}); run `python build.py build`, "
               f"then print again", file=sys.stderr)
         return 1
-    documents = print_documents(write.read_manifest(out), config.sections)
-    printed, failed = print_pdfs(out, documents, getattr(args, "jobs", None))
-    if printed:
-        link_pdfs(args, out, printed)   # the 印刷版 page names them, with their sizes
-    if failed:
-        print(f"print failed: no PDF for {len(failed)} of {len(documents)} document(s)", file=sys.stderr)
-        return 1
-    return 0
+    printed, failed = [], []
+    if args.pdf:
+        documents = print_documents(write.read_manifest(out), config.sections)
+        printed, failed = print_pdfs(out, documents, getattr(args, "jobs", None))
+        if failed:
+            print(f"print failed: no PDF for {len(failed)} of {len(documents)} document(s)", file=sys.stderr)
+    drawn = LongImages()
+    if long_images:
+        drawn = draw_long_images(config, out, _builder(args, out).edition())
+        report_problems(drawn.problems)
+    if printed or drawn.made:
+        link_made(args, out, printed, drawn)    # the pages name them (the PDFs with their sizes)
+    return 1 if failed or drawn.problems else 0
+
+
+def _builder(args, out: Path) -> IncrementalBuilder:
+    """The builder of the build just made: it answers from its caches."""
+    return IncrementalBuilder(args.config, out, args.base_url, getattr(args, "jobs", None))
 
 
 def print_pdfs(out: Path, documents: list[str], jobs: int | None) -> tuple[list[PrintedPdf], list[str]]:
@@ -117,14 +132,25 @@ def as_last_built(args) -> argparse.Namespace | None:
     return args
 
 
-def link_pdfs(args, out: Path, pdfs: list[PrintedPdf]) -> None:
-    """The 印刷版 page again, now naming `pdfs` with their sizes; the marker lists
-    the PDFs too. The edition is the one just built (nothing changed since:
-    the builder answers from its caches)."""
+def link_made(args, out: Path, pdfs: list[PrintedPdf], long_images: LongImages) -> None:
+    """The pages again, now offering what `print` made, added to the output
+    folder in one step with the files themselves: the 印刷版 page naming `pdfs`
+    with their sizes, and with long images, each print document and each
+    article page offering its article's. The edition is the one just built
+    (nothing changed since: the builder answers from its caches)."""
     config = load_site_config(args)
-    edition = IncrementalBuilder(args.config, out, args.base_url, getattr(args, "jobs", None)).edition()
-    page = replace(print_pages(edition, config)[0], pdfs=tuple(pdfs))
+    edition = _builder(args, out).edition()
     env = make_environment(config.templates_dir)
-    html = render_one(env, page, edition, config, collect_assets(config.static_dir), STAGES.page_filters,
-                      TemplateDeps(env))
-    write.add_to_output(out, {page.output_path: html}, [p.output_path for p in pdfs])
+    assets, deps = collect_assets(config.static_dir), TemplateDeps(env)
+    made = tuple(long_images.made)
+    pages = [replace(page, pdfs=tuple(pdfs) if n == 0 else (), long_images=made)
+             for n, page in enumerate(print_pages(edition, config)) if n == 0 or made]
+    pages += [replace(article_page(a, edition), long_images=(image,)) for a, image in _by_article(edition, made)]
+    html = {page.output_path: render_one(env, page, edition, config, assets, STAGES.page_filters, deps)
+            for page in pages}
+    write.add_to_output(out, html, [p.output_path for p in pdfs], long_images.files)
+
+
+def _by_article(edition, made: tuple[LongImageFile, ...]):
+    of = {image.article: image for image in made}
+    return [(a, of[a.output_path]) for a in edition.articles if a.output_path in of]

@@ -11,6 +11,10 @@ from .inputcheck import Refused, first_not_text, read_regular, text_problems
 from .yamltext import YamlProblem, load_mapping
 from . import urls
 
+# `serve`'s own folder under the project: the preview's site (`site/`) and its
+# build cache (`build/`). The preview never writes the output folder a deploy
+# publishes, nor shares `build`'s cache, unless given `--out`.
+PREVIEW_FOLDER = Path(".cache/preview")
 SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -98,6 +102,10 @@ class Config:
         return (self.root / self.output).resolve()
 
     @property
+    def preview_dir(self) -> Path:
+        return preview_dir(self.root)
+
+    @property
     def site_path(self) -> str:
         """The URL path the site is served under: '/' or '/specials/x/'."""
         path = urlsplit(self.base_url).path or "/"
@@ -116,6 +124,11 @@ class Config:
         if problem:
             raise BuildError([Diagnostic("--base-url", 0, f"the URL {problem}")])
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def preview_dir(root: Path) -> Path:
+    """Where `serve` builds and serves the edition of `root`, unless given --out."""
+    return (root / PREVIEW_FOLDER / "site").resolve()
 
 
 # key → (type, what to say when the value has another type)

@@ -17,6 +17,7 @@ FIGURES = "figures/index.html"
 PRINT = "print/index.html"
 SEARCH_INDEX = "search/index.json"
 FAVICON = "favicon.svg"             # drawn from the newspaper's name when config.yaml names no favicon
+LONG_IMAGE = "long-image.png"     # beside an article's page (`print --long-images`)
 MEDIA = "media"         # resized photos (photos.py)
 SHARE = "share"         # share cards and posters (render/sharing.py)
 STATIC = "static"       # static/ as published, CSS and JS names fingerprinted (assets.py)
@@ -36,6 +37,11 @@ def section_path(key: str) -> str:
 
 def article_path(section: str, slug: str) -> str:
     return f"{section}/{slug}/index.html"
+
+
+def long_image_path(article_path: str) -> str:
+    """The 长图 of the article at 'fupin/zongshu/index.html': 'fupin/zongshu/long-image.png'."""
+    return posixpath.join(posixpath.dirname(article_path), LONG_IMAGE)
 
 
 def print_volume_path(section: str, part: int = 1) -> str:

@@ -18,10 +18,10 @@ REVALIDATE = "no-cache"          # keep a copy, but ask the host (ETag) before u
 HASHED_FOLDER = "media"
 HASHED_FOLDERS = (HASHED_FOLDER, urls.SHARE)     # share/<content key[:20]>.png: render/sharing.py
 # assets.py puts sha256[:10] before .css/.js; photos.py names every file in media/
-# <name>-<sha256[:10]>-<width>.jpg; share images are named by their content key.
-# All change name whenever their bytes change.
+# <name>-<sha256[:10]>-<width>.jpg (.webp, .avif); share images are named by their
+# content key. All change name whenever their bytes change.
 # Matched against a URL path (nginx) or "/" + an output path (is_fingerprinted).
-FINGERPRINT = (r"(?:\.[0-9a-f]{10}\.(?:css|js)|/media/[^/]+-[0-9a-f]{10}-[0-9]+\.jpg"
+FINGERPRINT = (r"(?:\.[0-9a-f]{10}\.(?:css|js)|/media/[^/]+-[0-9a-f]{10}-[0-9]+\.(?:jpg|webp|avif)"
                r"|/share/[0-9a-f]{20}\.png)$")
 _FINGERPRINTED = re.compile(FINGERPRINT)
 # Types labelled utf-8 besides text/html (nginx's charset_types takes this list as it is).
@@ -31,9 +31,12 @@ CHARSET_TYPES = "text/xml text/plain text/css application/javascript application
 _TYPES = {".html": "text/html", ".css": "text/css", ".js": "application/javascript",
           ".json": "application/json", ".xml": "text/xml", ".txt": "text/plain",
           ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-          ".svg": "image/svg+xml", ".webp": "image/webp", ".ico": "image/x-icon",
+          ".svg": "image/svg+xml", ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/x-icon",
           ".woff": "font/woff", ".woff2": "font/woff2", ".pdf": "application/pdf"}
 _CHARSET = frozenset(["text/html", *CHARSET_TYPES.split()])
+# Types a host's own table may lack (Debian's nginx before 1.24 has no avif in
+# mime.types): the nginx block (publish/folder.nginx_location) declares them itself.
+DECLARED_TYPES = (".avif", ".webp")
 
 
 def is_fingerprinted(path: str) -> bool:

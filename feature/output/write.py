@@ -46,8 +46,10 @@ class OutputRefused(Exception):
 class BuildSettings:
     """What a build was made with besides its sources (the `--base-url` of a
     production build), recorded in its marker: `print` builds the folder again
-    with these, never with other ones behind the reader's back."""
+    with these, never with other ones behind the reader's back; `deploy`
+    publishes no preview build (its base_url is the preview's)."""
     base_url: str
+    preview: bool = False       # made by `serve`
 
 
 class OutputFailed(OutputRefused, OSError):
@@ -252,17 +254,25 @@ def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: Manifest
     return {"written": len(changed), "linked": len(manifest) - len(changed), "removed": len(stale)}, sizes
 
 
-def add_to_output(out_dir: Path, replaced: dict[str, bytes], present: list[str]) -> None:
+def add_to_output(out_dir: Path, replaced: dict[str, bytes], present: list[str],
+                  copied: dict[str, Path] | None = None) -> None:
     """Files a command adds to a finished build (`print --pdf`: the PDFs it wrote,
-    `present`, and the 印刷版 page naming them, `replaced`). The marker lists them
-    with the build's settings kept, so that the folder still verifies and the
-    next build, which does not make them, removes them instead of leaving them behind."""
+    `present`, and the 印刷版 page naming them, `replaced`; `print --long-images`:
+    the images, `copied` from where they were drawn, and the pages offering them).
+    The marker lists them with the build's settings kept, so that the folder still
+    verifies and the next build, which does not make them, removes them instead of
+    leaving them behind."""
+    copied = copied or {}
     previous = check_folder(out_dir).held
-    manifest = {**previous.files, **{rel: digest_of(data) for rel, data in replaced.items()}}
+    manifest = {**previous.files, **{rel: digest_of(data) for rel, data in replaced.items()},
+                **{rel: file_digest(source) for rel, source in copied.items()}}
     for rel in present:
         manifest[rel] = file_digest(_inside(out_dir, rel))
         previous.sizes[rel] = _inside(out_dir, rel).stat().st_size
-    replace_in_place(out_dir, manifest, previous, replaced.__getitem__, list(replaced), read_settings(out_dir))
+
+    def data_of(rel: str) -> bytes:
+        return replaced[rel] if rel in replaced else copied[rel].read_bytes()
+    replace_in_place(out_dir, manifest, previous, data_of, [*replaced, *copied], read_settings(out_dir))
 
 
 def write_manifest(folder: Path, manifest: dict[str, str], sizes: dict[str, int] | None = None,

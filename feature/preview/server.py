@@ -53,8 +53,8 @@ class PreviewServer:
     def __init__(self, config_path: Path, out_dir: Path | None = None, base_url: str | None = None,
                  host: str = "127.0.0.1", port: int = 8000, log=sys.stderr, window: float | None = None, *,
                  builder):
-        """`builder` builds the edition of `config_path` into `out_dir` (config's
-        `output` when None) under `base_url`: `builder.build(changed)` after
+        """`builder` builds the edition of `config_path` into `out_dir` (the
+        preview's own folder, config.preview_dir, when None) under `base_url`: `builder.build(changed)` after
         each batch of saves (None: check everything), `builder.save()` once the
         browsers were told (commands/serve.py hands it the incremental builder)."""
         self.config_path = Path(config_path).resolve()
@@ -224,12 +224,12 @@ class PreviewServer:
             return self.seq, self.good
 
     def _site_location(self) -> tuple[Path, str]:
-        from feature.core.config import load_config
+        from feature.core.config import load_config, preview_dir
         try:
             config = load_config(self.config_path).with_overrides(base_url=self.base_url)
         except BuildError:
-            return self.out_override or self.config_path.parent / "dist", "/"
-        return self.out_override or config.output_dir, config.site_path
+            return self.out_override or preview_dir(self.config_path.parent), "/"
+        return self.out_override or config.preview_dir, config.site_path
 
     def _report(self, batch, errors, result, ms) -> None:
         when = time.strftime("%H:%M:%S")

@@ -24,14 +24,19 @@ class Volume(SectionPart):
 
 @dataclass(frozen=True)
 class PrintedPdf:
-    """A PDF `print --pdf` made, as the 印刷版 page names it (commands/print_edition.link_pdfs)."""
+    """A PDF `print --pdf` made, as the 印刷版 page names it (commands/print_edition.link_made)."""
     document: str           # the printed HTML: print/index.html or a volume's
     output_path: str        # beside it: print/edition.pdf, print/<section>/[n/]edition.pdf
     size: int               # bytes
 
     @property
     def size_label(self) -> str:
-        return f"{self.size / 2**20:.1f} MB" if self.size >= 2**20 else f"{max(1, round(self.size / 1024))} KB"
+        return size_label(self.size)
+
+
+def size_label(size: int) -> str:
+    """A file's size as a download link names it: '2.3 MB', '840 KB'."""
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{max(1, round(size / 1024))} KB"
 
 
 def volume_size(site) -> int | None:

@@ -17,10 +17,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feature.output.headers import CACHE_FOREVER, CHARSET_TYPES, FINGERPRINT, REVALIDATE
+from feature.output.headers import CACHE_FOREVER, CHARSET_TYPES, DECLARED_TYPES, FINGERPRINT, REVALIDATE, content_type
 from feature.output.lock import output_lock
-from .plan import DEPLOY_MARKER, DeployRefused, marker_text
-from feature.output.write import OUTPUT_MARKER, verify_output
+from feature.output.write import OUTPUT_MARKER
+from .plan import DEPLOY_MARKER, DeployRefused, check_publishable, marker_text
 
 _REMOTE = re.compile(r"^(?:rsync://|[^/:]+:)")   # rsync's own rule: a colon before any slash
 
@@ -34,6 +34,7 @@ location {site_path} {{
     charset_types {CHARSET_TYPES};
     add_header Cache-Control "{REVALIDATE}" always;
     error_page 404 {site_path}404.html;
+{_declared_types()}\
     location ~ "{FINGERPRINT}" {{
         add_header Cache-Control "{CACHE_FOREVER}" always;
     }}
@@ -41,6 +42,22 @@ location {site_path} {{
         return 404;
     }}
 }}
+"""
+
+
+def _declared_types() -> str:
+    """A location giving the files of DECLARED_TYPES their types whatever the
+    host's mime.types says (`types` in a location replaces the whole table, so
+    it matches those files only; the fingerprint rule repeats inside)."""
+    names = "|".join(suffix.lstrip(".") for suffix in DECLARED_TYPES)
+    table = " ".join(f"{content_type(suffix)} {suffix.lstrip('.')};" for suffix in DECLARED_TYPES)
+    return f"""\
+    location ~ "\\.(?:{names})$" {{
+        types {{ {table} }}
+        location ~ "{FINGERPRINT}" {{
+            add_header Cache-Control "{CACHE_FOREVER}" always;
+        }}
+    }}
 """
 
 
@@ -70,17 +87,8 @@ def publish(source: Path, target: str, dry_run: bool = False) -> DeployReport:
     may change it meanwhile: the output lock is held throughout."""
     source = source.resolve()
     with output_lock(source, "deploy"):
-        check_finished(source)
+        check_publishable(source)
         return _publish(source, target, dry_run)
-
-
-def check_finished(source: Path, shown: int = 5) -> None:
-    """Refuse a folder that is not a finished, intact build, saying what is wrong."""
-    problems = verify_output(source)
-    if problems:
-        more = f" (and {len(problems) - shown} more)" if len(problems) > shown else ""
-        raise DeployRefused(f"{source} is not a finished build: {'; '.join(problems[:shown])}{more}. "
-                            f"Nothing was published; run `python build.py build` first")
 
 
 def _publish(source: Path, target: str, dry_run: bool) -> DeployReport:

@@ -9,6 +9,11 @@ uploads in a safe order, then the deletions:
    its shards before search/index.json, which names them),
 4. stale objects, deleted last.
 
+A file is uploaded when its bytes differ from the object's, or when only the
+object's Content-Type or Cache-Control differ from what headers.py gives it
+now (a rule changed, a file became fingerprinted): a "headers" change, sent
+again with the same bytes.
+
 A reader in the middle of a deploy therefore never gets a page whose CSS or
 photo is not there yet, nor a feed entry or search result whose page is
 missing; and a deploy that stops halfway has deleted nothing, so every page
@@ -22,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from feature.core import urls
-from feature.output.write import OUTPUT_MARKER, read_manifest
+from feature.output.headers import cache_control, content_type
+from feature.output.write import OUTPUT_MARKER, BuildSettings, read_manifest, read_settings, verify_output
 
 DEPLOY_MARKER = ".feature-deploy.json"      # "this target is ours": written by the first deploy
 DEFAULT_MAX_DELETES = 50
@@ -54,12 +60,34 @@ class RemoteFile:
     size: int
     etag: str          # lower-case hex, no quotes; an MD5 only for single-part uploads
     digest: str | None = None    # the MD5 we stored in its metadata, when looked up
+    headers: "Headers | None" = None     # as the store gives them on HEAD, when looked up
+
+
+@dataclass(frozen=True)
+class Headers:
+    content_type: str
+    cache_control: str
+
+    @classmethod
+    def wanted(cls, path: str) -> "Headers":
+        """What headers.py gives the file at `path`: the same rules as `_headers` and nginx."""
+        return cls(content_type(path), cache_control(path))
+
+    def same_as(self, other: "Headers") -> bool:
+        # Stores may respell a header (`text/html;charset=UTF-8`): compare what it means.
+        return _plain(self.content_type) == _plain(other.content_type) and \
+            _plain(self.cache_control) == _plain(other.cache_control)
+
+
+def _plain(value: str) -> str:
+    return "".join(value.split()).lower()
 
 
 @dataclass(frozen=True)
 class Upload:
     file: LocalFile
     replaces: RemoteFile | None  # the object it overwrites, None for a new one
+    headers_only: bool = False   # the same bytes, sent again for their new Content-Type or Cache-Control
 
     @property
     def path(self) -> str:
@@ -83,6 +111,10 @@ class DeployPlan:
     @property
     def new(self) -> int:
         return sum(u.replaces is None for u in self.uploads)
+
+    @property
+    def headers_only(self) -> int:
+        return sum(u.headers_only for u in self.uploads)
 
 
 def upload_phase(path: str) -> int:
@@ -112,6 +144,11 @@ def is_unchanged(local: LocalFile, remote: RemoteFile) -> bool:
     return local.size == remote.size and local.md5 in (remote.etag, remote.digest)
 
 
+def headers_changed(local: LocalFile, remote: RemoteFile) -> bool:
+    """The object's headers, when looked up, are not what the file gets now."""
+    return remote.headers is not None and not remote.headers.same_as(Headers.wanted(local.path))
+
+
 def plan_deploy(local: dict[str, LocalFile], remote: dict[str, RemoteFile]) -> DeployPlan:
     """Uploads (new or changed files, safe order) and deletions (stale objects).
 
@@ -120,10 +157,12 @@ def plan_deploy(local: dict[str, LocalFile], remote: dict[str, RemoteFile]) -> D
     plan = DeployPlan(claimed=DEPLOY_MARKER in remote)
     for path in sorted(local, key=_upload_order):
         there = remote.get(path)
-        if there is not None and is_unchanged(local[path], there):
-            plan.unchanged += 1
-        else:
+        if there is None or not is_unchanged(local[path], there):
             plan.uploads.append(Upload(local[path], there))
+        elif headers_changed(local[path], there):
+            plan.uploads.append(Upload(local[path], there, headers_only=True))
+        else:
+            plan.unchanged += 1
     others = tuple(p[: -len(DEPLOY_MARKER)] for p in remote if p.endswith("/" + DEPLOY_MARKER))
     plan.deletions = [r for p, r in sorted(remote.items())
                       if p not in local and p != DEPLOY_MARKER and not p.startswith(others)]
@@ -132,6 +171,28 @@ def plan_deploy(local: dict[str, LocalFile], remote: dict[str, RemoteFile]) -> D
 
 def marker_text() -> str:
     return json.dumps({"generator": "feature", "note": "deployed by build.py deploy"}) + "\n"
+
+
+def check_publishable(source: Path, shown: int = 5) -> BuildSettings:
+    """The settings of the build in `source`, once it is known to be fit to publish:
+    finished and intact (write.verify_output), made by `build` (a preview build's
+    links are the preview's), and saying which base_url it was made with."""
+    problems = verify_output(source)
+    if problems:
+        more = f" (and {len(problems) - shown} more)" if len(problems) > shown else ""
+        raise DeployRefused(f"{source} is not a finished build: {'; '.join(problems[:shown])}{more}. "
+                            f"Nothing was published; run `python build.py build` first")
+    settings = read_settings(source)
+    if settings is None:
+        raise DeployRefused(f"{source} does not record the base_url it was built with. Nothing was "
+                            f"published; run `python build.py build` (with --base-url https://… for the "
+                            f"public URL) first")
+    if settings.preview:
+        raise DeployRefused(f"{source} holds a preview build made by `python build.py serve` (base_url "
+                            f"{settings.base_url}): its links and sitemap are the preview's. Nothing was "
+                            f"published; build for publishing with `python build.py build` (with --out "
+                            f"{source} for this folder, --base-url https://… for the public URL), then deploy")
+    return settings
 
 
 def check_claimed(remote: dict[str, RemoteFile], where: str) -> None:
@@ -156,9 +217,16 @@ def size_text(n: int) -> str:
 
 
 def upload_line(u: Upload) -> str:
-    """'+ path (12.3 KB)' for a new object, '~ path (12.3 KB, was 12.1 KB)' for a replaced one."""
+    """'+ path (12.3 KB)' for a new object, '~ path (12.3 KB, was 12.1 KB)' for a replaced one,
+    '~ path (headers: Cache-Control no-cache → public, …)' for one whose headers alone change."""
     if u.replaces is None:
         return f"+ {u.path} ({size_text(u.file.size)})"
+    if u.headers_only:
+        was, now = u.replaces.headers, Headers.wanted(u.path)
+        changes = [f'{name} "{old}" → "{new}"' for name, old, new in (
+            ("Content-Type", was.content_type, now.content_type),
+            ("Cache-Control", was.cache_control, now.cache_control)) if _plain(old) != _plain(new)]
+        return f"~ {u.path} (headers: {', '.join(changes)})"
     return f"~ {u.path} ({size_text(u.file.size)}, was {size_text(u.replaces.size)})"
 
 
@@ -167,6 +235,8 @@ def deletion_line(r: RemoteFile) -> str:
 
 
 def summary_line(plan: DeployPlan, where: str, dry_run: bool) -> str:
+    replaced = len(plan.uploads) - plan.new - plan.headers_only
     return (f"deploy to {where}: {'would upload' if dry_run else 'uploaded'} {len(plan.uploads)} object(s) "
-            f"({plan.new} new, {len(plan.uploads) - plan.new} replaced, {size_text(plan.upload_bytes)}), "
+            f"({plan.new} new, {replaced} replaced, {plan.headers_only} for headers only, "
+            f"{size_text(plan.upload_bytes)}), "
             f"{'would delete' if dry_run else 'deleted'} {len(plan.deletions)}, {plan.unchanged} unchanged")

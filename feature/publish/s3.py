@@ -3,10 +3,13 @@
 
 Only changed files are uploaded: a single-part object's ETag is the MD5 of its
 bytes; a multipart one's (and some stores' for every object) is not, so each
-upload also stores the MD5 in the object's metadata (`x-amz-meta-md5`), read
-back with one HEAD when size matches but the ETag does not. Every object gets
-the Content-Type and Cache-Control of headers.py, the rules `_headers` and the
-nginx block use. The order of uploads and deletions is plan.py's.
+upload also stores the MD5 in the object's metadata (`x-amz-meta-md5`). Every
+object gets the Content-Type and Cache-Control of headers.py, the rules
+`_headers` and the nginx block use. A listing gives neither the metadata nor
+the headers, so each object whose size matches its file is looked at with one
+HEAD (eight at a time): its stored MD5 when the ETag is not one, and its
+headers, which plan.py compares with what headers.py gives it now. The order
+of uploads and deletions is plan.py's.
 
 Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
 AWS_SECRET_ACCESS_KEY, ~/.aws/credentials and ~/.aws/config, `--profile`),
@@ -30,9 +33,9 @@ from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError
                                  ReadTimeoutError)
 
 from feature.output.headers import cache_control, content_type
-from feature.output.write import verify_output
-from .plan import (DEFAULT_MAX_DELETES, DEPLOY_MARKER, PHASES, DeployFailed, DeployPlan, DeployRefused, LocalFile,
-                   RemoteFile, Upload, check_claimed, check_deletions, deletion_line, local_files,
+from .plan import (DEFAULT_MAX_DELETES, DEPLOY_MARKER, PHASES, DeployFailed, DeployPlan, DeployRefused, Headers,
+                   LocalFile,
+                   RemoteFile, Upload, check_claimed, check_deletions, check_publishable, deletion_line, local_files,
                    marker_text, plan_deploy, upload_line)
 
 JOBS = 8                                  # requests in flight: object stores answer each in tens of ms
@@ -78,16 +81,13 @@ def deploy_s3(source: Path, target: S3Target, options: S3Options,
               say: Callable[[str], None] = print) -> DeployPlan:
     """Publish the verified build in `source` to `target`; `say` gets one line per
     object as it is uploaded or deleted (with --dry-run: as it would be)."""
-    problems = verify_output(source)
-    if problems:
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        raise DeployRefused(f"{source} is not a finished, intact build: {problems[0]}{more}; build again")
+    check_publishable(source)
     try:
         store = Store(target, options)
         remote = store.listing()
         check_claimed(remote, str(target))
         local = local_files(source)
-        plan = plan_deploy(local, store.with_digests(local, remote))
+        plan = plan_deploy(local, store.looked_at(local, remote))
     except (BotoCoreError, ClientError) as exc:
         raise DeployRefused(f"{target}: {store_error(exc, target, options)}") from None
     check_deletions(plan, options.max_deletes, str(target))
@@ -131,17 +131,20 @@ class Store:
                     found[path] = RemoteFile(path, obj["Size"], obj.get("ETag", "").strip('"').lower())
         return found
 
-    def with_digests(self, local: dict[str, LocalFile], remote: dict[str, RemoteFile]) -> dict[str, RemoteFile]:
-        """Look up the stored MD5 of objects whose size matches but whose ETag is not that MD5."""
-        unsure = [p for p, f in local.items()
-                  if p in remote and remote[p].size == f.size and remote[p].etag != f.md5]
-        looked_up = dict(zip(unsure, self._parallel(self._stored_md5, unsure, ordered=True)))
-        return {p: replace(r, digest=looked_up[p]) if p in looked_up else r for p, r in remote.items()}
+    def looked_at(self, local: dict[str, LocalFile], remote: dict[str, RemoteFile]) -> dict[str, RemoteFile]:
+        """`remote` with the stored MD5 and the headers of each object whose size matches
+        its file's (one HEAD each): the others are uploaded whatever they hold."""
+        same_size = [p for p, f in local.items() if p in remote and remote[p].size == f.size]
+        heads = dict(zip(same_size, self._parallel(self._head, same_size, ordered=True)))
+        return {p: replace(r, digest=heads[p][0], headers=heads[p][1]) if p in heads else r
+                for p, r in remote.items()}
 
-    def _stored_md5(self, path: str) -> str | None:
+    def _head(self, path: str) -> tuple[str | None, Headers]:
+        """(the MD5 stored in its metadata, its Content-Type and Cache-Control) of one object."""
         head = self.client.head_object(Bucket=self.target.bucket, Key=self.key(path))
         # Some stores hand metadata keys back capitalised ('Md5').
-        return {k.lower(): v for k, v in head.get("Metadata", {}).items()}.get("md5")
+        md5 = {k.lower(): v for k, v in head.get("Metadata", {}).items()}.get("md5")
+        return md5, Headers(head.get("ContentType", ""), head.get("CacheControl", ""))
 
     def carry_out(self, plan: DeployPlan, source: Path, say: Callable[[str], None]) -> None:
         """Uploads phase by phase, each phase finished before the next begins, then deletions."""

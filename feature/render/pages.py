@@ -11,9 +11,21 @@ from feature.core import urls
 from feature.core.config import Config
 from feature.core.diagnostics import source_name
 from feature.core.model import Article, Edition, Section
-from feature.printing.volumes import PrintedPdf, Volume, print_volumes
+from feature.printing.volumes import PrintedPdf, Volume, print_volumes, size_label
 
 from .figurepages import FiguresPart, FiguresSection, figures_parts, figures_sections
+
+
+@dataclass(frozen=True)
+class LongImageFile:
+    """A 长图 `print --long-images` made, as the article and print pages offer it."""
+    article: str            # the article page's output path
+    output_path: str        # urls.long_image_path of it
+    size: int               # bytes
+
+    @property
+    def size_label(self) -> str:
+        return size_label(self.size)
 
 
 @dataclass(frozen=True)
@@ -39,10 +51,16 @@ class Page:
     figure_sections: tuple[FiguresSection, ...] = ()
     # The 印刷版 page after `print --pdf`: the PDFs beside the printed documents.
     pdfs: tuple[PrintedPdf, ...] = ()
+    # An article page and the print pages after `print --long-images`: the long images made.
+    long_images: tuple[LongImageFile, ...] = ()
 
     def pdf_of(self, document: str) -> PrintedPdf | None:
         """The PDF printed from `document` (an output path), if `print --pdf` made one."""
         return next((p for p in self.pdfs if p.document == document), None)
+
+    def long_image_of(self, article: str) -> LongImageFile | None:
+        """The long image of the article at `article` (an output path), if `print --long-images` made one."""
+        return next((m for m in self.long_images if m.article == article), None)
 
 
 def pages_of(edition: Edition, config: Config) -> list[Page]:
@@ -64,6 +82,13 @@ def front_pages(edition: Edition, config: Config) -> list[Page]:
 
 def article_page(a: Article, edition: Edition) -> Page:
     return Page(a.output_path, "article.html", a.headline, "article", article=a,
+                section=edition.section(a.section), description=a.description or a.deck)
+
+
+def long_image_page(a: Article, edition: Edition) -> Page:
+    """The article as its long image sets it: rendered where its page is, so that
+    its links and photos are relative to the article's folder."""
+    return Page(a.output_path, "long_image.html", a.headline, "long_image", article=a,
                 section=edition.section(a.section), description=a.description or a.deck)
 
 

@@ -15,9 +15,15 @@ files live beside the article:
    image standing alone in its paragraph into `<figure class="photo">` with an
    `<img data-photo=…>` placeholder;
 2. `place_photos` (here, the render stage) finds each file, writes resized copies
-   (media/<name>-<hash>-<width>.jpg, Pillow) and fills src, srcset, sizes,
-   width, height and loading. Page links stay relative: `relink_page` swaps a
-   marker for each page's own path to the site root once pages are rendered.
+   (media/<name>-<hash>-<width>.jpg, .webp and .avif, Pillow) and makes the
+   `<picture>`: an AVIF and a WebP `<source>`, the JPEG `<img>` as the fallback
+   with src, srcset, sizes, width, height and loading. Page links stay
+   relative: `relink_page` swaps a marker for each page's own path to the site
+   root once pages are rendered.
+
+Paper keeps the JPEG alone (`jpeg_only`: the print edition and long images):
+WeasyPrint ignores `<source>` and draws the `<img>`'s src, so without the
+sources the print page stays the page it was.
 """
 from __future__ import annotations
 
@@ -28,11 +34,12 @@ import posixpath
 import re
 import warnings
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from feature.core.config import Config
 from feature.core.diagnostics import Diagnostics, source_name
+from feature.core.files import replace_file
 from feature.core.inputcheck import Refused, read_regular
 from feature.core.model import Article, Edition
 from feature.core import urls
@@ -43,7 +50,32 @@ WIDTHS = (480, 800, 1200)       # phone, phone at 2x / tablet, desktop at 2x
 # 144 megapixels): the size is read from the header, and past this nothing is decoded.
 MAX_PHOTO_PIXELS = 50_000_000
 MAX_PHOTO_BYTES = 64 * 2**20
-QUALITY = 80
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """One file format the photos are written in, with the options that decide its bytes."""
+    suffix: str                             # media/<name>-<hash>-<width>.<suffix>
+    mime: str                               # the <source type>, and headers.py's Content-Type
+    pillow: str                             # Pillow's format name
+    options: tuple[tuple[str, object], ...]
+
+    @property
+    def tag(self) -> str:
+        """The options in the cache's file names: other options, other bytes, another file."""
+        return hashlib.sha256(repr(self.options).encode()).hexdigest()[:8]
+
+
+JPEG = Encoding("jpg", "image/jpeg", "JPEG", (("quality", 80), ("optimize", True), ("progressive", True)))
+# WebP and AVIF at the quality where they look like the JPEG at 80, at about 0.7
+# and 0.4 of its bytes. AVIF on one thread: libaom's output depends on the number of
+# threads, so the default (one per core) gives other bytes on another machine.
+# Speed 8 of 0-10: a third of the CPU time of the default 6 for 3 % more bytes
+# (benchmarks/photo_formats.py).
+WEBP = Encoding("webp", "image/webp", "WEBP", (("quality", 75), ("method", 4)))
+AVIF = Encoding("avif", "image/avif", "AVIF", (("quality", 55), ("speed", 8), ("max_threads", 1)))
+SOURCES = (AVIF, WEBP)          # in <picture> order: a browser takes the first type it can show
+ENCODINGS = (JPEG, *SOURCES)
 # The photo fills the text column: 36em of 18px text from 48rem up (style.css), of 17px
 # below; on phones the screen less its 1rem margins.
 SIZES = "(min-width: 48rem) 648px, (min-width: 40.25rem) 612px, calc(100vw - 2rem)"
@@ -129,13 +161,30 @@ def _below_fold(body_html: str, tag: str) -> bool:
 
 
 def _img_tag(variants: dict, alt: str, lazy: bool) -> str:
+    """The `<picture>`: a `<source>` per modern format, the JPEG `<img>` last (it
+    carries size, alt and loading for all of them)."""
     ordered = sorted(variants.items(), key=lambda kv: kv[1][0])
-    srcset = ", ".join(f"{MEDIA_ROOT}{out} {w}w" for out, (w, _, _) in ordered)
-    fallback = next((out for out, (w, _, _) in ordered if w >= 800), ordered[-1][0])
+    jpegs = [(out, w) for out, (w, _, _) in ordered if out.endswith("." + JPEG.suffix)]
+    fallback = next((out for out, w in jpegs if w >= 800), jpegs[-1][0])
     width, height, _ = ordered[-1][1]
     loading = ' loading="lazy"' if lazy else ""
-    return (f'<img src="{MEDIA_ROOT}{fallback}" srcset="{srcset}" sizes="{SIZES}" width="{width}" '
-            f'height="{height}" alt="{html.escape(alt)}"{loading} decoding="async">')
+    sources = "".join(f'<source type="{e.mime}" srcset="{_srcset(ordered, e)}" sizes="{SIZES}">' for e in SOURCES)
+    return (f'<picture>{sources}<img src="{MEDIA_ROOT}{fallback}" srcset="{_srcset(ordered, JPEG)}" '
+            f'sizes="{SIZES}" width="{width}" height="{height}" alt="{html.escape(alt)}"{loading} '
+            f'decoding="async"></picture>')
+
+
+def _srcset(ordered: list, encoding: Encoding) -> str:
+    return ", ".join(f"{MEDIA_ROOT}{out} {w}w" for out, (w, _, _) in ordered if out.endswith("." + encoding.suffix))
+
+
+_SOURCES = re.compile(r"<picture>(?:<source [^>]*>)*(<img [^>]*>)</picture>")
+
+
+def jpeg_only(body_html: str) -> str:
+    """A body whose photos are their JPEG `<img>` alone: for paper (print.html, long
+    images), where WeasyPrint ignores `<source>` anyway."""
+    return _SOURCES.sub(r"\1", str(body_html))
 
 
 def _find_file(src: str, article: Article, content_dir: Path) -> Path | None:
@@ -162,18 +211,19 @@ def _line_of(body: str, src: str, occurrence: int = 0) -> int:
 
 
 def _variants(data: bytes, stem: str, cache: Path) -> tuple[dict[str, tuple[int, int, bytes]], list[str]]:
-    """{media path: (width, height, JPEG bytes)} for each width the photo can fill,
-    and what Pillow warned about while reading its header. Refused, naming
-    the reason, for a file that is not an image or that would take too much
-    memory to decode (the size is known before decoding)."""
+    """{media path: (width, height, bytes)} for each width the photo can fill, in
+    each of ENCODINGS, and what Pillow warned about while reading its header.
+    Refused, naming the reason, for a file that is not an image or that would
+    take too much memory to decode (the size is known before decoding)."""
     digest = hashlib.sha256(data).hexdigest()[:10]
     name = _SAFE_STEM.sub("-", stem.lower()).strip("-")
     prefix = f"{name}-{digest}" if name else digest
     full_width, notes = _probe(data)
     out = {}
     for width in [w for w in WIDTHS if w < full_width] + [min(full_width, WIDTHS[-1])]:
-        path = posixpath.join(MEDIA_DIR, f"{prefix}-{width}.jpg")
-        out[path] = _resized(data, width, cache / f"{digest}-{width}-q{QUALITY}.jpg")
+        size, files = _resized(data, width, {e: cache / f"{digest}-{width}-{e.tag}.{e.suffix}" for e in ENCODINGS})
+        for encoding, encoded in files.items():
+            out[posixpath.join(MEDIA_DIR, f"{prefix}-{width}.{encoding.suffix}")] = (*size, encoded)
     return out, notes
 
 
@@ -224,13 +274,30 @@ def _pillow_words(exc) -> str:
     return text or type(exc).__name__
 
 
-def _resized(data: bytes, width: int, cached: Path) -> tuple[int, int, bytes]:
-    """One JPEG at `width`, from the disk cache when an earlier build made it."""
+def _resized(data: bytes, width: int, cached: dict[Encoding, Path]) -> tuple[tuple[int, int], dict[Encoding, bytes]]:
+    """The photo at `width` in each encoding → ((width, height), {encoding: bytes}),
+    each from the disk cache when an earlier build made it: decoded and resized
+    only when one is missing, and only the missing ones encoded."""
+    from PIL import Image
+    files = {e: path.read_bytes() for e, path in cached.items() if path.is_file()}
+    if JPEG in files and len(files) == len(cached):
+        with Image.open(io.BytesIO(files[JPEG])) as im:
+            return im.size, files
+    im = _shrunk(data, width)
+    for encoding, path in cached.items():
+        if encoding not in files:
+            files[encoding] = _encoded(im, encoding)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                replace_file(path, files[encoding])     # whole or not at all: the cache is trusted on sight
+            except OSError:
+                pass                                # a read-only tree only loses the cache
+    return im.size, files
+
+
+def _shrunk(data: bytes, width: int):
+    """The photo decoded, turned upright and resized to `width` (never enlarged)."""
     from PIL import Image, ImageOps
-    if cached.is_file():
-        jpeg = cached.read_bytes()
-        with Image.open(io.BytesIO(jpeg)) as im:
-            return im.width, im.height, jpeg
     try:
         with warnings.catch_warnings(), _strict_decoding():
             # _probe reported the header's warnings; decoding's are not repeated on the terminal.
@@ -240,19 +307,17 @@ def _resized(data: bytes, width: int, cached: Path) -> tuple[int, int, bytes]:
                 im = ImageOps.exif_transpose(im).convert("RGB")
                 if im.width > width:
                     im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
-                buffer = io.BytesIO()
-                im.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+                return im
     except MemoryError:
         raise
     except Exception as exc:                        # truncated or broken image data
         raise Refused(f"cannot be decoded ({_pillow_words(exc)}); save it again as JPEG or PNG") from None
-    jpeg = buffer.getvalue()
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_bytes(jpeg)
-    except OSError:
-        pass                                        # a read-only tree only loses the cache
-    return im.width, im.height, jpeg
+
+
+def _encoded(im, encoding: Encoding) -> bytes:
+    buffer = io.BytesIO()
+    im.save(buffer, encoding.pillow, **dict(encoding.options))
+    return buffer.getvalue()
 
 
 def relink_page(path: str, data: bytes) -> bytes:

@@ -24,7 +24,7 @@ from feature.printing.forprint import PrintMemo
 from .assets import Assets
 from .charts import charts_for
 from .pages import Page, pages_of
-from .photos import first_photo
+from .photos import first_photo, jpeg_only
 from .sharing import WIDE, page_share, poster_for
 from .structured import link_from, structured_data_for
 
@@ -46,7 +46,15 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None,
     env.filters["phrases"] = headline_phrases
     # print.html: links and ids made for paper, remembering rewritten blocks.
     env.filters["for_print"] = (print_memo or PrintMemo()).for_print
+    env.filters["jpeg_only"] = jpeg_only      # paper: a photo's JPEG <img> without its <picture> sources
+    env.filters["qr_code"] = qr_code          # long_image.html: the article's address as a QR code
     return env
+
+
+def qr_code(url: str) -> str:
+    """An SVG QR code of `url`, as a data: URI for an <img> (segno; error correction M)."""
+    import segno
+    return segno.make(url, error="m").svg_data_uri(scale=4, dark="#1d1d1f")
 
 
 def chinese_date(iso: str) -> str:

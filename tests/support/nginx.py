@@ -37,8 +37,9 @@ def listening(port: int, seconds: float, alive=lambda: True) -> bool:
 class Nginx:
     """`Nginx(run_dir, port).start({'/x7/feature/': folder})`, then `.url`, then `.stop()`."""
 
-    def __init__(self, run_dir: Path, port: int | None = None):
+    def __init__(self, run_dir: Path, port: int | None = None, mime_types: Path = Path("/etc/nginx/mime.types")):
         self.run_dir = run_dir
+        self.mime_types = mime_types
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.conf = run_dir / "nginx.conf"
@@ -58,7 +59,7 @@ pid {run}/nginx.pid;
 error_log {run}/error.log;
 events {{ worker_connections 64; }}
 http {{
-    include /etc/nginx/mime.types;
+    include {self.mime_types};
     default_type application/octet-stream;
     charset utf-8;
     access_log {run}/access.log;

@@ -1,15 +1,16 @@
 """The real Zhoukou edition as share records: what the build will hand feature.share.
 
 Used by the tests in tests/unit/share and by benchmarks/share_images.py (which also writes
-the README's examples). The long image's HTML and CSS stand in for the
-template the build will give it: headline, deck, byline, body, key figures
-and a QR code to the article, set by WeasyPrint.
+the README's examples). The long image's HTML is a plain stand-in for
+templates/long_image.html (headline, deck, byline, body, key figures and a QR
+code to the article), styled by that template's CSS and set by WeasyPrint.
 """
 from __future__ import annotations
 
 import functools
 import html
 import io
+import re
 from pathlib import Path
 
 import segno
@@ -24,32 +25,9 @@ from feature.share import CardFigure, CardText, PosterText
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "https://www.example.cn/specials/2019-zhoukou/"
 
-LONG_CSS = """
-html { background: #fffdf8; color: #1d1d1f; font-family: "Noto Serif CJK SC", serif; }
-body { margin: 0; padding: 28px 24px 0; font-size: 17px; line-height: 1.8; text-align: justify; }
-.masthead { font-family: "Noto Sans CJK SC", sans-serif; font-size: 13px; color: #55555a;
-            border-bottom: 3px double #1d1d1f; padding-bottom: 6px; margin-bottom: 22px; }
-.masthead b { color: #a4161a; font-family: "Noto Serif CJK SC", serif; font-size: 17px; margin-right: .6em; }
-.kicker { display: inline-block; background: #a4161a; color: #fffdf8; font: bold 13px/1.6 "Noto Sans CJK SC";
-          padding: 1px 8px; }
-h1 { font-size: 28px; line-height: 1.35; margin: 10px 0 6px; }
-.deck { color: #55555a; font-size: 18px; margin: 0 0 8px; text-indent: 0; }
-.byline { text-indent: 0; font-family: "Noto Sans CJK SC", sans-serif; font-size: 13px; color: #55555a;
-          border-bottom: 1px solid #d9d3c7; padding-bottom: 14px; margin: 0 0 18px; }
-h2 { font-family: "Noto Sans CJK SC", sans-serif; font-size: 19px; line-height: 1.5; margin: 1.6em 0 .6em; }
-p { margin: 0 0 1em; text-indent: 2em; }
-blockquote { margin: 1em 0; padding: 0 0 0 1em; border-left: 3px solid #a4161a; }
-blockquote p { text-indent: 0; font-weight: bold; }
-data.figure { color: #a4161a; }
-.figures { background: #f5f1e8; border-top: 3px solid #a4161a; padding: 12px 16px; margin: 24px 0; }
-.figures h2 { margin: 0 0 8px; font-size: 16px; }
-.figures dl { margin: 0; display: grid; grid-template-columns: 1fr 1fr; gap: 10px 16px; }
-.figures dt { color: #a4161a; font-weight: bold; font-size: 22px; line-height: 1.2; }
-.figures dd { margin: 0; font-family: "Noto Sans CJK SC", sans-serif; font-size: 12px; line-height: 1.5; }
-.qr { display: flex; align-items: center; gap: 16px; border-top: 1px solid #d9d3c7; padding-top: 16px;
-      font-family: "Noto Sans CJK SC", sans-serif; font-size: 14px; color: #55555a; }
-.qr img { width: 96px; height: 96px; }
-"""
+# The long image's style is the template's (templates/long_image.html, what `print --long-images` draws).
+LONG_CSS = re.search(r"<style>(.*?)</style>", (ROOT / "templates/long_image.html").read_text(encoding="utf-8"),
+                     re.S).group(1)
 
 
 @functools.cache

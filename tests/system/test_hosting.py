@@ -45,7 +45,7 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "application/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
     ".xml": "text/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".jpg": "image/jpeg",
-    ".svg": "image/svg+xml", ".png": "image/png",
+    ".svg": "image/svg+xml", ".webp": "image/webp", ".avif": "image/avif", ".png": "image/png",
 }
 @pytest.fixture(scope="module")
 def hosted(tmp_path_factory):
@@ -136,6 +136,30 @@ def test_content_types_and_cache_headers(hosted):
     # The host-config files are not published as pages.
     assert fetch(f"{server.url}{prefix}_headers").status == 404
     assert fetch(f"{server.url}{prefix}{DEPLOY_MARKER}").status == 404
+
+
+def test_photo_formats_get_their_types_from_a_host_whose_mime_types_lacks_them(hosted, tmp_path):
+    """The nginx block declares image/avif and image/webp itself: Debian's
+    mime.types before nginx 1.24 has no avif, and a <picture> source served as
+    application/octet-stream is not shown."""
+    _, _, builds = hosted
+    site = builds["plain"]["site"]
+    old = tmp_path / "mime.types"
+    old.write_text("".join(line for line in Path("/etc/nginx/mime.types").read_text().splitlines(keepends=True)
+                           if "image/avif" not in line and "image/webp" not in line))
+    server = Nginx(tmp_path / "nginx", free_port(), mime_types=old).start({"/": site})
+    try:
+        photos = sorted(p.name for p in (site / "media").iterdir())
+        for suffix, kind in ((".avif", "image/avif"), (".webp", "image/webp"), (".jpg", "image/jpeg")):
+            name = next(n for n in photos if n.endswith(suffix))
+            r = fetch(f"{server.url}/media/{name}")
+            assert (r.status, r.content_type, r.headers["cache-control"]) == (200, kind, CACHE_FOREVER), name
+            assert r.body == (site / "media" / name).read_bytes()
+        # Only those files: everything else keeps the host's table (and revalidates).
+        page = fetch(f"{server.url}/index.html")
+        assert (page.content_type, page.headers["cache-control"]) == ("text/html; charset=utf-8", REVALIDATE)
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("where", ["root", "prefix"])

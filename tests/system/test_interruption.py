@@ -198,13 +198,14 @@ def test_kill_while_removing_the_previous_build_is_cleaned_up(tmp_path):
 
 def test_deploy_refuses_what_a_killed_preview_left(edition, tmp_path):
     """Issue 16, case 3: a preview killed halfway through rewriting pages leaves old
-    and new pages side by side; deploy published that with exit 0."""
+    and new pages side by side; deploy published that with exit 0. (The preview
+    writes dist/ only when asked, `--out dist`: by default it has a folder of its own.)"""
     from tests.support.buildruns import finish, kill, listed, start, wait_for
     root, dist, site = edition, edition / "dist", tmp_path / "site"
     assert main(["build", "--config", str(root / "config.yaml")]) == 0
     log = root.parent / "serve.log"
     with open(log, "w") as err:
-        serve = start(root, "serve", "--port", "0", delay=0.03, stderr=err)
+        serve = start(root, "serve", "--port", "0", "--out", str(dist), delay=0.03, stderr=err)
         try:
             wait_for(lambda: "Preview:" in log.read_text(), 60, "the preview to start")
             set_version(root, 1)
@@ -264,6 +265,42 @@ def test_a_killed_print_is_never_deployed(tmp_path):
     assert not site.exists()
     assert main(["build", "--config", config]) == 0
     assert not list((root / "dist").rglob("*.part"))
+    assert main(["deploy", str(site), "--config", config]) == 0
+
+
+SLOW_LONG_IMAGE = """
+import pathlib, time
+from feature.commands import long_images
+_draw = long_images._draw
+def slow_draw(*args):
+    done = _draw(*args)
+    pathlib.Path("drawn").touch()                   # one image drawn, none in dist/
+    time.sleep(60)
+    return done
+long_images._draw = slow_draw
+"""
+
+
+def test_a_print_killed_while_drawing_long_images_leaves_the_finished_build(tmp_path):
+    """print --long-images draws into .cache/long-images and adds the images with
+    the pages offering them in one step at the end: killed while drawing, dist/
+    is the finished build it made, deployable as it is."""
+    from feature.output.write import verify_output
+    from tests.support.buildruns import finish, kill, start, wait_for
+    root = write_edition(tmp_path / "edition", {f"content/alpha/p{i}.md": article(f"短文{i}") for i in range(2)})
+    config, site = str(root / "config.yaml"), tmp_path / "site"
+    printing = start(root, "print", "--long-images", setup=SLOW_LONG_IMAGE)
+    try:
+        wait_for(lambda: (root / "dist/alpha/p0/index.html").is_file() and verify_output(root / "dist") == [],
+                 120, "the build before the long images")
+        wait_for((root / "drawn").is_file, 120, "a long image drawn")
+    finally:
+        kill(printing)
+        finish(printing)
+    dist = root / "dist"
+    assert verify_output(dist) == []
+    assert not list(dist.rglob("*.png")) and not list(dist.rglob("*.tmp-*"))
+    assert b"long-image" not in (dist / "alpha/p0/index.html").read_bytes()
     assert main(["deploy", str(site), "--config", config]) == 0
 
 

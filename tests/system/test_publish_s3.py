@@ -27,7 +27,7 @@ FOREVER = "public, max-age=31536000, immutable"
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".js": "application/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
          ".xml": "text/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".jpg": "image/jpeg",
-         ".svg": "image/svg+xml", ".bin": "application/octet-stream"}
+         ".svg": "image/svg+xml", ".webp": "image/webp", ".avif": "image/avif", ".bin": "application/octet-stream"}
 FILES = {
     "content/alpha/one.md": article("第一篇", "alpha", "## 小标题\n\n正文第一段。\n\n"
                                     '![码头](dock.jpg "周口港码头｜摄影 张三")\n', byline=["记者 甲"], lede="导语。"),
@@ -116,7 +116,7 @@ def test_first_deploy_uploads_every_file_with_its_type_and_cache_header(server, 
     for path in published(site.dist):
         head = s3.head_object(Bucket=bucket, Key=f"specials/2019/{path}")
         assert head["ContentType"] == TYPES[Path(path).suffix], path
-        hashed = re.fullmatch(r"static/[a-z]+\.[0-9a-f]{10}\.(css|js)|media/.+-[0-9a-f]{10}-\d+\.jpg", path)
+        hashed = re.fullmatch(r"static/[a-z]+\.[0-9a-f]{10}\.(css|js)|media/.+-[0-9a-f]{10}-\d+\.(jpg|webp|avif)", path)
         assert head["CacheControl"] == (FOREVER if hashed else "no-cache"), path
         checked += 1
     assert checked >= 15 and any(p.startswith("media/") for p in published(site.dist))
@@ -230,7 +230,7 @@ def test_an_unfinished_or_altered_build_is_not_published(server, aws, site, caps
     (site.dist / "index.html").write_text("edited by hand")
     assert deploy(server, bucket, site.dist) == 1
     err = capsys.readouterr().err
-    assert "is not a finished, intact build: index.html has 14 bytes, not the" in err
+    assert "is not a finished build: index.html has 14 bytes, not the" in err
     assert tree(folder) == {}
 
 
@@ -506,3 +506,79 @@ def test_the_deployed_prefix_served_by_nginx_is_whole(server, aws, site, tmp_pat
     assert {"search/index.json", "feed.xml", "sitemap.xml"} <= reached
     assert any(p.startswith("media/") for p in reached) and any(p.startswith("static/") for p in reached)
     assert len(crawl.links) >= 20 * sum(p.endswith(".html") for p in deployed)
+
+
+# --- the purge list names where the build is read --------------------------------------
+
+def test_the_purge_list_uses_the_base_url_the_build_was_made_with(server, aws, site, capsys, tmp_path):
+    """config.yaml says `/`; the build was made with --base-url for its public home, and the
+    pages say so: the URLs to purge are under that, not under config.yaml's base_url."""
+    base = "https://example.cn/specials/x/"
+    site(base_url=base)
+    bucket = bucket_name()
+    server.bucket(bucket)
+    purge_list = tmp_path / "purge.txt"
+    assert deploy(server, bucket, site.dist, "--purge-list", str(purge_list)) == 0
+    urls = purge_list.read_text().splitlines()
+    assert {base, base + "index.html", base + "alpha/one/", base + "alpha/one/index.html"} <= set(urls)
+    assert all(u.startswith(base) for u in urls), urls
+    assert "no https://host" not in capsys.readouterr().err
+
+
+def test_a_base_url_on_deploy_only_adds_the_host_to_a_path_build(server, aws, site, capsys, tmp_path):
+    purge_list = tmp_path / "purge.txt"
+    site(base_url="https://example.cn/specials/x/")
+    bucket = bucket_name()
+    folder = server.bucket(bucket)
+    assert deploy(server, bucket, site.dist, "--base-url", "https://other.cn/specials/x/") == 1
+    err = capsys.readouterr().err
+    assert ("--base-url https://other.cn/specials/x/ is not where the build in" in err
+            and "it was made with base_url https://example.cn/specials/x/" in err), err
+    assert tree(folder) == {}                           # refused before anything went up
+    site(base_url="/specials/x/")                       # a path: the build does not know its host
+    assert deploy(server, bucket, site.dist, "--base-url", "https://example.cn/specials/y/") == 1
+    assert tree(folder) == {}
+    assert deploy(server, bucket, site.dist, "--purge-list", str(purge_list)) == 0
+    assert "/specials/x/alpha/one/" in purge_list.read_text().splitlines()
+    assert "give the public URL with --base-url https://HOST/specials/x/" in capsys.readouterr().err
+    site({"content/beta/three.md": article("第三篇（修订）", "beta", "正文三。\n")}, base_url="/specials/x/")
+    assert deploy(server, bucket, site.dist, "--base-url", "https://example.cn/specials/x",
+                  "--purge-list", str(purge_list)) == 0
+    assert {"https://example.cn/specials/x/beta/three/",
+            "https://example.cn/specials/x/beta/three/index.html"} <= set(purge_list.read_text().splitlines())
+
+
+# --- headers -------------------------------------------------------------------------
+
+def test_objects_whose_headers_alone_are_wrong_are_sent_again(server, aws, site, capsys):
+    """The bytes in the bucket are right, the headers not (as an older deploy or another
+    tool left them): a deploy compares them too and sends those objects again."""
+    bucket = bucket_name()
+    folder = server.bucket(bucket) / "specials/2019"
+    assert deploy(server, bucket, site.dist) == 0
+    s3, key = server.client(), "specials/2019/"
+    css = next(p for p in published(site.dist) if re.fullmatch(r"static/style\.\w+\.css", p))
+    old = {"index.html": ("text/html", "max-age=600"), css: ("text/css; charset=utf-8", "no-cache")}
+    for path, (kind, cache) in old.items():
+        s3.put_object(Bucket=bucket, Key=key + path, Body=(site.dist / path).read_bytes(), ContentType=kind,
+                      CacheControl=cache)
+    capsys.readouterr()
+    assert deploy(server, bucket, site.dist, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert ('~ index.html (headers: Content-Type "text/html" → "text/html; charset=utf-8", '
+            'Cache-Control "max-age=600" → "no-cache")') in out.splitlines(), out
+    assert f'~ {css} (headers: Cache-Control "no-cache" → "{FOREVER}")' in out.splitlines(), out
+    assert "would upload 2 object(s) (0 new, 0 replaced, 2 for headers only" in out
+    assert s3.head_object(Bucket=bucket, Key=key + "index.html")["CacheControl"] == "max-age=600"
+    assert deploy(server, bucket, site.dist) == 0
+    out = capsys.readouterr().out
+    assert sorted(printed_paths(out, "~")) == sorted(old) and not printed_paths(out, "+")
+    for path in old:
+        head = s3.head_object(Bucket=bucket, Key=key + path)
+        assert (head["ContentType"], head["CacheControl"]) == (TYPES[Path(path).suffix],
+                                                               FOREVER if path == css else "no-cache")
+    purged = [line.strip() for line in out.splitlines() if line.startswith("  /")]
+    assert purged == ["/", "/index.html"]       # a CDN keeps the page with its old headers; the CSS: a new name
+    assert deploy(server, bucket, site.dist) == 0
+    assert "uploaded 0 object(s)" in capsys.readouterr().out
+    assert {p: b for p, b in tree(folder).items() if p != DEPLOY_MARKER} == published(site.dist)

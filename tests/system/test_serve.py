@@ -83,6 +83,12 @@ def open_page(browser, server, path="alpha/one/index.html"):
     page.goto(server.url + path)
     expect(page.locator("h1")).to_be_visible()
     wait_until(lambda: len(LiveReloadHandler.waiters) == waiters + 1, what="livereload to register the page")
+    # Playwright hands websocket frames to Python only while Python calls into it
+    # (wait_until sleeps): the server's hello may be sent and not yet in `frames`.
+    for _ in range(250):
+        if frames:
+            break
+        page.wait_for_timeout(20)
     navigations.clear()
     return page, navigations, frames
 
@@ -136,7 +142,7 @@ def test_broken_front_matter_shows_overlay_until_fixed(browser, preview, edition
 
 
 def test_failed_build_keeps_the_last_good_site_on_disk(preview, edition):
-    page_file = edition / "dist/alpha/one/index.html"
+    page_file = preview.out_dir / "alpha/one/index.html"
     before = page_file.read_bytes()
     seq = preview.seq
     (edition / "content/alpha/one.md").write_text(article("", "alpha"), encoding="utf-8")  # missing headline
@@ -198,7 +204,7 @@ def test_atomic_save_by_rename_is_one_rebuild(preview, edition):
     temp.rename(target)
     settle(preview, seq)
     assert preview.seq == seq + 1 and preview.errors == []
-    assert "改过的第二篇".encode() in (edition / "dist/alpha/two/index.html").read_bytes()
+    assert "改过的第二篇".encode() in (preview.out_dir / "alpha/two/index.html").read_bytes()
 
 
 def test_stylesheet_change_swaps_css_and_keeps_the_scroll_position(browser, preview, edition):
@@ -306,7 +312,7 @@ def test_requests_outside_the_output_folder_are_refused(preview, target):
 
 
 def test_symlink_out_of_the_output_folder_is_not_followed(preview, edition):
-    (edition / "dist/leak.yaml").symlink_to(edition / "config.yaml")
+    (preview.out_dir / "leak.yaml").symlink_to(edition / "config.yaml")
     status, body = raw_get(preview.port, "/leak.yaml")
     assert status == 404 and b"sections:" not in body
 
@@ -326,7 +332,7 @@ def test_locate_maps_only_files_inside_the_site(tmp_path):
 def test_preview_script_is_injected_when_serving_only(preview, edition):
     status, body = raw_get(preview.port, "/alpha/one/index.html")
     assert status == 200 and b'<script src="/__preview/client.js"' in body
-    for f in (edition / "dist").rglob("*"):
+    for f in preview.out_dir.rglob("*"):
         if f.is_file():
             assert b"__preview" not in f.read_bytes(), f
     assert not list((edition / "static").rglob("*preview*"))
@@ -370,3 +376,52 @@ def test_cli_serve_defaults_to_loopback_port_8000():
     assert (args.host, args.port) == ("127.0.0.1", 8000)
     args = _parser().parse_args(["serve", "--port", "9001", "--host", "0.0.0.0", "--out", "x", "--base-url", "/s/"])
     assert (args.host, args.port, str(args.out), args.base_url) == ("0.0.0.0", 9001, "x", "/s/")
+
+
+
+def run_serve(root: Path, log: Path, *extra: str, edit=None) -> None:
+    """`build.py serve` in a process of its own until it has built (and, after `edit()`, rebuilt)."""
+    from tests.support.buildruns import finish, kill, start, wait_for
+    with open(log, "w") as err:
+        serve = start(root, "serve", "--port", "0", *extra, stderr=err)
+        try:
+            wait_for(lambda: "Preview:" in log.read_text(), 60, "the preview to start")
+            if edit is not None:
+                edit()
+                wait_for(lambda: "rebuilt after" in log.read_text(), 60, "the preview to rebuild")
+        finally:
+            kill(serve)
+            finish(serve)
+
+
+def test_serve_leaves_the_production_build_alone_and_deploy_refuses_a_preview(make_edition, tmp_path, capsys):
+    """`build --base-url https://…`, then `serve` to check something: dist/ stays the
+    production build byte for byte while the preview builds and rebuilds in its own
+    folder (.cache/preview/site, marked as a preview); deploy publishes dist/ and
+    refuses a preview build, also one the preview was told to make elsewhere (--out)."""
+    from feature.cli import main
+    from feature.output.write import BuildSettings, read_settings
+    from tests.support.buildruns import snapshot
+    root = make_edition({"content/alpha/one.md": article("第一篇", "alpha", body="原来的正文。\n")})
+    config, log = str(root / "config.yaml"), tmp_path / "serve.log"
+    assert main(["build", "--config", config, "--base-url", "https://example.cn/specials/x/"]) == 0
+    production = snapshot(root / "dist")
+    assert b'href="https://example.cn/specials/x/alpha/one/' in production["alpha/one/index.html"]
+
+    def edit():
+        (root / "content/alpha/one.md").write_text(article("第一篇", "alpha", body="预览时改的正文。\n"),
+                                                   encoding="utf-8")
+    run_serve(root, log, edit=edit)
+    assert snapshot(root / "dist") == production
+    preview = root / ".cache/preview/site"
+    assert "预览时改的正文" in (preview / "alpha/one/index.html").read_text(encoding="utf-8")
+    assert read_settings(preview) == BuildSettings("/", preview=True)
+    assert "note: the preview is built into .cache/preview/site" in log.read_text()
+    run_serve(root, log, "--out", str(tmp_path / "asked"))
+    capsys.readouterr()
+    for folder in (preview, tmp_path / "asked"):
+        assert main(["deploy", str(tmp_path / "site"), "--out", str(folder), "--config", config]) == 1
+        assert f"{folder} holds a preview build made by `python build.py serve`" in capsys.readouterr().err
+        assert not (tmp_path / "site").exists()
+    assert main(["deploy", str(tmp_path / "site"), "--config", config]) == 0
+    assert (tmp_path / "site/alpha/one/index.html").read_bytes() == production["alpha/one/index.html"]

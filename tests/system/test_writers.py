@@ -1,7 +1,7 @@
 """One writer per output folder: builds, the preview and print started together.
 
-Every command that writes the output folder (`build`, `serve` while it
-rebuilds, `print`) or reads it to publish (`deploy`) holds an exclusive lock
+Every command that writes the output folder (`build`, `serve --out dist` while
+it rebuilds, `print`) or reads it to publish (`deploy`) holds an exclusive lock
 on `.dist.lock` beside it (feature/output/lock.py); a second one waits, saying
 for whom, and gives up with a message after a timeout. After any mix of them
 the output must equal a clean `--no-cache` build byte for byte.
@@ -80,12 +80,13 @@ def test_many_builds_at_once(edition):
 
 @pytest.fixture
 def preview(edition):
-    """The preview server of the edition, in this process; `.log` is what it printed."""
+    """The preview server of the edition, in this process, asked to build into dist/
+    (`serve --out dist`; by default it has a folder of its own); `.log` is what it printed."""
     from livereload.handlers import LiveReloadHandler
     LiveReloadHandler.waiters.clear()
     log = io.StringIO()
-    server = PreviewServer(edition / "config.yaml", port=0, log=log,
-                           builder=preview_builder(edition / "config.yaml"))
+    server = PreviewServer(edition / "config.yaml", edition / "dist", port=0, log=log,
+                           builder=preview_builder(edition / "config.yaml", edition / "dist"))
     server.start()
     server.log_text = log.getvalue
     yield server
@@ -126,16 +127,17 @@ def test_build_while_the_preview_rewrites_pages(edition, preview, monkeypatch):
 
 
 def test_the_preview_waits_while_print_prints(tmp_path, monkeypatch):
-    """`print --pdf` holds the output from its build to its last PDF; a save in the
-    preview meanwhile is rebuilt after it, and the folder verifies throughout."""
+    """`print --pdf` holds the output from its build to its last PDF; a save in a
+    preview serving the same folder (`serve --out dist`) is rebuilt after it, and
+    the folder verifies throughout."""
     from livereload.handlers import LiveReloadHandler
     root = write_edition(tmp_path / "small", {f"content/alpha/p{i}.md": article(f"短文{i}", "alpha")
                                               for i in range(3)})
     build(root)
     LiveReloadHandler.waiters.clear()
     log = io.StringIO()
-    server = PreviewServer(root / "config.yaml", port=0, log=log,
-                           builder=preview_builder(root / "config.yaml"))
+    server = PreviewServer(root / "config.yaml", root / "dist", port=0, log=log,
+                           builder=preview_builder(root / "config.yaml", root / "dist"))
     server.start()
     try:
         printing = start(root, "print", "--pdf")

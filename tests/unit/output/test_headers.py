@@ -14,6 +14,7 @@ from feature.build.pipeline import build
     ("static/search.0123456789.js", "application/javascript; charset=utf-8"),
     ("search/index.json", "application/json; charset=utf-8"), ("feed.xml", "text/xml; charset=utf-8"),
     ("robots.txt", "text/plain; charset=utf-8"), ("media/dock-0123456789-800.jpg", "image/jpeg"),
+    ("media/dock-0123456789-800.avif", "image/avif"), ("media/dock-0123456789-800.webp", "image/webp"),
     ("static/logo.PNG", "image/png"), ("print/edition.pdf", "application/pdf"),
     ("static/font.woff2", "font/woff2"), ("notes", "application/octet-stream"),
     ("a.b/README", "application/octet-stream"),
@@ -24,6 +25,7 @@ def test_content_types_name_utf_8_for_text(path, expected):
 
 @pytest.mark.parametrize("path, expected", [
     ("static/style.0123456789.css", CACHE_FOREVER), ("media/dock-0123456789-800.jpg", CACHE_FOREVER),
+    ("media/dock-0123456789-800.avif", CACHE_FOREVER), ("media/dock-0123456789-800.webp", CACHE_FOREVER),
     ("static/style.css", REVALIDATE), ("static/logo.png", REVALIDATE), ("index.html", REVALIDATE),
     ("search/index.json", REVALIDATE), ("media/notes.txt", REVALIDATE), ("x/style.0123456789.css.map", REVALIDATE),
 ])

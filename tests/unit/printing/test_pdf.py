@@ -89,7 +89,7 @@ def test_the_command_prints_the_other_volumes_names_the_failed_one_and_fails(vol
     monkeypatch.setattr(build, "run", lambda args: 0)
     monkeypatch.setattr(print_edition, "as_last_built", lambda args: args)      # no build, no marker here
     linked = []
-    monkeypatch.setattr(print_edition, "link_pdfs", lambda args, out, pdfs: linked.extend(pdfs))
+    monkeypatch.setattr(print_edition, "link_made", lambda args, out, pdfs, images: linked.extend(pdfs))
     assert print_edition.run(Namespace(pdf=True, out=out, jobs=2)) == 1
     assert [(p.document, p.output_path) for p in linked] == [
         (f"print/{n}/index.html", f"print/{n}/{PDF_NAME}") for n in ("slow", "a", "b")]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from feature.publish.plan import (DEPLOY_MARKER, DeployRefused, LocalFile, RemoteFile, check_claimed, check_deletions,
-                                  plan_deploy, upload_phase)
+from feature.publish.plan import (DEPLOY_MARKER, DeployRefused, Headers, LocalFile, RemoteFile, check_claimed,
+                                  check_deletions, plan_deploy, summary_line, upload_line, upload_phase)
 from feature.publish.purge import purge_urls
 
 
@@ -41,6 +41,25 @@ def test_an_object_is_unchanged_by_its_etag_or_by_the_digest_stored_with_it():
     assert {u.path: u.replaces is not None for u in plan.uploads} == {
         "edited.html": True, "other.pdf": True, "new.html": False}
     assert [r.path for r in plan.deletions] == ["gone.html"]
+
+
+def test_an_object_whose_headers_alone_differ_is_sent_again_as_a_headers_change():
+    """Same bytes, but the rules give it other headers now (a page's old type without
+    charset; a photo that became fingerprinted, so cached for a year); headers
+    the store respells (case, spaces) are the same headers."""
+    css = "static/style.0123456789.css"
+    stored = {"index.html": Headers("text/html", "no-cache"),
+              css: Headers("text/css; charset=utf-8", "no-cache"),
+              "a.html": Headers("TEXT/HTML;charset=UTF-8", "no-cache"),
+              "b.html": None}                                   # not looked at: taken as it is
+    plan = plan_deploy({p: local(p) for p in stored},
+                       {p: RemoteFile(p, 1, local(p).md5, None, h) for p, h in stored.items()})
+    assert plan.unchanged == 2
+    assert [(u.path, u.headers_only) for u in plan.uploads] == [(css, True), ("index.html", True)]
+    assert [upload_line(u) for u in plan.uploads] == [
+        f'~ {css} (headers: Cache-Control "no-cache" → "public, max-age=31536000, immutable")',
+        '~ index.html (headers: Content-Type "text/html" → "text/html; charset=utf-8")']
+    assert "2 object(s) (0 new, 0 replaced, 2 for headers only, 2 B)" in summary_line(plan, "s3://b/", False)
 
 
 def test_objects_of_an_edition_deployed_below_are_never_stale():
