@@ -2,13 +2,14 @@
 incremental builder: each drawn once, ever.
 
 An image's name is its content key (render/sharing.py), so the bytes of a name
-never change: drawn images are kept by name in .cache/build/share/, and a
-page's images are remembered under its page key (`Saved.images`: page key →
-{image path: digest}), which covers everything their names follow from. A
-build looks up each page's key: a page whose key is known costs a dict lookup
-(no body read, no content key hashed), an image the output folder holds is
-kept as it is, one in the cache is read back, and only new ones are drawn,
-in worker processes when there are many (a cold build).
+never change: drawn images are kept by name in .cache/build/share/ (until
+.cache is removed: an image an edit replaced stays there), and a page's
+images are remembered with its page key (`Saved.images`: page path → (page
+key, {image path: digest})), which covers everything their names follow
+from. A page whose key is unchanged costs a dict lookup (no body read, no
+content key hashed), an image the output folder holds is kept as it is, one
+in the cache is read back, and only new ones are drawn, in worker processes
+when there are many (a cold build).
 """
 from __future__ import annotations
 
@@ -133,8 +134,8 @@ def _make(step: PageImages, todo: dict, config, store: Path | None, edition: Edi
                 if articles is None:
                     articles = {a.output_path: a for a in edition.articles}
                 article = articles.get(problem.image.article)
-                problems.items.extend(d for d in problem.diagnostics(full(article, ("body_markdown",)) if article else None)
-                                      if d not in problems.items)       # card and square: once
+                found = problem.diagnostics(full(article, ("body_markdown",)) if article else None)
+                problems.items.extend(d for d in found if d not in problems.items)     # card and square: once
     finally:
         _job = ()
     return made, failed

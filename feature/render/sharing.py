@@ -25,10 +25,10 @@ from feature.core.config import Config
 from feature.core.diagnostics import BuildError, Diagnostic, source_name
 from feature.core.model import Article, Edition, KeyFigure
 from feature.edition.bylines import printed
-from feature.share.cards import SQUARE, WIDE, render_card, render_square_card
+from feature.share.cards import render_card, render_square_card
 from feature.share.fonts import FontBook, FontNotFound, MissingGlyphs, find_fonts
 from feature.share.keys import content_key
-from feature.share.posters import POSTER, render_poster
+from feature.share.posters import render_poster
 from feature.share.texts import CardFigure, CardText, PosterText
 
 from .pages import Page
@@ -46,10 +46,6 @@ class ShareImage:
     kind: str                       # "card", "square", "poster"
     text: CardText | PosterText
     article: str = ""               # the output path of the article it shows, for error lines
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return {"card": WIDE, "square": SQUARE, "poster": POSTER}[self.kind]
 
 
 @dataclass(frozen=True)
@@ -78,10 +74,10 @@ def _fonts(folder: Path | None) -> FontBook:
 def fonts_identity(config: Config) -> str:
     """What of the faces decides an image's bytes (file, face, size, time): part of
     the incremental build's global key; "" when no image is made."""
-    if not (config.share.cards or config.share.posters):
+    if not makes_images(config):
         return ""
-    return repr([(str(f.path), f.index, f.path.stat().st_size, f.path.stat().st_mtime_ns)
-                 for f in fonts_for(config).faces])
+    stats = [(face, face.path.stat()) for face in fonts_for(config).faces]
+    return repr([(str(face.path), face.index, stat.st_size, stat.st_mtime_ns) for face, stat in stats])
 
 
 def makes_images(config: Config) -> bool:
@@ -126,15 +122,6 @@ def card_text(page: Page, config: Config) -> CardText:
                     newspaper=config.newspaper, source="config.yaml")
 
 
-def posters_of(article: Article, edition_section_title: str, config: Config) -> tuple[ShareImage, ...]:
-    """A poster per key figure of `article` (which must hold them), in sidebar order."""
-    if not config.share.posters:
-        return ()
-    fonts = fonts_for(config)
-    return tuple(_image("poster", poster_text(article, k, edition_section_title, config), fonts, article)
-                 for k in article.key_figures)
-
-
 def poster_text(a: Article, k: KeyFigure, section_title: str, config: Config) -> PosterText:
     return PosterText(figure=k.text, label=k.label, sentence=k.sentence, headline=a.headline,
                       reporter=printed(a.byline), newspaper=config.newspaper,
@@ -163,8 +150,8 @@ def images_of(page: Page, edition: Edition, config: Config) -> tuple[ShareImage,
     """Every image `page` links to: its cards, and on an article page its figures' posters."""
     share = page_share(page, config)
     out = (share.card, share.square) if share else ()
-    if page.article is not None:
-        out += posters_of(page.article, edition.section(page.article.section).title, config)
+    if page.article is not None and config.share.posters:
+        out += tuple(poster_for(page.article, k, edition, config) for k in page.article.key_figures)
     return out
 
 

@@ -20,12 +20,13 @@ from feature.core.model import Edition
 from feature.edition.bylines import credits
 from feature.markup.figures import format_number
 from feature.printing.forprint import PrintMemo
+from feature.share.cards import WIDE
 
 from .assets import Assets
 from .charts import charts_for
 from .pages import Page, pages_of
 from .photos import first_photo, jpeg_only
-from .sharing import WIDE, page_share, poster_for
+from .sharing import page_share, poster_for
 from .structured import link_from, structured_data_for
 
 
