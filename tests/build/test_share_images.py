@@ -157,3 +157,18 @@ def test_share_config_is_checked(make_edition, capsys):
     assert main(["build", "--config", str(root / "config.yaml")]) == 1
     err = capsys.readouterr().err
     assert "config.yaml:12: error: `share` takes `cards`, `posters`, `fonts` (did you mean \"posters\"?)" in err
+
+
+def test_a_machine_without_the_cjk_faces_is_told_what_to_install(make_edition, capsys):
+    # A fonts folder without Noto CJK stands for a machine without fonts-noto-cjk
+    # (fontconfig would answer with a fallback face, which the name check refuses alike).
+    root = make_edition({"content/alpha/one.md": article("一篇", "alpha"), "nofonts/readme.txt": "no fonts here"},
+                        config=FIXTURE_CONFIG + "share:\n  fonts: nofonts\n")
+    for extra in ([], ["--no-cache"]):
+        assert main(["build", "--config", str(root / "config.yaml"), *extra]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("config.yaml: error: share images: no CJK font for share images: Noto Serif CJK SC "
+                              "Bold, Noto Serif CJK SC Regular, Noto Sans CJK SC Bold, Noto Sans CJK SC Regular not "
+                              f"found in {root / 'nofonts'}; install Debian's fonts-noto-cjk"), err
+        assert "Traceback" not in err
+    assert not (root / "dist").exists()
