@@ -126,8 +126,7 @@ def _make(step: PageImages, todo: dict, config, store: Path | None, edition: Edi
             for path, data, problem in chunk:
                 if problem is None:
                     made[path] = data
-                    if store is not None:
-                        replace_file(store / Path(path).name, data)
+                    store = _keep(store, path, data, problems)
                     continue
                 failed.add(path)
                 made[path] = b""                    # the build stops before anything is written
@@ -139,6 +138,20 @@ def _make(step: PageImages, todo: dict, config, store: Path | None, edition: Edi
     finally:
         _job = ()
     return made, failed
+
+
+def _keep(store: Path | None, path: str, data: bytes, problems: Diagnostics) -> Path | None:
+    """`data` kept in the cache → the cache, or None when it cannot be written: the
+    cache only spares later work, so that is a warning, not this build's failure."""
+    if store is None:
+        return None
+    try:
+        replace_file(store / Path(path).name, data)
+        return store
+    except OSError as exc:
+        problems.warning(".cache/build/share", 0, f"cannot keep the drawn share images ({exc.strerror or exc}: "
+                                                  f"{exc.filename}); the next build draws them again")
+        return None
 
 
 def _draw_chunk(indices: range) -> list:

@@ -117,6 +117,19 @@ def children(pid: int) -> list[int]:
         return []
 
 
+def worker_processes(pid: int) -> list[int]:
+    """PIDs of a build's worker processes: its children that are Python (forked), not a
+    program it runs (fc-match, finding the share images' faces)."""
+    found = []
+    for child in children(pid):
+        try:
+            if Path(f"/proc/{child}/exe").resolve() == Path(f"/proc/{pid}/exe").resolve():
+                found.append(child)
+        except OSError:         # ended meanwhile
+            pass
+    return found
+
+
 def dead_pid() -> int:
     """The PID of a process that has ended (and been reaped): the owner of a
     leftover staging folder that is provably gone."""
