@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve build test test-fast system-deps setup clean bench axe
+.PHONY: serve build test test-fast system-deps build-deps setup clean bench axe
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,8 @@ setup: $(VENV)/.installed
 # poppler for PDF checks, nginx as the real static host. Skipped when present.
 system-deps:
 	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v pdffonts >/dev/null \
-	  && fc-list :lang=zh | grep -q . && command -v rsync >/dev/null \
+	  && fc-list ':family=Noto Serif CJK SC' | grep -q . && fc-list ':family=Noto Sans CJK SC' | grep -q . \
+	  && command -v rsync >/dev/null \
 	  || { export DEBIAN_FRONTEND=noninteractive; \
 	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
 	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q --no-install-recommends \
@@ -32,10 +33,19 @@ system-deps:
 	@command -v npm >/dev/null || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
 	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q --no-install-recommends npm; }
 
-build: setup
+# What the build itself needs of Debian: the Noto CJK faces share cards and posters
+# are set in (docs/share.md), found through fontconfig. Skipped when present.
+build-deps:
+	@fc-list ':family=Noto Serif CJK SC' 2>/dev/null | grep -q . && fc-list ':family=Noto Sans CJK SC' | grep -q . \
+	  || { export DEBIAN_FRONTEND=noninteractive; \
+	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q --no-install-recommends \
+	         fonts-noto-cjk fontconfig; }
+
+build: setup build-deps
 	$(PY) build.py build
 
-serve: setup
+serve: setup build-deps
 	$(PY) build.py serve --port $(PORT)
 
 # axe-core for the accessibility checks of the browser tests (tests/system/test_browser.py),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A synthetic edition of N articles, in this project's own input format.
 
-usage: python benchmarks/corpus.py N OUTDIR
+usage: python benchmarks/corpus.py N OUTDIR [--no-share]
 
 The article bodies are byte-identical to the peer benchmark's canonical corpus
 (/work/shared/bench/corpus.py, same algorithm, same seed text, same RNG seed),
@@ -9,7 +9,9 @@ so our timings compare with Hugo's and Pelican's on the same text. Only the
 front matter differs: `reporter` is printed with its title (记者 …), `section` is
 the section's key, and files live in content/<section>/<slug>.md. OUTDIR gets a
 config.yaml with the ten sections and copies of the project's templates/ and
-static/, so it builds like the real edition.
+static/, so it builds like the real edition. Its config says whether share
+cards and posters are made (`share:`, docs/share.md) in so many words: on, as
+in the real edition, unless --no-share.
 """
 from __future__ import annotations
 
@@ -105,13 +107,15 @@ def make_article(i: int, pools: Pools) -> tuple[str, str, str]:
     return section, slug, front + "\n" + "\n\n".join(blocks) + "\n"
 
 
-def config_text(n: int) -> str:
+def config_text(n: int, share: bool = True) -> str:
     sections = "".join(f"  - key: {key}\n    title: {title}\n" for title, key in SECTIONS)
+    made = "true" if share else "false"
     return (f"title: 合成专题 {n} 篇\nsubtitle: 性能测试用的合成版面\nnewspaper: 测试日报\n"
-            f'date: "2021-12"\nlanguage: zh-CN\nbase_url: /\noutput: dist\nsections:\n{sections}')
+            f'date: "2021-12"\nlanguage: zh-CN\nbase_url: /\noutput: dist\nsections:\n{sections}'
+            f"share:\n  cards: {made}\n  posters: {made}\n")
 
 
-def write_edition(n: int, out: Path) -> Path:
+def write_edition(n: int, out: Path, share: bool = True) -> Path:
     """OUTDIR/{config.yaml, content/, templates/, static/} for N articles."""
     pools = Pools(SEED_TEXT.read_text(encoding="utf-8"))
     if out.exists():
@@ -122,13 +126,13 @@ def write_edition(n: int, out: Path) -> Path:
     for i in range(n):
         section, slug, text = make_article(i, pools)
         (out / "content" / section / f"{slug}.md").write_text(text, encoding="utf-8")
-    (out / "config.yaml").write_text(config_text(n), encoding="utf-8")
+    (out / "config.yaml").write_text(config_text(n, share), encoding="utf-8")
     for name in ("templates", "static"):
         shutil.copytree(ROOT / name, out / name)
     return out
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4) or sys.argv[3:] not in ([], ["--no-share"]):
         sys.exit(__doc__.split("\n\n")[1])
-    write_edition(int(sys.argv[1]), Path(sys.argv[2]))
+    write_edition(int(sys.argv[1]), Path(sys.argv[2]), share=sys.argv[3:] != ["--no-share"])

@@ -2,7 +2,7 @@
 """Build-speed benchmark: one command, a table of seconds, pages/s and peak memory.
 
 usage: .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000] [--runs 3]
-                                          [--jobs N] [--peers /tmp/shared-copy/bench]
+                                          [--jobs N] [--peers /tmp/shared-copy/bench] [--share]
 
 For each N it writes a synthetic edition (benchmarks/corpus.py: the peer
 benchmark's bodies, our front matter) to benchmarks/out/N/ and times whole
@@ -20,6 +20,8 @@ and, inside one long-lived process as the preview server runs it,
 --peers times Hugo and Pelican on the same bodies in the same run, each cold
 run alternating with one of ours, and prints the per-pair ratios. Needs a
 writable copy of shared/bench with its .venv set up by `peers/run.sh`.
+The corpus makes no share cards or posters unless --share (said in the table):
+benchmarks/share_images.py --build N times what they add.
 """
 from __future__ import annotations
 
@@ -103,9 +105,9 @@ def median_of(runs: int, measure) -> dict:
 
 
 def bench_size(n: int, runs: int, jobs: int | None, reference: bool, no_for_print: bool,
-               quick: bool = False) -> dict:
+               quick: bool = False, share: bool = False) -> dict:
     edition = HERE / "out" / str(n) / "edition"
-    corpus.write_edition(n, edition)
+    corpus.write_edition(n, edition, share=share)
     if no_for_print:
         strip_for_print(edition / "templates" / "print.html")
     target = sorted((edition / "content").rglob("*.md"))[n // 2]
@@ -261,11 +263,15 @@ def main() -> None:
                     help="diagnostic: strip the for_print filter from the print page template")
     ap.add_argument("--quick", action="store_true",
                     help="one run each, no warm-up build, peers compared with this run's cold build")
+    ap.add_argument("--share", action="store_true",
+                    help="make share cards and posters (config share.cards/posters); off by default, said in the "
+                         "table, so that the peer comparison times the same work (benchmarks/share_images.py "
+                         "--build times them)")
     ap.add_argument("--json", type=Path, default=HERE / "out" / "results.json")
     a = ap.parse_args()
     results, peer_results = {}, {}
     for n in (int(s) for s in a.sizes.split(",")):
-        results[n] = bench_size(n, 1 if a.quick else a.runs, a.jobs, a.reference, a.no_for_print, a.quick)
+        results[n] = bench_size(n, 1 if a.quick else a.runs, a.jobs, a.reference, a.no_for_print, a.quick, a.share)
         if a.peers:
             peer_results[n] = peers(n, 1 if a.quick else a.runs, a.peers.resolve(), a.jobs,
                                     results[n]["cold"]["median"] if a.quick else None)
@@ -274,6 +280,7 @@ def main() -> None:
     a.json.write_text(json.dumps({"machine": machine(), "results": results, "peers": peer_results},
                                  indent=1, ensure_ascii=False))
     variant = " (print page without for_print)" if a.no_for_print else ""
+    variant += "; share images: " + ("on" if a.share else "off (config share.cards/posters: false)")
     print("\n" + machine() + variant + "\n\n" + table(results, peer_results))
 
 

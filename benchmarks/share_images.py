@@ -2,6 +2,7 @@
 """Share images on the real edition: the faces found, time and bytes per card, poster and long image.
 
 usage: .venv/bin/python benchmarks/share_images.py [--runs 5] [--examples docs/images]
+       .venv/bin/python benchmarks/share_images.py --build 1000 [--dir /tmp/share-bench] [--jobs N] [--cold-runs 1]
 
 Every image of the real edition (cards for the cover, each section, 数说 and each
 article, wide and square; a poster per key figure; a long image per article) is
@@ -10,18 +11,30 @@ slowest wall milliseconds per image, the median CPU milliseconds (what the
 image costs on a machine shared with other work) and its size in bytes. The first draw of each
 face (its Pillow font and character map) is timed apart as "start-up".
 --examples writes the README's examples: an article card and a poster.
+
+--build N times what the images cost the build: a corpus of N articles
+(benchmarks/corpus.py) built cold by `build.py build` with share images on and
+off (config share.cards/posters), alternating; wall seconds and the CPU seconds
+of the build and its workers; then the preview's warm one-article body edit
+(benchmarks/run.py --probe: IncrementalBuilder(in_place=True), build work only)
+in each.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from feature.share import (content_key, find_fonts, render_card, render_long_image,  # noqa: E402
                            render_poster, render_square_card)
@@ -45,11 +58,58 @@ def row(name: str, walls: list[float], cpus: list[float], sizes: list[int]) -> N
           f"{statistics.median(sizes):>11,.0f} {max(sizes):>11,}")
 
 
+def cold_build(edition: Path, jobs: int | None) -> tuple[float, float]:
+    """Wall and CPU seconds (the process and its workers) of a cold `build.py build`."""
+    shutil.rmtree(edition / "dist", ignore_errors=True)
+    shutil.rmtree(edition / ".cache", ignore_errors=True)
+    argv = [sys.executable, str(ROOT / "build.py"), "build", "--config", str(edition / "config.yaml")]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    subprocess.run(argv + (["--jobs", str(jobs)] if jobs else []), check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter() - wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def build_cost(n: int, folder: Path, jobs: int | None, runs: int) -> None:
+    """The --build table: cold builds with and without images, then the warm edit."""
+    import corpus
+    editions = {on: corpus.write_edition(n, folder / ("with" if on else "without"), share=on) for on in (True, False)}
+    times = {True: [], False: []}
+    for _ in range(runs):
+        for on in (True, False):           # alternating: the machine's load falls on both alike
+            times[on].append(cold_build(editions[on], jobs))
+    images = len(list((editions[True] / "dist" / "share").iterdir()))
+    print(f"{n} articles, {images} share images (cards, square cards, posters), {runs} cold build(s) each, "
+          f"jobs={jobs or os.cpu_count()}")
+    print(f"{'cold build':<24} {'wall s':>8} {'CPU s':>8}")
+    for on in (True, False):
+        walls, cpus = zip(*times[on])
+        print(f"{'share images ' + ('on' if on else 'off'):<24} {statistics.median(walls):>8.1f} "
+              f"{statistics.median(cpus):>8.1f}")
+    extra = statistics.median(c for _, c in times[True]) - statistics.median(c for _, c in times[False])
+    print(f"images: {extra:.1f} CPU s, {extra / max(images, 1) * 1000:.0f} CPU ms an image")
+    for on in (True, False):
+        target = sorted((editions[on] / "content").rglob("*.md"))[n // 2]
+        probe = json.loads(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--probe",
+                                           str(editions[on]), str(target), "7"],
+                                          capture_output=True, text=True, check=True).stdout)
+        print(f"edit (warm), share images {'on' if on else 'off'}: median {probe['median'] * 1000:.0f} ms "
+              f"(min {probe['min'] * 1000:.0f}, max {probe['max'] * 1000:.0f}); stages {probe['stages']}")
+    print(f"load average: {os.getloadavg()[0]:.1f} (2 cores: above 2, wall times stretch)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--examples", type=Path, help="write an article card and a poster here")
+    parser.add_argument("--build", type=int, metavar="N", help="time the images in cold builds of N articles")
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/share-bench"), help="where --build writes")
+    parser.add_argument("--jobs", type=int, help="--build: build.py build --jobs")
+    parser.add_argument("--cold-runs", type=int, default=1, help="--build: cold builds each way")
     args = parser.parse_args()
+    if args.build:
+        build_cost(args.build, args.dir, args.jobs, args.cold_runs)
+        return
 
     start = time.perf_counter()
     fonts = find_fonts()

@@ -25,6 +25,7 @@ from feature.printing.forprint import PrintMemo
 from feature.render.templates import make_environment
 
 from . import workers
+from .images import Images, page_images
 from .facts import ArticleFacts
 from .inputs import Inputs
 from .keys import PageKeys, TemplateDeps, ListingMemo, linked_paths
@@ -58,6 +59,7 @@ class CachedRunner(Runner):
         self.plan: PagePlan | None = None
         self.planner: Planner | None = None
         self.steps: SiteSteps | None = None
+        self.images = Images()
         self.link_facts: dict = {}                  # output path → link facts of the pages rendered now
         self.rendered: list[str] = []               # output paths of the pages rendered now
 
@@ -136,6 +138,15 @@ class CachedRunner(Runner):
                                self.loaded.key_by_path, out, self.last, self.plan.replaced)
         return self.plan.pages
 
+    def page_images(self, step, placed: Placed, pages: list, out: Output) -> None:
+        inputs, plan = self.inputs, self.plan
+        # A patched build (a body edit) looks at the pages it keyed anew; the output
+        # holds the others' images as they are.
+        patched = plan.rechecked is not None
+        self.images = page_images(step, plan.rechecked if patched else pages, plan.page_keys, placed.edition,
+                                  inputs.config, self.memory, out, self.problems, inputs.jobs, patched)
+        self.lap("images")
+
     def site_step(self, step, placed: Placed, out: Output) -> None:
         self.steps.run(step, placed.edition)
 
@@ -143,13 +154,15 @@ class CachedRunner(Runner):
         self.lap("steps")
         assets, media = self.inputs.assets.files, self.photos.placed.media
         if self.plan.rechecked is None:
-            # The clean build's file order (assets, media, pages, steps): its link
+            # The clean build's file order (assets, media, pages, images, steps): its link
             # messages come out in that order.
-            out.order([*assets, *media, *(p.output_path for p in self.plan.pages), *self.steps.files])
-        else:           # the last build's files, in its order: only these can differ
+            out.order([*assets, *media, *(p.output_path for p in self.plan.pages), *self.images.files,
+                       *self.steps.files])
+        else:           # the last build's files, in its order: only these can differ (and images come and go)
             previous = out.previous.files
             out.changed = [rel for rel in dict.fromkeys((*assets, *media, *self.rendered, *self.steps.files))
-                           if previous.get(rel) != out.manifest[rel]]
+                           if previous.get(rel) != out.manifest[rel]] + self.images.added
+            out.removed = self.images.stale
         checked = LinkCheck(self.memory, out, self.inputs.config.site_path, self.problems).run(pages, self.link_facts)
         self.lap("links")
         return checked

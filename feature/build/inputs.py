@@ -7,6 +7,7 @@ from pathlib import Path
 from feature.core.config import Config
 from feature.core.files import digest
 from feature.render.assets import Assets, collect_assets
+from feature.render.sharing import fonts_identity
 
 from .keys import folder_digest
 from .stages import Stages, identity
@@ -41,7 +42,8 @@ def inputs_for(config: Config, out_dir: Path, jobs: int, in_place: bool, preview
                code: str) -> Inputs:
     assets = collect_assets(config.static_dir)
     templates_key = folder_digest(config.templates_dir)
-    global_key = digest(code, repr(config), templates_key,
+    # The faces share images are set in: their names are on every page (render/sharing.py).
+    global_key = digest(code, repr(config), templates_key, fonts_identity(config),
                         *(f"{k}\x1f{digest(v)}" for k, v in sorted(assets.files.items())))
     # What else a parsed and enriched source depends on: the stages that make it and the
     # settings they read; `section:` may name a section by its title.

@@ -60,6 +60,7 @@ class Saved:
     pages: dict[str, str] = field(default_factory=dict)        # page key → digest of the page's bytes
     steps: dict[str, dict[str, str]] = field(default_factory=dict)     # step key → {output path: digest}
     search_shards: dict[str, str] = field(default_factory=dict)       # shard key → digest
+    images: dict[str, tuple] = field(default_factory=dict)    # page path → (page key, {image: digest}): images.py
     links_verified: VerifiedLinks | None = None
     last: LastSummary | None = None
 

@@ -68,6 +68,7 @@ class Output:
         self.new: dict[str, bytes] = {}         # files held in memory
         self.in_staging: set[str] = set()       # files written into the staging folder
         self.changed: list[str] | None = None   # the files that differ from `previous`, when known
+        self.removed: list[str] = []            # … and those of `previous` that are gone (with `changed`)
         self.staging: Path | None = None
         self._stack = contextlib.ExitStack()
 
@@ -132,12 +133,12 @@ class Output:
             changed_count = sum(previous.files.get(rel) != d for rel, d in manifest.items())
             removed = len(previous.files.keys() - manifest.keys())
         else:
-            changed_count, removed = len(self.changed), 0
+            changed_count, removed = len(self.changed), len(self.removed)
         if not changed_count and not removed and previous.intact:
             stats, sizes = self._untouched()
         elif self.staging is None:
             stats, sizes = w.replace_in_place(self.out_dir, manifest, previous.held, self.bytes_of, self.changed,
-                                              self.settings)
+                                              self.settings, self.removed)
         else:
             stats, sizes = w.fill_staging(self.staging, self.out_dir, manifest, previous.held, self.bytes_of,
                                           self.in_staging, self.settings)

@@ -17,6 +17,7 @@ from feature.edition.load import load_articles
 from feature.output.links import check_links
 from feature.output.write import BuildSettings, write_site
 from feature.render.assets import Assets, collect_assets
+from feature.render.sharing import ImageProblem
 from feature.render.pages import page_sources, pages_of
 from feature.render.templates import make_environment
 from feature.render.photos import place_photos
@@ -25,7 +26,8 @@ from .facts import article_facts
 from .keys import TemplateDeps
 from .render import render_one
 from .result import BuildResult
-from .stages import STAGES, ArticleStage, EditionCheck, ListingCheck, Placed, Runner, SiteStep, Stages, finish, prepare
+from .stages import (STAGES, ArticleStage, EditionCheck, ListingCheck, PageImages, Placed, Runner, SiteStep, Stages,
+                     finish, prepare)
 
 
 class CleanRunner(Runner):
@@ -70,6 +72,21 @@ class CleanRunner(Runner):
         for page in pages:
             out.files[page.output_path] = render_one(env, page, placed.edition, self.config, out.assets, filters, deps)
         return pages
+
+    def page_images(self, step: PageImages, placed: Placed, pages: list, out: "InMemory") -> None:
+        if not step.on(self.config):
+            return
+        edition, articles = placed.edition, {a.output_path: a for a in placed.edition.articles}
+        for page in pages:
+            for image in step.images(page, edition, self.config):
+                if image.path in out.files:
+                    continue
+                try:
+                    out.files[image.path] = step.draw(image, self.config)
+                except ImageProblem as problem:
+                    out.files[image.path] = b""         # reported once; the build stops before writing
+                    self.problems.items.extend(d for d in problem.diagnostics(articles.get(problem.image.article))
+                                               if d not in self.problems.items)     # card and square: once
 
     def site_step(self, step: SiteStep, placed: Placed, out: "InMemory") -> None:
         out.files.update(step.run(placed.edition, self.config))

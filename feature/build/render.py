@@ -28,7 +28,7 @@ from .keys import TemplateDeps
 
 # Python the templates reach that reads bodies: name in the template → fields it reads.
 CONTEXT_READS = {"figure_charts": ("key_figures",)}
-SHARE_IMAGE = ("body_html",)        # templates.share_image: an article page's first photo
+SHARE_IMAGE = ("body_html", "key_figures")   # templates.context_for: the first photo, the cards and posters
 
 
 def render_one(env, page: Page, edition: Edition, config: Config, assets: Assets, filters,

@@ -2,8 +2,8 @@
 
 A build is `prepare`, then `finish`: load (parse each source) → check the
 listing → enrich each article → assemble the edition → check the edition →
-place photos → render the pages (each through the page filters) → the site
-steps → check the links → write. How each kind of stage runs is a `Runner`'s
+place photos → render the pages (each through the page filters) → the images
+the pages link to (share cards, posters) → the site steps → check the links → write. How each kind of stage runs is a `Runner`'s
 business: pipeline.CleanRunner runs it plainly (the reference build), the
 incremental builder with its caches. Add a stage to a tuple of `STAGES` and
 both builds run it (tests/build/test_stages.py); a new *kind* of stage is a new
@@ -26,6 +26,7 @@ from feature.edition.validate import validate_edition
 from feature.markup.enrich import enrich_article
 from feature.markup.renderer import MarkdownRenderer
 from feature.output import postprocess
+from feature.render import sharing
 from feature.render.photos import relink_page
 
 from .facts import ArticleFacts
@@ -67,6 +68,18 @@ class SiteStep:
     reads: Reads
 
 
+@dataclass(frozen=True)
+class PageImages:
+    """Image files the rendered pages link to, named by their content: `images(page,
+    edition, config)` → the records of the page's images (output path, what it shows;
+    the page must hold its article's key figures), `draw(image, config)` → the PNG's
+    bytes, or raises sharing.ImageProblem. The incremental builder keeps the images by name in
+    .cache/build and draws only the new ones; each page's list under its page key."""
+    images: Callable
+    draw: Callable
+    on: Callable[[Config], bool]            # whether this build makes these images at all
+
+
 @functools.cache
 def _renderer(allow_raw_html: bool) -> MarkdownRenderer:
     # One Markdown instance per process and setting: building one is slow, and it
@@ -91,6 +104,7 @@ class Stages:
     listing_checks: tuple[ListingCheck, ...] = (ListingCheck(validate_edition),)
     edition_checks: tuple[EditionCheck, ...] = (EditionCheck(figure_consistency),)
     page_filters: tuple[Callable[[str, bytes], bytes], ...] = (relink_page,)    # (output path, bytes) → bytes
+    page_images: tuple[PageImages, ...] = (PageImages(sharing.images_of, sharing.draw_checked, sharing.makes_images),)
     site: tuple[SiteStep, ...] = (
         SiteStep(postprocess.sitemap, Reads.LISTING), SiteStep(postprocess.robots, Reads.LISTING),
         SiteStep(postprocess.atom_feed, Reads.LISTING), SiteStep(postprocess.favicon, Reads.LISTING),
@@ -156,6 +170,10 @@ class Runner(abc.ABC):
         """Every page (render.pages.Page) of the edition into `out`, through the filters; → the pages."""
 
     @abc.abstractmethod
+    def page_images(self, step: PageImages, placed: Placed, pages: list, out) -> None:
+        """The images `pages` link to into `out`; a drawing problem into `problems`."""
+
+    @abc.abstractmethod
     def site_step(self, step: SiteStep, placed: Placed, out) -> None: ...
 
     @abc.abstractmethod
@@ -184,6 +202,8 @@ def finish(runner: Runner, edition: Edition, stages: Stages = STAGES) -> Outcome
     placed = runner.place_photos(edition)
     with runner.output(placed) as out:
         pages = runner.render(placed, out, stages.page_filters)
+        for images in stages.page_images:
+            runner.page_images(images, placed, pages, out)
         for step in stages.site:
             runner.site_step(step, placed, out)
         checked = runner.check_links(pages, out)

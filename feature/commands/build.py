@@ -44,6 +44,10 @@ def _build(args) -> int:
         print(f"note: base_url `{config.base_url}` has no https://host, so canonical and og:url links "
               f"and sitemap.xml are left out; for production build with the full public URL "
               f"(--base-url https://example.cn/specials/x/)", file=sys.stderr)
+        if config.share.posters:
+            print(f"note: the posters' QR codes hold only the path from the site's root "
+                  f"({config.site_path}section/article/#sentence), which a phone cannot open; build with "
+                  f"--base-url https://… for posters to share", file=sys.stderr)
     out = args.out or config.output_dir
     w = result.written
     print(f"built {result.article_count} articles, {len(result.files)} files into {out} "

@@ -49,6 +49,17 @@ class FiguresConfig:
 
 
 @dataclass(frozen=True)
+class ShareConfig:
+    # Share cards for every page (og:image) and a 数字海报 per key figure: docs/share.md.
+    cards: bool = True
+    posters: bool = True
+    fonts: str = ""                    # a folder of Noto CJK font files; "": found through fontconfig
+
+    def fonts_dir(self, root: Path) -> Path | None:
+        return (root / self.fonts).resolve() if self.fonts else None
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path                         # the folder holding config.yaml
     title: str
@@ -67,6 +78,7 @@ class Config:
     print: PrintConfig = field(default_factory=PrintConfig)
     cover: CoverConfig = field(default_factory=CoverConfig)
     figures: FiguresConfig = field(default_factory=FiguresConfig)
+    share: ShareConfig = field(default_factory=ShareConfig)
 
     @property
     def content_dir(self) -> Path:
@@ -130,7 +142,7 @@ MAX_CONFIG_BYTES = 2**20
 MAX_SIDEBAR_FIGURES = 100
 # A base_url goes into every canonical link, the feed and the sitemap as written.
 _URL_UNSAFE = re.compile(r"[\s\"'<>\\^`{|}]")
-_KEYS = set(_SCALARS) | {"sections", "reading_order", "print", "cover", "figures"}
+_KEYS = set(_SCALARS) | {"sections", "reading_order", "print", "cover", "figures", "share"}
 
 
 def load_config(path: Path) -> Config:
@@ -165,12 +177,41 @@ def load_config(path: Path) -> Config:
                     data.get("cover"), name, lines.get("cover", 1), text, problems)
     figures = _counts(FiguresConfig, "figures", "articles per 数说 page",
                       data.get("figures"), name, lines.get("figures", 1), text, problems)
+    share = _share(data.get("share"), path.parent, name, lines.get("share", 1), text, problems)
     _check_favicon(scalars.get("favicon", ""), path.parent, name, lines.get("favicon", 1), problems)
     if problems:
         raise BuildError(problems.errors)
     return Config(root=path.parent.resolve(), sections=sections,
                   reading_order=tuple(str(p) for p in order),
-                  print=print_config, cover=cover, figures=figures, **scalars)
+                  print=print_config, cover=cover, figures=figures, share=share, **scalars)
+
+
+def _share(raw, root: Path, name: str, line: int, text: str, problems: Diagnostics) -> ShareConfig:
+    """`share:`: `cards` and `posters` (true or false), `fonts` (a folder of font files)."""
+    keys = [f.name for f in fields(ShareConfig)]
+    if raw is None:
+        return ShareConfig()
+    if not isinstance(raw, dict) or set(raw) - set(keys):
+        unknown = sorted(set(raw) - set(keys)) if isinstance(raw, dict) else []
+        hint = did_you_mean(str(unknown[0]), keys) if unknown else ""
+        problems.error(name, line, f"`share` takes {', '.join(f'`{k}`' for k in keys)}{hint}")
+        return ShareConfig()
+    values = {}
+    for key in ("cards", "posters"):
+        if key in raw:
+            if isinstance(raw[key], bool):
+                values[key] = raw[key]
+            else:
+                problems.error(name, _nested_line(text, line, key), f"`share.{key}` must be true or false")
+    if "fonts" in raw:
+        folder = raw["fonts"]
+        if not isinstance(folder, str) or not folder or not (root / folder).is_dir():
+            problems.error(name, _nested_line(text, line, "fonts"),
+                           f"`share.fonts: {folder}` must be a folder of font files (Noto Serif/Sans CJK SC), "
+                           "relative to config.yaml; leave it out to find them through fontconfig")
+        else:
+            values["fonts"] = folder
+    return ShareConfig(**values)
 
 
 _PRINT_KEYS = ("paper", "margin", "volume_articles")

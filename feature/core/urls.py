@@ -19,6 +19,7 @@ SEARCH_INDEX = "search/index.json"
 FAVICON = "favicon.svg"             # drawn from the newspaper's name when config.yaml names no favicon
 LONG_IMAGE = "long-image.png"     # beside an article's page (`print --long-images`)
 MEDIA = "media"         # resized photos (photos.py)
+SHARE = "share"         # share cards and posters (render/sharing.py)
 STATIC = "static"       # static/ as published, CSS and JS names fingerprinted (assets.py)
 
 
@@ -26,7 +27,8 @@ def generated_folders() -> frozenset[str]:
     """The top-level folders a build writes besides the sections' own: no
     section key may be one of them (config.py). tests/unit/core/test_config.py checks
     that a full build writes no other."""
-    return frozenset(path.split("/")[0] for path in (FIGURES, PRINT, SEARCH_INDEX, MEDIA + "/", STATIC + "/"))
+    return frozenset(path.split("/")[0] for path in (FIGURES, PRINT, SEARCH_INDEX, MEDIA + "/", STATIC + "/",
+                                                                 SHARE + "/"))
 
 
 def section_path(key: str) -> str:

@@ -11,13 +11,18 @@ from __future__ import annotations
 import mimetypes
 import re
 
+from feature.core import urls
+
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"          # keep a copy, but ask the host (ETag) before using it
 HASHED_FOLDER = "media"
+HASHED_FOLDERS = (HASHED_FOLDER, urls.SHARE)     # share/<content key[:20]>.png: render/sharing.py
 # assets.py puts sha256[:10] before .css/.js; photos.py names every file in media/
-# <name>-<sha256[:10]>-<width>.jpg (.webp, .avif). Both change name whenever their bytes change.
+# <name>-<sha256[:10]>-<width>.jpg (.webp, .avif); share images are named by their
+# content key. All change name whenever their bytes change.
 # Matched against a URL path (nginx) or "/" + an output path (is_fingerprinted).
-FINGERPRINT = r"(?:\.[0-9a-f]{10}\.(?:css|js)|/media/[^/]+-[0-9a-f]{10}-[0-9]+\.(?:jpg|webp|avif))$"
+FINGERPRINT = (r"(?:\.[0-9a-f]{10}\.(?:css|js)|/media/[^/]+-[0-9a-f]{10}-[0-9]+\.(?:jpg|webp|avif)"
+               r"|/share/[0-9a-f]{20}\.png)$")
 _FINGERPRINTED = re.compile(FINGERPRINT)
 # Types labelled utf-8 besides text/html (nginx's charset_types takes this list as it is).
 CHARSET_TYPES = "text/xml text/plain text/css application/javascript application/json application/atom+xml"
@@ -58,10 +63,10 @@ def headers_file(paths: list[str], site_path: str = "/") -> str:
     another joins both with a comma, so `no-cache` would win over a year), so
     each path gets exactly one rule: every fingerprinted file by name, every
     other top-level file or folder revalidated."""
-    hashed = HASHED_FOLDER + "/"
+    hashed = tuple(folder + "/" for folder in HASHED_FOLDERS)
     fingerprinted = sorted(p for p in paths if is_fingerprinted(p) and not p.startswith(hashed))
     rules = [(site_path + p, CACHE_FOREVER) for p in fingerprinted]
-    rules.append((f"{site_path}{HASHED_FOLDER}/*", CACHE_FOREVER))
+    rules += [(f"{site_path}{folder}/*", CACHE_FOREVER) for folder in HASHED_FOLDERS]
     plain = sorted({_top_rule(p) for p in paths if not is_fingerprinted(p) and not p.startswith(hashed)})
     rules += [(site_path, REVALIDATE)] + [(site_path + p, REVALIDATE) for p in plain]
     lines = ["# Written by build.py: fingerprinted assets are immutable, everything else revalidates."]

@@ -221,7 +221,8 @@ def return_spare(staging: Path, out_dir: Path, written: dict[str, str]) -> None:
 
 def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: Manifest,
                      data_of: Callable[[str], bytes], changed: list[str] | None = None,
-                     settings: BuildSettings | None = None) -> tuple[dict[str, int], dict[str, int]]:
+                     settings: BuildSettings | None = None,
+                     removed: list[str] | None = None) -> tuple[dict[str, int], dict[str, int]]:
     """The preview server's writer, in time proportional to what changed.
 
     Each file is replaced by a rename, so a reader gets the old page or the
@@ -232,13 +233,14 @@ def replace_in_place(out_dir: Path, manifest: dict[str, str], previous: Manifest
     holds exactly `previous` (FolderCheck.intact): it removes no strays.
 
     `changed`: the files that differ from `previous`, when the caller knows
-    (then `manifest` names the same files as `previous`). → (counts, sizes).
+    (then `manifest` names the files of `previous` but `removed`, and new ones
+    among `changed`). → (counts, sizes).
     """
     if changed is None:
         changed = sorted(rel for rel, d in manifest.items() if previous.files.get(rel) != d)
         stale = sorted(set(previous.files) - set(manifest))
     else:
-        changed, stale = sorted(changed), []
+        changed, stale = sorted(changed), sorted(removed or ())
     sizes = dict(previous.sizes)
     write_manifest(out_dir, {})
     for rel in changed:

@@ -20,14 +20,14 @@ def link_from(config: Config, path: str, from_path: str) -> str:
     return urls.relative(from_path, path)
 
 
-def news_article(article: Article, edition: Edition, config: Config, image: str = "") -> dict:
+def news_article(article: Article, edition: Edition, config: Config, images: tuple[str, ...] = ()) -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline,
         "alternativeHeadline": article.deck.lstrip("—") or None,
         "description": article.description or None,
-        "image": image or None,
+        "image": list(images) or None,
         "author": [{"@type": "Person", "name": r.name, "jobTitle": r.title or None}
                    for r in article.byline],
         "datePublished": article.date or config.date,
@@ -69,10 +69,10 @@ def to_script_json(data: dict) -> str:
 
 
 def structured_data_for(kind: str, article: Article | None, edition: Edition, config: Config,
-                        image: str = "") -> str:
-    """`image`: the URL of the page's share image (render.share_image), if any."""
+                        images: tuple[str, ...] = ()) -> str:
+    """`images`: the URLs of the page's share card and first photo (templates.context_for), if any."""
     if kind == "article" and article is not None:
-        return to_script_json(news_article(article, edition, config, image))
+        return to_script_json(news_article(article, edition, config, images))
     if kind == "cover":
         return to_script_json(cover_item_list(edition, config))
     return ""

@@ -20,11 +20,13 @@ from feature.core.model import Edition
 from feature.edition.bylines import credits
 from feature.markup.figures import format_number
 from feature.printing.forprint import PrintMemo
+from feature.share.cards import WIDE
 
 from .assets import Assets
 from .charts import charts_for
 from .pages import Page, pages_of
 from .photos import first_photo, jpeg_only
+from .sharing import page_share, poster_for
 from .structured import link_from, structured_data_for
 
 
@@ -102,8 +104,15 @@ def context_for(page: Page, edition: Edition, config: Config, assets: Assets) ->
     else:
         def url(target: str) -> str:
             return urls.relative(page.output_path, target)
-    image = share_image(page)
-    image_url = link_from(config, image, page.output_path) if image else ""
+    share = page_share(page, config)
+    photo = first_photo(page.article.body_html) if page.article is not None else ""
+    images = [link_from(config, p, page.output_path) for p in (share.card.path if share else "", photo) if p]
+
+    def poster(article, figure) -> str:
+        """The URL of `figure`'s 数字海报 on this page, or "" when posters are off (or
+        the page is printed: print pages show the sidebar, not its downloads)."""
+        made = poster_for(article, figure, edition, config) if page.kind in POSTER_PAGES else None
+        return url(made.path) if made else ""
     return {
         "site": config,
         "edition": edition,
@@ -114,19 +123,26 @@ def context_for(page: Page, edition: Edition, config: Config, assets: Assets) ->
         "url": url,
         "asset": lambda name: url(assets.path(name)),
         "paths": urls,
-        "share_image": image_url,
-        "structured_data": structured_data_for(page.kind, page.article, edition, config, image_url),
+        "share": share and SharedCards(link_from(config, share.card.path, page.output_path),
+                                       link_from(config, share.square.path, page.output_path), share.alt),
+        "share_image": images[0] if images else "",
+        "poster": poster,
+        "structured_data": structured_data_for(page.kind, page.article, edition, config, tuple(images)),
         "figure_charts": charts_for,
     }
 
 
-def share_image(page: Page) -> str:
-    """The output path of the image a page shows when shared (og:image, twitter:image,
-    JSON-LD `image`), or "": an article's first photo. The one place that chooses
-    it: generated share cards (feature/share/) take their place here."""
-    if page.article is not None:
-        return first_photo(page.article.body_html)
-    return ""
+POSTER_PAGES = ("article", "figures")      # the pages that offer figures' posters
+
+
+@dataclass(frozen=True)
+class SharedCards:
+    """The page's share cards as the template links them (absolute when base_url has a host)."""
+    card: str                       # 1200×630: og:image, twitter:image
+    square: str                     # 600×600: WeChat's thumbnail
+    alt: str
+    width: int = WIDE[0]
+    height: int = WIDE[1]
 
 
 def render_page(env: jinja2.Environment, page: Page, context: dict) -> bytes:

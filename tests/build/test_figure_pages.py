@@ -72,7 +72,7 @@ def test_index_counts_top_figures_and_links(split):
         assert _text(heading) == section.title
         assert _target(split, urls.FIGURES, heading["href"]) == split["out"] / urls.figures_part_path(section.key)
         tops = [(a, a.key_figures[0]) for a in section.articles if a.key_figures][:3]
-        shown = entry.select(".figure-list li a")
+        shown = entry.select(".figure-list li a:not(.poster-link)")
         assert [_text(a.select_one("data")) for a in shown] == [f.text for _, f in tops]
         assert [a["href"].rpartition("#")[2] for a in shown] == [f.sentence_id for _, f in tops]
     pages = [a["href"] for a in entries[0].select(".figures-pages a")]

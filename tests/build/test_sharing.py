@@ -1,10 +1,13 @@
 """What a page shows when it is shared or bookmarked: its description (the
-lede, or the body's opening), its image (the first photo) and the tab icon."""
+lede, or the body's opening), its images (the share card, the first photo) and the tab icon."""
+import hashlib
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 
 from feature.cli import main
 from feature.markup.enrich import EXCERPT_CHARS, opening_excerpt
@@ -64,23 +67,40 @@ def test_a_lede_stays_the_description(built):
 PHOTO_BODY = "开头一段。\n\n![周口港码头](dock.jpg \"周口港码头｜摄影 张三\")\n\n![第二张](river.jpg)\n"
 
 
-@pytest.mark.parametrize("base_url, expected", [
-    (None, "../../media/dock-{}-1200.jpg"),
-    ("https://news.example.cn/x/", "https://news.example.cn/x/media/dock-{}-1200.jpg"),
-])
-def test_the_first_photo_is_the_share_image(built, base_url, expected):
-    import hashlib
+@pytest.mark.parametrize("base_url, prefix", [(None, "../../"), ("https://news.example.cn/x/", "https://news.example.cn/x/")])
+def test_an_article_is_shared_with_its_card_and_its_first_photo(built, base_url, prefix):
+    dock = jpeg(1600, 900)
+    root = built({"content/alpha/port.md": article("周口港", "alpha", body=PHOTO_BODY, lede="导语。"),
+                  "content/alpha/dock.jpg": dock, "content/alpha/river.jpg": jpeg(900, 600)}, base_url=base_url)
+    soup = page(root, "alpha/port/index.html")
+    tags = meta(soup)
+    card = tags["og:image"]
+    assert re.fullmatch(re.escape(prefix) + r"share/[0-9a-f]{20}\.png", card)
+    assert tags["twitter:image"] == card and tags["twitter:card"] == "summary_large_image"
+    assert (tags["og:image:width"], tags["og:image:height"], tags["og:image:type"]) == ("1200", "630", "image/png")
+    assert tags["og:image:alt"] == "分享卡片：周口港，测试日报，测试专题"
+    photo = f"{prefix}media/dock-{hashlib.sha256(dock).hexdigest()[:10]}-1200.jpg"
+    assert json.loads(soup.find("script", type="application/ld+json").string)["image"] == [card, photo]
+    square = soup.select_one('meta[itemprop="image"]')["content"]
+    assert square != card and square.startswith(prefix + "share/")
+    sizes = {Image.open(root / "dist" / url.removeprefix(prefix)).size for url in (card, square)}
+    assert sizes == {(1200, 630), (600, 600)}
+
+
+def test_without_cards_the_first_photo_is_the_share_image(built):
     dock = jpeg(1600, 900)
     root = built({"content/alpha/port.md": article("周口港", "alpha", body=PHOTO_BODY, lede="导语。"),
                   "content/alpha/dock.jpg": dock, "content/alpha/river.jpg": jpeg(900, 600),
-                  "content/alpha/plain.md": article("没有照片", "alpha", lede="导语。")}, base_url=base_url)
-    url = expected.format(hashlib.sha256(dock).hexdigest()[:10])
+                  "content/alpha/plain.md": article("没有照片", "alpha", lede="导语。")},
+                 config=FIXTURE_CONFIG + "share:\n  cards: false\n  posters: false\n")
+    url = f"../../media/dock-{hashlib.sha256(dock).hexdigest()[:10]}-1200.jpg"
     soup = page(root, "alpha/port/index.html")
     tags = meta(soup)
     assert tags["og:image"] == tags["twitter:image"] == url and tags["twitter:card"] == "summary_large_image"
-    assert json.loads(soup.find("script", type="application/ld+json").string)["image"] == url
+    assert json.loads(soup.find("script", type="application/ld+json").string)["image"] == [url]
     plain = meta(page(root, "alpha/plain/index.html"))
     assert plain["twitter:card"] == "summary" and "og:image" not in plain and "twitter:image" not in plain
+    assert not (root / "dist/share").exists()
 
 
 PAGES = {"index.html": "favicon.svg", "alpha/one/index.html": "../../favicon.svg",

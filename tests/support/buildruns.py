@@ -24,7 +24,7 @@ import pytest
 
 from feature.cli import main
 from feature.output.write import OUTPUT_MARKER, verify_output
-from tests.support import ROOT, article, write_edition
+from tests.support import FIXTURE_CONFIG, ROOT, article, write_edition
 
 SCRIPT = """
 import pathlib, sys, time
@@ -117,6 +117,19 @@ def children(pid: int) -> list[int]:
         return []
 
 
+def worker_processes(pid: int) -> list[int]:
+    """PIDs of a build's worker processes: its children that are Python (forked), not a
+    program it runs (fc-match, finding the share images' faces)."""
+    found = []
+    for child in children(pid):
+        try:
+            if Path(f"/proc/{child}/exe").resolve() == Path(f"/proc/{pid}/exe").resolve():
+                found.append(child)
+        except OSError:         # ended meanwhile
+            pass
+    return found
+
+
 def dead_pid() -> int:
     """The PID of a process that has ended (and been reaped): the owner of a
     leftover staging folder that is provably gone."""
@@ -150,6 +163,12 @@ def leftovers(root: Path) -> list[str]:
 def edition(tmp_path):
     files = {f"content/{'alpha' if i % 2 else 'beta'}/a{i:03d}.md":
              article(f"文章{i}", "alpha" if i % 2 else "beta", body=BODY) for i in range(ARTICLES)}
-    root = write_edition(tmp_path / "edition", files)
+    # Without share cards and posters: each new version's title would redraw all 540 of
+    # them (27 CPU s) before a page is written. test_a_build_killed_while_drawing_share_images
+    # kills a build in that stage.
+    root = write_edition(tmp_path / "edition", files, FIXTURE_CONFIG + NO_SHARE_IMAGES)
     set_version(root, 0)
     return root
+
+
+NO_SHARE_IMAGES = "share:\n  cards: false\n  posters: false\n"

@@ -93,7 +93,8 @@ class Crawl:
         self.ids[r.url] = {el["id"] for el in soup.select("[id]")}
         refs = [el["href"] for el in soup.select("[href]")] + [el["src"] for el in soup.select("[src]")]
         refs += [c.split()[0] for el in soup.select("[srcset]") for c in el["srcset"].split(",")]
-        refs += [el["content"] for el in soup.select('meta[property="og:url"]')]
+        refs += [el["content"] for el in soup.select('meta[property="og:url"], meta[property="og:image"], '
+                                                       'meta[name="twitter:image"], meta[itemprop="image"]')]
         for form in soup.select("form.search"):
             refs += [form["action"], form["data-index"]]
             index = fetch(urljoin(r.url, form["data-index"]))

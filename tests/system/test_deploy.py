@@ -66,9 +66,12 @@ def test_rebuild_deploys_only_changed_files_and_removes_stale_ones(dist, tmp_pat
     css = next(target.glob("static/style.*.css"))
     css_inode = css.stat().st_ino
     (target / "leftover.html").write_text("old page")
+    before = set(tree(target))
     source = dist({"content/beta/two.md": article("第二篇（修订）", "beta", "正文。\n")})
     report = publish(source, str(target))
-    assert report.deleted == ["leftover.html"]
+    # The stale file, and the share cards of the old headline (the new ones have new names).
+    gone = sorted(p for p in before - set(tree(source)) if p.startswith("share/"))
+    assert sorted(report.deleted) == ["leftover.html", *gone] and len(gone) == 2
     assert "beta/two/index.html" in report.uploaded and "index.html" in report.uploaded
     assert not any(p.startswith("static/") for p in report.uploaded)
     assert css.stat().st_ino == css_inode
@@ -195,7 +198,7 @@ def test_headers_file_gives_every_url_exactly_one_rule(dist, base_url, site_path
     for url in urls:
         matching = [r for r in rules if _rule_matches(r, url)]
         assert len(matching) == 1, (url, matching)
-        fingerprinted = re.search(r"/static/.+\.[0-9a-f]{10}\.(css|js)$|/media/", url)
+        fingerprinted = re.search(r"/static/.+\.[0-9a-f]{10}\.(css|js)$|/media/|/share/", url)
         assert rules[matching[0]] == (CACHE_FOREVER if fingerprinted else REVALIDATE), url
 
 

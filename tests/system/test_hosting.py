@@ -45,7 +45,7 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "application/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
     ".xml": "text/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".jpg": "image/jpeg",
-    ".svg": "image/svg+xml", ".webp": "image/webp", ".avif": "image/avif",
+    ".svg": "image/svg+xml", ".webp": "image/webp", ".avif": "image/avif", ".png": "image/png",
 }
 @pytest.fixture(scope="module")
 def hosted(tmp_path_factory):
@@ -125,7 +125,7 @@ def test_content_types_and_cache_headers(hosted):
             continue
         suffix = Path(urlsplit(url).path).suffix or ".html"       # pretty URLs are pages
         assert r.content_type == CONTENT_TYPES[suffix], url
-        fingerprinted = ("/static/" in url and suffix in (".css", ".js")) or "/media/" in url
+        fingerprinted = ("/static/" in url and suffix in (".css", ".js")) or "/media/" in url or "/share/" in url
         assert r.headers["cache-control"] == (CACHE_FOREVER if fingerprinted else REVALIDATE), url
         checked += 1
     assert checked >= 15
@@ -213,21 +213,51 @@ def test_json_ld_and_share_meta(hosted, where):
         assert meta["og:type"] == "article" and meta["og:title"] == a.headline
         assert meta["og:description"] == (a.description or a.deck) == meta["twitter:description"] != ""
         assert meta["og:url"] == soup.select_one('link[rel="canonical"]')["href"] == base + a.url
+        # The share card, then the first photo's largest copy, at absolute URLs the host serves.
+        assert meta["twitter:card"] == "summary_large_image"
+        assert meta["og:image"] == meta["twitter:image"] == data["image"][0]
+        assert meta["og:image"].startswith(base + "share/")
         if holds_photo(a.body_html):
-            # The first photo, its largest copy, at an absolute URL the host serves.
-            assert meta["twitter:card"] == "summary_large_image"
-            assert meta["og:image"] == meta["twitter:image"] == data["image"]
             copies = [c.split() for c in soup.select_one(".story-body img")["srcset"].split(", ")]
             largest = max(copies, key=lambda c: int(c[1].rstrip("w")))[0]
-            assert meta["og:image"] == urljoin(base + a.url, largest) and largest.count("/media/") == 1
-            image = fetch(meta["og:image"])
+            assert data["image"][1] == urljoin(base + a.url, largest) and largest.count("/media/") == 1
+            image = fetch(data["image"][1])
             assert image.status == 200 and image.content_type == "image/jpeg"
         else:
-            assert meta["twitter:card"] == "summary" and "og:image" not in meta and "image" not in data
+            assert len(data["image"]) == 1
     cover = BeautifulSoup(fetch(base).body, "html.parser")
     items = json.loads(cover.select_one('script[type="application/ld+json"]').string)
     assert items["@type"] == "ItemList" and items["numberOfItems"] == len(edition.articles)
     assert [i["url"] for i in items["itemListElement"]] == [base + a.url for a in edition.articles]
+
+
+@pytest.mark.parametrize("where", list(PLACES))
+def test_every_pages_share_card_is_a_png_the_host_serves(hosted, where):
+    """og:image, twitter:image and the square card of every page, fetched through nginx
+    under its subpath: 200, image/png, the size the page declares."""
+    from PIL import Image
+    import io
+    server, prefix, builds = hosted
+    at, _ = PLACES[where](prefix)
+    crawl = _crawl(server, at)
+    pages = [url for url, r in crawl.responses.items()
+             if url.startswith(server.url + at) and r.content_type.startswith("text/html") and r.status == 200]
+    checked = 0
+    for url in pages:
+        soup = BeautifulSoup(crawl.responses[url].body, "html.parser")
+        card = soup.select_one('meta[property="og:image"]')
+        if "/print/" in url:
+            assert card is None          # the print edition is made for paper, not shared
+            continue
+        meta = {m.get("property") or m.get("name") or m.get("itemprop"): m["content"] for m in soup.select("meta[content]")}
+        for key, size in (("og:image", (int(meta["og:image:width"]), int(meta["og:image:height"]))),
+                          ("image", (600, 600))):
+            image = fetch(urljoin(url, meta[key]))
+            assert (image.status, image.content_type) == (200, "image/png"), (url, meta[key])
+            assert Image.open(io.BytesIO(image.body)).size == size
+            checked += 1
+        assert meta["twitter:image"] == meta["og:image"]
+    assert checked >= 2 * 6
 
 
 def test_feed_lists_every_article(hosted):

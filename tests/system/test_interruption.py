@@ -39,7 +39,7 @@ import pytest
 from feature.cli import main
 from feature.output.write import OUTPUT_MARKER
 from tests.support import ROOT, article, write_edition
-from tests.support.buildruns import leftovers, set_version
+from tests.support.buildruns import BODY, leftovers, set_version
 from tests.support.buildruns import edition  # noqa: F401  (a fixture)
 
 SLOW_DISK = """
@@ -299,7 +299,7 @@ def test_a_print_killed_while_drawing_long_images_leaves_the_finished_build(tmp_
         finish(printing)
     dist = root / "dist"
     assert verify_output(dist) == []
-    assert not list(dist.rglob("*.png")) and not list(dist.rglob("*.tmp-*"))
+    assert not [p for p in dist.rglob("*.png") if "share" not in p.parts] and not list(dist.rglob("*.tmp-*"))
     assert b"long-image" not in (dist / "alpha/p0/index.html").read_bytes()
     assert main(["deploy", str(site), "--config", config]) == 0
 
@@ -322,7 +322,7 @@ def test_a_killed_worker_fails_the_build_at_once(edition, stage):
     killer would): the build hung for ever. Now it fails within seconds, says
     why, and the previous output is untouched."""
     import shutil
-    from tests.support.buildruns import children, finish, kill, start, wait_for
+    from tests.support.buildruns import finish, kill, start, wait_for, worker_processes
     root, dist = edition, edition / "dist"
     assert main(["build", "--config", str(root / "config.yaml")]) == 0
     before = snapshot(dist)
@@ -332,8 +332,8 @@ def test_a_killed_worker_fails_the_build_at_once(edition, stage):
     try:
         if stage == "rendering pages":
             wait_for(lambda: any(p.name.startswith(".dist.staging-") for p in root.iterdir()), 60, "rendering")
-        wait_for(lambda: children(proc.pid), 60, "workers")
-        os.kill(children(proc.pid)[0], signal.SIGKILL)
+        wait_for(lambda: worker_processes(proc.pid), 60, "workers")
+        os.kill(worker_processes(proc.pid)[0], signal.SIGKILL)
         killed = time.monotonic()
         code, err = finish(proc, 30)
     finally:
@@ -472,3 +472,45 @@ def test_the_exit_code_tells_the_truth_whatever_write_fails(tmp_path, monkeypatc
     print(f"\n{sum(outcomes.values())} of {total} writes failed in turn: {outcomes[0]} builds still "
           f"succeeded, {outcomes[1]} failed cleanly")
     assert outcomes[0] and outcomes[1]
+
+
+SLOW_DRAW = """
+import time
+from feature.render import sharing
+def slowed(draw):
+    def slow(*args):
+        time.sleep(0.2)
+        return draw(*args)
+    return slow
+for name in ("render_card", "render_square_card", "render_poster"):
+    setattr(sharing, name, slowed(getattr(sharing, name)))
+"""
+
+
+def test_a_build_killed_while_drawing_share_images_leaves_dist_and_whole_images(tmp_path):
+    """kill -9 while share cards and posters are drawn: dist/ stays as it was, every
+    PNG in the image cache is whole, and the next build finishes the job."""
+    from PIL import Image
+    from tests.support.buildruns import finish, kill, start, wait_for
+    files = {f"content/alpha/a{i}.md": article(f"文章{i}", "alpha", body=BODY) for i in range(4)}
+    root = write_edition(tmp_path / "edition", files)
+    assert main(["build", "--config", str(root / "config.yaml")]) == 0
+    before = snapshot(root / "dist")
+    set_version(root, 1)                        # a new title: every card and poster is drawn again
+    cache = root / ".cache" / "build" / "share"
+    drawn = set(cache.iterdir())
+    proc = start(root, "build", setup=SLOW_DRAW)
+    try:
+        wait_for(lambda: len(set(cache.iterdir()) - drawn) >= 2, 120, "images drawn")
+        kill(proc)
+        finish(proc, 30)
+    finally:
+        kill(proc)
+    assert snapshot(root / "dist") == before
+    # A PNG is whole or absent (files.replace_file: written aside, renamed); a write
+    # killed before its rename leaves a .tmp-PID file, which no name ever reads.
+    for png in cache.glob("*.png"):
+        with Image.open(png) as image:
+            image.load()
+    assert main(["build", "--config", str(root / "config.yaml")]) == 0
+    assert complete_version(snapshot(root / "dist")) == 1

@@ -26,7 +26,7 @@ from tests.support.s3server import KEY, SECRET, S3Server, credentials_env
 FOREVER = "public, max-age=31536000, immutable"
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".js": "application/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
-         ".xml": "text/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".jpg": "image/jpeg",
+         ".xml": "text/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".jpg": "image/jpeg", ".png": "image/png",
          ".svg": "image/svg+xml", ".webp": "image/webp", ".avif": "image/avif", ".bin": "application/octet-stream"}
 FILES = {
     "content/alpha/one.md": article("第一篇", "alpha", "## 小标题\n\n正文第一段。\n\n"
@@ -116,7 +116,8 @@ def test_first_deploy_uploads_every_file_with_its_type_and_cache_header(server, 
     for path in published(site.dist):
         head = s3.head_object(Bucket=bucket, Key=f"specials/2019/{path}")
         assert head["ContentType"] == TYPES[Path(path).suffix], path
-        hashed = re.fullmatch(r"static/[a-z]+\.[0-9a-f]{10}\.(css|js)|media/.+-[0-9a-f]{10}-\d+\.(jpg|webp|avif)", path)
+        hashed = re.fullmatch(r"static/[a-z]+\.[0-9a-f]{10}\.(css|js)|media/.+-[0-9a-f]{10}-\d+\.(jpg|webp|avif)"
+                              r"|share/[0-9a-f]{20}\.png", path)
         assert head["CacheControl"] == (FOREVER if hashed else "no-cache"), path
         checked += 1
     assert checked >= 15 and any(p.startswith("media/") for p in published(site.dist))
@@ -213,14 +214,18 @@ def test_max_deletes_stops_before_changing_anything(server, aws, site, capsys):
     assert deploy(server, bucket, site.dist) == 0
     for n in range(4):
         server.put(bucket, f"specials/2019/old-{n}.html")
+    old = published(site.dist)
     site({"content/beta/three.md": article("第三篇（修订）", "beta", "正文三。\n")})
+    # The four strays, and the share cards of the old headline (the new ones have new names).
+    deletes = 4 + len(old.keys() - published(site.dist).keys())
     before = tree(folder)
     capsys.readouterr()
     assert deploy(server, bucket, site.dist, "--max-deletes", "3") == 1
     err = capsys.readouterr().err
-    assert "would delete 4 objects" in err and "--max-deletes 4" in err and len(err.strip().splitlines()) == 1
+    assert f"would delete {deletes} objects" in err and f"--max-deletes {deletes}" in err
+    assert len(err.strip().splitlines()) == 1 and deletes == 6
     assert tree(folder) == before                          # not even the changed page went up
-    assert deploy(server, bucket, site.dist, "--max-deletes", "4") == 0
+    assert deploy(server, bucket, site.dist, "--max-deletes", str(deletes)) == 0
     assert {p: b for p, b in tree(folder).items() if p != DEPLOY_MARKER} == published(site.dist)
 
 
@@ -292,12 +297,12 @@ def test_changed_urls_are_listed_in_both_forms_and_given_to_the_purge_command(se
     assert {"https://www.example.cn/specials/2019/", "https://www.example.cn/specials/2019/index.html",
             "https://www.example.cn/specials/2019/beta/three/",
             "https://www.example.cn/specials/2019/feed.xml"} <= set(first)
-    assert not any(re.search(r"\.[0-9a-f]{10}\.(css|js)$|/media/", u) for u in first)   # new names: no purge
+    assert not any(re.search(r"\.[0-9a-f]{10}\.(css|js)$|/media/|/share/", u) for u in first)   # new names: no purge
     seen.unlink()
     old = published(site.dist)
     new = published(site({"content/beta/three.md": article("第三篇（修订）", "beta", "正文三。\n")},
                          base_url=base_url))
-    changed = [p for p in new if old[p] != new[p]]
+    changed = [p for p in new if p in old and old[p] != new[p]]       # new names (share cards): no purge
     assert "beta/three/index.html" in changed and len(changed) < len(new) - 5
     capsys.readouterr()
     assert deploy(server, bucket, site.dist, *purge, command) == 0
