@@ -52,7 +52,7 @@ def main() -> None:
     ap.add_argument("--against", type=Path, help="another checkout of this project, timed as a row too")
     args = ap.parse_args()
     tables = [floor(args.peers.resolve(), int(n), args.runs, args.against) for n in args.sizes.split(",")]
-    print(f"\n{run.machine()}")
+    print(f"\n{run.machine()}; ours without share images (config share.cards/posters: false)")
     for lines in tables:
         print("\n" + "\n".join(lines))
 
@@ -61,7 +61,9 @@ def floor(bench: Path, n: int, runs: int, against: Path | None) -> list[str]:
     """Time every row `runs` times, alternating; the table's lines."""
     canonical = run.peer_corpus(n, bench, (("hugo", "hugo/articles"), ("canonical", "canonical"))) / "canonical"
     hugo, venv_py = run.hugo_binary(bench), str(bench / ".venv/bin/python")
-    edition = run.corpus.write_edition(n, run.HERE / "out" / str(n) / "edition")
+    # No share cards or posters: no peer draws images (benchmarks/share_images.py
+    # --build times what they add), so the rows time the same pages.
+    edition = run.corpus.write_edition(n, run.HERE / "out" / str(n) / "edition", share=False)
     with tempfile.TemporaryDirectory(dir=bench / "out") as tmp:
         tmp = Path(tmp)
         half = halves(canonical, tmp)
