@@ -25,7 +25,7 @@ from .bodies import full
 from .memory import Memory
 from .output import Output
 from .stages import PageImages
-from .workers import _map as in_workers    # the build's worker pool (fork, chunks, a dead worker reported)
+from .workers import in_workers    # the build's worker pool (fork, chunks, a dead worker reported)
 
 CHUNK = 8                   # images per worker task: a poster is 50 CPU ms
 _job: tuple = ()            # what forked workers read; set just before forking

@@ -42,7 +42,7 @@ def parse_and_enrich(missing: list[tuple[str, tuple[Path, bytes | None]]], confi
     global _job
     _job = (config, stages, missing, bodies)
     tasks = [range(i, min(i + PARSE_CHUNK, len(missing))) for i in range(0, len(missing), PARSE_CHUNK)]
-    for chunk in _map(_parse_chunk, tasks, jobs):
+    for chunk in in_workers(_parse_chunk, tasks, jobs):
         yield from chunk
     _job = ()
 
@@ -70,7 +70,7 @@ def render_pages(env, deps, edition, config, assets, pages: list, filters: tuple
     tasks = _render_tasks(pages)
     out = []
     try:
-        for chunk in _map(_render_chunk, tasks, jobs):
+        for chunk in in_workers(_render_chunk, tasks, jobs):
             if isinstance(chunk, BuildError):
                 raise chunk
             out.extend(chunk)
@@ -133,7 +133,7 @@ class WorkerDied(OutputRefused):
     """A worker process ended without its result (killed; out of memory)."""
 
 
-def _map(fn, tasks: list, jobs: int):
+def in_workers(fn, tasks: list, jobs: int):
     """fn(task) for each task, in workers, yielded as they finish. A worker that
     dies (kill -9, the kernel's OOM killer) raises WorkerDied within moments:
     concurrent.futures notices, where multiprocessing.Pool waited forever for

@@ -41,3 +41,9 @@ def replace_file(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def root_or_home(folder: Path) -> bool:
+    """A folder no command may write into as a whole (an output or deploy folder),
+    nor put a lock file beside: the file system's root or the user's home."""
+    return folder in (Path(folder.anchor), Path.home())

@@ -26,6 +26,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from feature.core.files import root_or_home
+
 from .write import OutputFailed, OutputRefused
 
 LOCK_TIMEOUT = 600.0        # a cold 10,000-article build takes ~30 s, printing its PDFs minutes
@@ -47,7 +49,7 @@ def output_lock(out_dir: Path, command: str, log=None, timeout: float | None = N
     serve, print, deploy); wait for another holder, saying so on `log` (default
     stderr), at most `timeout` seconds (default LOCK_TIMEOUT), then OutputBusy."""
     out_dir = Path(out_dir).resolve()
-    if out_dir in (Path(out_dir.anchor), Path.home()):     # as write.check_output_dir: no lock file beside them
+    if root_or_home(out_dir):         # no lock file beside them either
         raise OutputRefused(f"refusing to use {out_dir} as the output folder")
     path = lock_file(out_dir)
     key = (path, threading.get_ident())

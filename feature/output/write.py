@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-from feature.core.files import digest_of, file_digest, replace_file
+from feature.core.files import digest_of, file_digest, replace_file, root_or_home
 
 from .buildfolder import OUTPUT_MARKER, Manifest, check_folder, clean_leftovers, read_marker, remove_build, walk
 
@@ -319,7 +319,7 @@ def check_output_dir(out_dir: Path, protected=()) -> None:
         p = p.resolve()
         if out_dir == p or p.is_relative_to(out_dir):
             raise OutputRefused(f"output folder {out_dir} would replace {p}; choose another --out")
-    if out_dir == Path(out_dir.anchor) or out_dir == Path.home():
+    if root_or_home(out_dir):
         raise OutputRefused(f"refusing to use {out_dir} as the output folder")
     if out_dir.exists():
         if not out_dir.is_dir():

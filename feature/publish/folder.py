@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from feature.core.files import root_or_home
 from feature.output.headers import CACHE_FOREVER, CHARSET_TYPES, DECLARED_TYPES, FINGERPRINT, REVALIDATE, content_type
 from feature.output.lock import output_lock
 from feature.output.write import OUTPUT_MARKER
@@ -131,7 +132,7 @@ def _report(output: str, target: str, dry_run: bool) -> DeployReport:
 
 def check_local_target(target: Path, source: Path) -> None:
     t = target.expanduser().resolve()
-    if t == Path(t.anchor) or t == Path.home():
+    if root_or_home(t):
         raise DeployRefused(f"refusing to deploy into {t}")
     if t == source or t.is_relative_to(source) or source.is_relative_to(t):
         raise DeployRefused(f"target {t} overlaps the build folder {source}")
