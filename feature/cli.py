@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=run_build)
 
     serve = sub.add_parser("serve", help="build, serve on http://127.0.0.1:8000, rebuild and reload on every save")
-    _site_options(serve)
+    _site_options(serve, "the preview's folder (default: .cache/preview/site; never dist/ unless named here)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1; 0.0.0.0 opens it to the local network)")
@@ -152,9 +152,10 @@ def _object_storage_options(dep: argparse.ArgumentParser) -> None:
                          "recorded in its marker); only adds https://HOST to a build made with a path")
 
 
-def _site_options(p: argparse.ArgumentParser) -> None:
+def _site_options(p: argparse.ArgumentParser,
+                  out_help: str = "output folder (default: `output` in config.yaml, dist/)") -> None:
     p.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: config.yaml)")
-    p.add_argument("--out", type=Path, help="output folder (default: `output` in config.yaml, dist/)")
+    p.add_argument("--out", type=Path, help=out_help)
     p.add_argument("--base-url", help="URL or path the site is served under, e.g. /specials/2019-zhoukou/")
 
 

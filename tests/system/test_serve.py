@@ -425,3 +425,11 @@ def test_serve_leaves_the_production_build_alone_and_deploy_refuses_a_preview(ma
         assert not (tmp_path / "site").exists()
     assert main(["deploy", str(tmp_path / "site"), "--config", config]) == 0
     assert (tmp_path / "site/alpha/one/index.html").read_bytes() == production["alpha/one/index.html"]
+
+
+def test_serve_help_names_the_preview_folder_not_dist(capsys):
+    from feature.cli import main
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert ".cache/preview/site" in help_text and "`output` in config.yaml, dist/" not in help_text
