@@ -184,6 +184,35 @@ def _own_section(node) -> bool:
         isinstance(node.node, nodes.Name) and node.node.name == "page"
 
 
+# What one template's source names, and the templates it includes, by source text:
+# parsing the templates again was two thirds of a small edition's clean build, and
+# every build of a process (tests, `print` after its build) parsed the same sources.
+# Every environment is made alike (render.make_environment), so the source decides.
+# At most PARSED_KEPT: a template saved over and over in a long preview adds one each time.
+PARSED_KEPT = 256
+_PARSED: dict[str, tuple[frozenset[str], tuple[str | None, ...]] | None] = {}
+
+
+def _parsed(env: jinja2.Environment, source: str) -> tuple[frozenset[str], tuple[str | None, ...]] | None:
+    """(attribute names and string constants, included templates) of one source; None if it does not parse."""
+    if source in _PARSED:
+        return _PARSED[source]
+    if len(_PARSED) >= PARSED_KEPT:
+        _PARSED.clear()
+    try:
+        ast = env.parse(source)
+    except jinja2.TemplateError:
+        _PARSED[source] = None
+        return None
+    getattrs = list(ast.find_all(nodes.Getattr))
+    constants = {n.value for n in ast.find_all(nodes.Const) if isinstance(n.value, str)}
+    found = {n.attr for n in getattrs} | constants
+    if "articles" in constants or any(n.attr == "articles" and not _own_section(n.node) for n in getattrs):
+        found.add(OTHER_ARTICLES)
+    _PARSED[source] = (frozenset(found), tuple(meta.find_referenced_templates(ast)))
+    return _PARSED[source]
+
+
 class TemplateDeps:
     """Per template: does it reach other articles, does it show bodies?"""
 
@@ -199,17 +228,16 @@ class TemplateDeps:
         self._names[template] = frozenset()          # cycles end here
         try:
             source, _, _ = self.env.loader.get_source(self.env, template)
-            ast = self.env.parse(source)
         except jinja2.TemplateError:        # render_page reports it, with file and line
             self._names[template] = None
             return None
-        getattrs = list(ast.find_all(nodes.Getattr))
-        constants = {n.value for n in ast.find_all(nodes.Const) if isinstance(n.value, str)}
-        found = {n.attr for n in getattrs} | constants
-        if "articles" in constants or any(n.attr == "articles" and not _own_section(n.node) for n in getattrs):
-            found.add(OTHER_ARTICLES)
-        result: frozenset[str] | None = frozenset(found)
-        for ref in meta.find_referenced_templates(ast):
+        parsed = _parsed(self.env, source)
+        if parsed is None:
+            self._names[template] = None
+            return None
+        result: frozenset[str] | None
+        result, refs = parsed
+        for ref in refs:
             sub = self.names(ref) if ref is not None else None
             if sub is None:
                 result = None

@@ -30,11 +30,35 @@ from .sharing import page_share, poster_for
 from .structured import link_from, structured_data_for
 
 
+class ProcessBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the process, for environments
+    without a cache folder (a clean build, `print`, the long images). Compiling the
+    templates was a quarter of a small clean build, and `print` compiles them again
+    after its build. Jinja stores the source's checksum with the code and compiles
+    an edited template again; one entry a template (name and file), so it stays small.
+    Every environment is made by make_environment with the same settings, which is
+    what sharing compiled code needs."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_PROCESS_BYTECODE = ProcessBytecode()
+
+
 def make_environment(templates_dir: Path, cache_dir: Path | None = None,
                      print_memo: PrintMemo | None = None) -> jinja2.Environment:
     """The templates' environment. `print_memo`: what its `for_print` filter
     remembers (a new one by default: a memo lives as long as its environment)."""
-    cache = jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None
+    cache = jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else _PROCESS_BYTECODE
     if cache_dir:
         cache_dir.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(

@@ -27,7 +27,9 @@ RULE = (0xD9, 0xD3, 0xC7)
 ACCENT = (0xA4, 0x16, 0x1A)
 MARK = (0xFF, 0xF1, 0xB8)
 BOX = (0xF5, 0xF1, 0xE8)
-PNG_COMPRESSION = 6
+# zlib level 3: a poster's PNG in 4.7 ms instead of 10 at level 6, for 20 % more
+# bytes (67 KB against 56); the sites a card travels to compress it again anyway.
+PNG_COMPRESSION = 3
 FIGURE_ASCENT = 0.78    # lining numerals stand about 0.73 em above the baseline
 FIGURE_HEIGHT = 0.86    # their top to a little below the baseline
 FEW_COLOURS = 4096

@@ -95,6 +95,9 @@ class FontBook:
         """The code points `face` has glyphs for (its best Unicode cmap)."""
         if face not in self._cmaps:
             with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+                # Glyph names by number: the cmap needs a name per glyph, and the
+                # real ones are parsed out of the CFF table, half the time of a face.
+                font.setGlyphOrder([f"g{i}" for i in range(font["maxp"].numGlyphs)])
                 self._cmaps[face] = frozenset(font.getBestCmap())
         return self._cmaps[face]
 

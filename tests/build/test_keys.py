@@ -110,3 +110,19 @@ def test_code_version_covers_every_subpackage(tmp_path):
         assert keys.code_version(copy) != before, module.relative_to(copy)
         module.write_bytes(original)
     assert keys.code_version(copy) == before
+
+
+def test_what_a_template_reaches_follows_its_source_and_its_includes_between_builds(tmp_path):
+    """TemplateDeps keeps parsed sources for the whole process (keys._parsed): a
+    template or an include edited between two builds is read as it is now."""
+    from feature.build.keys import TemplateDeps
+    (tmp_path / "page.html").write_text("{{ page.headline }}{% include 'part.html' %}", encoding="utf-8")
+    (tmp_path / "part.html").write_text("{{ section.title }}", encoding="utf-8")
+    first = TemplateDeps(make_environment(tmp_path))
+    assert not first.sees_all("page.html") and first.shows_own_section_only("page.html")
+    (tmp_path / "part.html").write_text("{% for a in edition.articles %}{{ a.headline }}{% endfor %}",
+                                        encoding="utf-8")
+    edited = TemplateDeps(make_environment(tmp_path))
+    assert edited.sees_all("page.html") and not edited.shows_own_section_only("page.html")
+    (tmp_path / "page.html").write_text("{% include part_name %}", encoding="utf-8")     # chosen at run time
+    assert TemplateDeps(make_environment(tmp_path)).names("page.html") is None
