@@ -14,7 +14,7 @@ import pytest
 
 from feature.cli import main
 from tests.support import article
-from tests.support.badinput import built  # noqa: F401  (a fixture)
+from tests.support.badinput import built, good_build  # noqa: F401  (fixtures)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 
@@ -93,7 +93,7 @@ def test_every_problem_is_reported_in_one_run(built):
 def test_bad_config_names_line_and_keeps_dist(built):
     root, rebuild = built
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "outptu: x\n")
-    assert 'config.yaml:12: error: unknown key `outptu` (did you mean "output"?)' in rebuild()
+    assert 'config.yaml:13: error: unknown key `outptu` (did you mean "output"?)' in rebuild()
 
 
 def test_an_imported_draft_without_section_is_told_the_sections(built, tmp_path):

@@ -2,8 +2,7 @@
 
 The fixture edition has five articles in two sections and volume_articles 2:
 脱贫攻坚 (alpha, three articles) prints as two parts, 百城提质 (beta, two) as
-one volume. One `python build.py print --pdf` per session renders the three
-volume PDFs.
+one volume. The volumes' PDFs are tests/system/test_print_volumes_pdf.py's.
 """
 from __future__ import annotations
 
@@ -15,24 +14,22 @@ from bs4 import BeautifulSoup
 from feature.core import urls
 from feature.core.diagnostics import Diagnostics
 from feature.output.links import check_links
-from feature.printing.pdf import PDF_NAME
 
-from tests.support import article, command_output, write_edition
+from tests.support import article, write_edition
 from tests.support.volumes import CONFIG, FILES, VOLUMES, edit_three
 
 
 @pytest.fixture(scope="session")
 def split(tmp_path_factory):
-    """The fixture edition through `python build.py print --pdf`, and what it printed."""
+    """The fixture edition built (the print volumes are pages of the build)."""
     import contextlib
     import io
     from feature.cli import main
     root = write_edition(tmp_path_factory.mktemp("volumes") / "edition", FILES, CONFIG)
     out = root / "dist"
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        assert main(["print", "--pdf", "--config", str(root / "config.yaml"), "--out", str(out)]) == 0
-    return {"root": root, "out": out, "said": said.getvalue()}
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["build", "--config", str(root / "config.yaml"), "--out", str(out)]) == 0
+    return {"root": root, "out": out}
 
 
 def soup_of(split, rel: str) -> BeautifulSoup:
@@ -66,7 +63,6 @@ def test_each_volume_prints_its_articles_of_one_section_in_reading_order(split):
         assert len(stories[0].select_one(".story-body").get_text()) > 5
         printed += headlines
     assert printed == ["第一篇报道", "第二篇报道", "第三篇报道", "港口建设提速", "老街的早晨"]
-    assert not list((split["out"] / "print").glob("*.pdf"))     # no whole-edition PDF any more
 
 
 def test_contents_page_lists_every_volume_with_its_range(split):
@@ -117,29 +113,6 @@ def test_links_to_another_volume_print_a_reference_not_an_anchor(split):
     assert back["href"] == "#a1-责任体系"
     third = soup_of(split, "print/alpha/2/index.html").select_one("#article-3")
     assert third.find(string="第一篇").parent["data-print-ref"] == "见分册“脱贫攻坚 第1册”《第一篇报道》"
-
-
-def test_one_pdf_per_volume_beside_its_html(split):
-    said = split["said"]
-    assert "printed 3 volumes" in said
-    for rel, section, part, parts, headlines in VOLUMES:
-        pdf = split["out"] / rel.replace("index.html", PDF_NAME)
-        assert str(pdf) in said
-        info = command_output("pdfinfo", str(pdf))
-        assert re.search(r"Tagged:\s+yes", info) and re.search(r"\(A4\)", info)
-        label = section if parts == 1 else f"{section} 第{part}册"
-        assert re.search(rf"Title:\s+分册测试专题（印刷版 · {label}）", info)
-        pages = [re.sub(r"\s+", "", p) for p in command_output("pdftotext", "-enc", "UTF-8", str(pdf), "-").split("\f")[:-1]]
-        assert section in pages[0] and "分册测试专题" in pages[0]
-        assert (f"第{part}册/共{parts}册" in pages[0]) == (parts > 1)
-        everyone = ["第一篇报道", "第二篇报道", "第三篇报道", "港口建设提速", "老街的早晨"]
-        # each article begins a page: the first headline on it (after the running head) is its own
-        assert [min((h for h in everyone if h in page), key=page.find) for page in pages[2:]] == headlines
-        assert len(pages) == 2 + len(headlines)                      # title, contents, one page each
-    first = re.sub(r"\s+", "", command_output("pdftotext", "-enc", "UTF-8",
-                                     str(split["out"] / "print/alpha" / PDF_NAME), "-"))
-    assert "港口建设（见分册“百城提质”《港口建设提速》）" in first
-    assert re.search(r"第二篇（见第(\d+)页）", first).group(1) == "4"
 
 
 def test_an_edition_within_volume_articles_prints_as_one_document_as_before(tmp_path):
@@ -321,14 +294,3 @@ def test_hostile_headline_in_a_cross_volume_reference_stays_text(tmp_path):
         assert soup.find("script") is None, rel
     ref = BeautifulSoup(out["print/alpha/index.html"].decode("utf-8"), "html.parser").select_one(".volume-ref")
     assert ref["data-print-ref"] == f"见分册“百城提质”《{evil}》"
-
-
-def test_the_contents_page_names_each_volumes_pdf_with_its_size(split):
-    entries = soup_of(split, "print/index.html").select(".volume-entry")
-    assert len(entries) == len(VOLUMES)
-    for entry, (rel, *_) in zip(entries, VOLUMES):
-        pdf = split["out"] / rel.replace("index.html", PDF_NAME)
-        size = pdf.stat().st_size
-        label = f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{round(size / 1024)} KB"
-        link = entry.select_one("a.volume-pdf")
-        assert (link["href"], link.get_text()) == (rel[len("print/"):].replace("index.html", PDF_NAME), f"PDF（{label}）")

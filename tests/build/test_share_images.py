@@ -14,7 +14,7 @@ from PIL import Image
 
 from feature.build.incremental import IncrementalBuilder
 from feature.cli import main
-from tests.support import FIXTURE_CONFIG, article
+from tests.support import SHARED_CONFIG, article
 from tests.support.edits import Edition, clean_build, tree
 
 SITE = "https://news.example.cn/specials/x/"
@@ -39,7 +39,7 @@ def qr_text(png: Path) -> list[str]:
 
 @pytest.fixture
 def site(make_edition):
-    root = make_edition(FIGURES)
+    root = make_edition(FIGURES, SHARED_CONFIG)
     assert main(["build", "--config", str(root / "config.yaml"), "--base-url", SITE]) == 0
     return root / "dist"
 
@@ -91,7 +91,7 @@ def test_each_posters_qr_code_opens_the_sentence_its_figure_comes_from(site):
 
 
 def test_without_a_host_the_qr_code_holds_the_path_and_the_build_says_so(make_edition, capsys):
-    root = make_edition({"content/beta/green.md": FIGURES["content/beta/green.md"]})
+    root = make_edition({"content/beta/green.md": FIGURES["content/beta/green.md"]}, SHARED_CONFIG)
     assert main(["build", "--config", str(root / "config.yaml")]) == 0
     assert "QR codes hold only the path" in capsys.readouterr().err
     [link] = soup(root / "dist", "beta/green/index.html").select("a.poster-link")
@@ -104,7 +104,7 @@ def test_a_character_the_font_lacks_fails_the_build_at_its_file_and_line(make_ed
     files = {"content/alpha/odd.md": article("周口𪚥港", "alpha"),
              "content/beta/green.md": article("以绿荫城", "beta",
                                                body="第一段。\n\n沙颍河两岸绿道长30公里，有𠀀树。\n")}
-    root = make_edition(files)
+    root = make_edition(files, SHARED_CONFIG)
     for extra in ([], ["--no-cache"]):
         assert main(["build", "--config", str(root / "config.yaml"), *extra]) == 1
         err = capsys.readouterr().err
@@ -116,7 +116,7 @@ def test_a_character_the_font_lacks_fails_the_build_at_its_file_and_line(make_ed
 
 
 def test_images_are_the_same_bytes_from_every_build_and_drawn_once(tmp_path):
-    edition = Edition(tmp_path / "edition")
+    edition = Edition(tmp_path / "edition", SHARED_CONFIG)
     first, _ = clean_build(edition.root, tmp_path / "one")
     second, _ = clean_build(edition.root, tmp_path / "two")
     shared = {rel: data for rel, data in first.items() if rel.startswith("share/")}
@@ -153,7 +153,7 @@ def test_images_are_the_same_bytes_from_every_build_and_drawn_once(tmp_path):
 
 def test_share_config_is_checked(make_edition, capsys):
     root = make_edition({"content/alpha/one.md": article("一篇", "alpha")},
-                        config=FIXTURE_CONFIG + "share:\n  cards: yes please\n  poster: false\n")
+                        config=SHARED_CONFIG + "share:\n  cards: yes please\n  poster: false\n")
     assert main(["build", "--config", str(root / "config.yaml")]) == 1
     err = capsys.readouterr().err
     assert "config.yaml:12: error: `share` takes `cards`, `posters`, `fonts` (did you mean \"posters\"?)" in err
@@ -163,7 +163,7 @@ def test_a_machine_without_the_cjk_faces_is_told_what_to_install(make_edition, c
     # A fonts folder without Noto CJK stands for a machine without fonts-noto-cjk
     # (fontconfig would answer with a fallback face, which the name check refuses alike).
     root = make_edition({"content/alpha/one.md": article("一篇", "alpha"), "nofonts/readme.txt": "no fonts here"},
-                        config=FIXTURE_CONFIG + "share:\n  fonts: nofonts\n")
+                        config=SHARED_CONFIG + "share:\n  fonts: nofonts\n")
     for extra in ([], ["--no-cache"]):
         assert main(["build", "--config", str(root / "config.yaml"), *extra]) == 1
         err = capsys.readouterr().err

@@ -11,7 +11,7 @@ from PIL import Image
 
 from feature.cli import main
 from feature.markup.enrich import EXCERPT_CHARS, opening_excerpt
-from tests.support import FIXTURE_CONFIG, article, jpeg
+from tests.support import FIXTURE_CONFIG, SHARED_CONFIG, article, jpeg
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 LONG = ("周口港是河南省第一个内河港口，二〇一九年完成投资二十一亿元，新建泊位十二个，货物吞吐量比上年增长三成。"
@@ -38,7 +38,7 @@ def test_opening_excerpt_ends_a_sentence_within_the_limit():
 
 @pytest.fixture
 def built(make_edition):
-    def build(files, config=FIXTURE_CONFIG, base_url=None):
+    def build(files, config=SHARED_CONFIG, base_url=None):
         root = make_edition(files, config=config)
         args = ["build", "--config", str(root / "config.yaml")] + (["--base-url", base_url] if base_url else [])
         assert main(args) == 0
@@ -92,7 +92,7 @@ def test_without_cards_the_first_photo_is_the_share_image(built):
     root = built({"content/alpha/port.md": article("周口港", "alpha", body=PHOTO_BODY, lede="导语。"),
                   "content/alpha/dock.jpg": dock, "content/alpha/river.jpg": jpeg(900, 600),
                   "content/alpha/plain.md": article("没有照片", "alpha", lede="导语。")},
-                 config=FIXTURE_CONFIG + "share:\n  cards: false\n  posters: false\n")
+                 config=FIXTURE_CONFIG)
     url = f"../../media/dock-{hashlib.sha256(dock).hexdigest()[:10]}-1200.jpg"
     soup = page(root, "alpha/port/index.html")
     tags = meta(soup)
@@ -132,5 +132,5 @@ def test_a_favicon_that_is_not_in_static_is_an_error(make_edition, capsys):
     root = make_edition({"content/alpha/one.md": article("一篇", "alpha")}, config=FIXTURE_CONFIG + "favicon: logo.png\n")
     assert main(["build", "--config", str(root / "config.yaml")]) == 1
     assert capsys.readouterr().err.startswith(
-        "config.yaml:12: error: favicon `logo.png` is not a file in static/ (write its name there, e.g. "
+        "config.yaml:13: error: favicon `logo.png` is not a file in static/ (write its name there, e.g. "
         "`favicon: logo.png`; leave it out for one drawn from the newspaper's name)\n")

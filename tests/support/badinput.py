@@ -1,10 +1,14 @@
 """The bad-input tests' edition: a good build in dist/, and a rebuild that
 must fail and leave dist/ byte for byte as it was (tests/build/test_invalid_input.py,
 tests/system/test_bad_files.py)."""
+import contextlib
+import io
+import shutil
+
 import pytest
 
 from feature.cli import main
-from tests.support import article
+from tests.support import article, write_edition
 
 GOOD = {"content/alpha/good.md": article("好文章", "alpha", body="正文。\n")}
 
@@ -14,12 +18,21 @@ def snapshot(folder):
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory):
+    """The edition built once: each test starts from a copy (a build is most of a case's time)."""
+    root = write_edition(tmp_path_factory.mktemp("good") / "edition", GOOD)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+        assert main(["build", "--config", str(root / "config.yaml")]) == 0, err.getvalue()
+    return root
+
+
 @pytest.fixture
-def built(make_edition, capsys):
-    """An edition with a good previous build in dist/; returns (root, build-again)."""
-    root = make_edition(GOOD)
-    assert main(["build", "--config", str(root / "config.yaml")]) == 0
-    capsys.readouterr()
+def built(good_build, tmp_path, capsys):
+    """An edition with a good previous build in dist/ and the build's cache beside it,
+    as after `build`; returns (root, build-again)."""
+    root = tmp_path / "edition"
+    shutil.copytree(good_build, root, symlinks=True)      # copy2: times kept, so dist/ verifies by stat
     before = snapshot(root / "dist")
 
     def rebuild(*options):

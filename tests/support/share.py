@@ -13,6 +13,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 import segno
 from PIL import Image
 
@@ -20,7 +21,7 @@ from feature.core.config import Config, load_config
 from feature.core.diagnostics import Diagnostics
 from feature.core.model import Article, Edition
 from feature.build.pipeline import prepare_edition
-from feature.share import CardFigure, CardText, PosterText
+from feature.share import CardFigure, CardText, PosterText, find_fonts
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "https://www.example.cn/specials/2019-zhoukou/"
@@ -95,3 +96,15 @@ def opened(png: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(png))
     image.load()
     return image
+
+
+@pytest.fixture(scope="session")
+def fonts():
+    """The faces found on this machine."""
+    return find_fonts()
+
+
+@pytest.fixture(scope="session")
+def edition():
+    """The real edition as records: (config, edition)."""
+    return real_edition()

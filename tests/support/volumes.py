@@ -1,7 +1,8 @@
 """The five-article edition in two sections that prints as three volumes
 (`print.volume_articles: 2`): 脱贫攻坚 (alpha, three articles) in two parts,
 百城提质 (beta, two) in one. The print-volume, 数说-page and worker tests use it;
-`split` builds it with 数说 split the same way (tests/build/test_figure_pages.py)."""
+`split` builds it with 数说 split the same way (tests/build/test_figure_pages.py).
+Without share images, as FIXTURE_CONFIG."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,6 +20,7 @@ newspaper: 测试日报
 date: "2019-08"
 language: zh-CN
 base_url: /specials/test/
+share: {cards: false, posters: false}
 sections:
   - key: alpha
     title: 脱贫攻坚

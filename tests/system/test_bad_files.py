@@ -20,8 +20,8 @@ from PIL import Image
 from feature.core import urls
 from feature.cli import main
 from feature.core.inputcheck import Refused, read_regular
-from tests.support import ROOT, article, time_limit, write_edition
-from tests.support.badinput import built  # noqa: F401  (a fixture)
+from tests.support import ROOT, SHARED_CONFIG, article, time_limit, write_edition
+from tests.support.badinput import built, good_build  # noqa: F401  (fixtures)
 
 FAILED = "build failed: 1 error(s); the previous output was left untouched\n"
 
@@ -213,16 +213,16 @@ def test_no_section_key_may_be_a_folder_the_build_writes(built, key):
     config = root / "config.yaml"
     config.write_text(config.read_text(encoding="utf-8") + f"  - key: {key}\n    title: 冲突\n", encoding="utf-8")
     names = ", ".join(sorted(urls.generated_folders()))
-    assert rebuild() == (f"config.yaml:12: error: section key `{key}` is a folder the build writes itself "
+    assert rebuild() == (f"config.yaml:13: error: section key `{key}` is a folder the build writes itself "
                          f"({names}); choose another key\n" + FAILED)
 
 
 def test_generated_folders_are_every_folder_a_build_writes(make_edition):
     """urls.generated_folders() is what config.py refuses as section keys: a full
-    build (photo, print edition, 数说, search, static files) writes no other folder."""
+    build (photo, print edition, 数说, search, static files, share images) writes no other folder."""
     root = make_edition({"content/alpha/a.md": article("甲", "alpha", body="投资21.99亿元。\n\n![码头](dock.png)\n"),
                          "content/alpha/dock.png": png(40, 30),
-                         "content/beta/b.md": article("乙", "beta", body="带动7.74万户。\n")})
+                         "content/beta/b.md": article("乙", "beta", body="带动7.74万户。\n")}, SHARED_CONFIG)
     assert main(["build", "--config", str(root / "config.yaml")]) == 0
     folders = {p.name for p in (root / "dist").iterdir() if p.is_dir()}
     assert folders - {"alpha", "beta"} == urls.generated_folders()

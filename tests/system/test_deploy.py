@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, article
+from tests.support import ROOT, SHARED_CONFIG, article
 from feature.cli import main
 from feature.core.config import load_config
 from feature.publish.folder import DEPLOY_MARKER, DeployRefused, is_remote, nginx_location, publish
@@ -31,7 +31,7 @@ def jpeg(width: int = 900, height: int = 600) -> bytes:
 @pytest.fixture
 def dist(make_edition):
     """A built fixture edition; call `rebuild(files)` to build again with changed content."""
-    root = make_edition(files={**FILES, "content/alpha/dock.jpg": jpeg()})
+    root = make_edition(files={**FILES, "content/alpha/dock.jpg": jpeg()}, config=SHARED_CONFIG)
 
     def rebuild(files=None, base_url=None):
         for rel, text in (files or {}).items():

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.support import ROOT, article, write_edition
+from tests.support import ROOT, SHARED_CONFIG, article, write_edition
 from feature.core.config import load_config
 from feature.publish.plan import DEPLOY_MARKER
 from feature.publish.folder import publish
@@ -59,7 +59,7 @@ def hosted(tmp_path_factory):
         if name == "real":          # the Zhoukou edition itself, from the repository
             config = load_config(ROOT / "config.yaml")
         else:
-            config = load_config(write_edition(tmp / name, {**ARTICLES, "content/alpha/dock.jpg": jpeg()})
+            config = load_config(write_edition(tmp / name, {**ARTICLES, "content/alpha/dock.jpg": jpeg()}, SHARED_CONFIG)
                                  / "config.yaml")
         dist = tmp / "dist" / name
         result = build(config.with_overrides(base_url=base_url), dist)

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from feature.cli import main
-from tests.support import FIXTURE_CONFIG, article
+from tests.support import SHARED_CONFIG, article
 
 EVIL = '<script>alert(1)</script>"onmouseover="alert(2)\'><img src=x onerror=alert(3)>'
 HEADLINE = f"标题{EVIL}"
@@ -42,7 +42,7 @@ BODY = """投资21.99亿元。
 
 <a href="javascript:alert(13)" onmouseover="alert(14)">原始 HTML</a>
 """
-CONFIG = (FIXTURE_CONFIG
+CONFIG = (SHARED_CONFIG
           .replace("title: 测试专题", f"title: {json.dumps(SITE_TITLE, ensure_ascii=False)}")
           .replace("subtitle: 小型测试版", f"subtitle: {json.dumps(EVIL)}\ndescription: {json.dumps(EVIL)}")
           .replace("newspaper: 测试日报", f"newspaper: {json.dumps('日报' + EVIL, ensure_ascii=False)}")

@@ -38,7 +38,7 @@ import pytest
 
 from feature.cli import main
 from feature.output.write import OUTPUT_MARKER
-from tests.support import ROOT, article, write_edition
+from tests.support import ROOT, SHARED_CONFIG, article, write_edition
 from tests.support.buildruns import BODY, leftovers, set_version
 from tests.support.buildruns import edition  # noqa: F401  (a fixture)
 
@@ -493,7 +493,7 @@ def test_a_build_killed_while_drawing_share_images_leaves_dist_and_whole_images(
     from PIL import Image
     from tests.support.buildruns import finish, kill, start, wait_for
     files = {f"content/alpha/a{i}.md": article(f"文章{i}", "alpha", body=BODY) for i in range(4)}
-    root = write_edition(tmp_path / "edition", files)
+    root = write_edition(tmp_path / "edition", files, SHARED_CONFIG)
     assert main(["build", "--config", str(root / "config.yaml")]) == 0
     before = snapshot(root / "dist")
     set_version(root, 1)                        # a new title: every card and poster is drawn again

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, article
+from tests.support import ROOT, SHARED_CONFIG, article
 from feature.cli import main
 from feature.core.config import load_config
 from feature.build.pipeline import build
@@ -66,7 +66,7 @@ def aws(tmp_path, monkeypatch):
 @pytest.fixture
 def site(make_edition):
     """A built fixture edition; `site(files, remove=[...])` edits the sources and builds again."""
-    root = make_edition(files={**FILES, "content/alpha/dock.jpg": jpeg()})
+    root = make_edition(files={**FILES, "content/alpha/dock.jpg": jpeg()}, config=SHARED_CONFIG)
 
     def rebuild(files=None, remove=(), base_url=None):
         for rel, text in (files or {}).items():

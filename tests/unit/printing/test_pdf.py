@@ -1,7 +1,7 @@
 """`print --pdf` renders volumes side by side: how many at once, order, and a volume that fails.
 
 WeasyPrint itself is stood in for here (tests/system/test_print_pdf.py and
-tests/build/test_print_volumes.py render real PDFs, through the same code).
+tests/system/test_print_volumes_pdf.py render real PDFs, through the same code).
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _fake_render(html_path: Path, pdf_path: Path) -> PdfResult:
         os._exit(9)
     if name == "slow":
         import time
-        time.sleep(0.5)
+        time.sleep(0.2)     # the others, started after it, finish first
     pdf_path.write_bytes(b"%PDF-1.7 " + name.encode())
     return PdfResult(pdf_path, 1, pdf_path.stat().st_size, 0.0, [f"from {name}"])
 

@@ -1,54 +1,17 @@
-"""Same input, same bytes (across processes too); the content key changes exactly with what is shown."""
+"""Same input, same bytes; the content key changes exactly with what is shown. The same
+bytes in another process: tests/system/test_long_image_layout.py."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import struct
-import subprocess
-import sys
 
 from PIL import Image
 
-from feature.share import (CardText, content_key, render_card, render_long_image, render_poster,
-                           render_square_card)
+from feature.share import CardText, content_key, render_card, render_long_image, render_poster
 
-from tests.support.share import LONG_CSS, ROOT, article_card, cover_card, long_image_html, posters
+from tests.support.share import LONG_CSS, article_card, cover_card, long_image_html, posters
 
 SMALL_HTML = "<html lang='zh-CN'><body><h1>让千万人民过上富裕幸福的生活</h1><p>岁月不居，时节如流。</p></body></html>"
-
-# Renders the same images in a fresh interpreter and prints their digests.
-OTHER_PROCESS = """
-import hashlib, json, sys
-sys.path[:0] = [{root!r}]
-from feature.share import find_fonts, render_card, render_square_card, render_poster, render_long_image
-from tests.support.share import real_edition, cover_card, article_card, posters, LONG_CSS
-fonts = find_fonts()
-config, edition = real_edition()
-article = edition.articles[1]
-images = [render_card(cover_card(config), fonts), render_square_card(article_card(config, article), fonts),
-          render_poster(posters(config, article)[0], fonts),
-          render_long_image({html!r}, LONG_CSS, fonts)]
-print(json.dumps([hashlib.sha256(png).hexdigest() for png in images]))
-"""
-
-
-def digests(fonts, edition) -> list[str]:
-    config, ed = edition
-    article = ed.articles[1]
-    images = [render_card(cover_card(config), fonts), render_square_card(article_card(config, article), fonts),
-              render_poster(posters(config, article)[0], fonts),
-              render_long_image(SMALL_HTML, LONG_CSS, fonts)]
-    return [hashlib.sha256(png).hexdigest() for png in images]
-
-
-def test_the_same_input_gives_the_same_bytes_in_another_process(fonts, edition):
-    here = digests(fonts, edition)
-    assert digests(fonts, edition) == here
-    script = OTHER_PROCESS.format(root=str(ROOT), html=SMALL_HTML)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == here
 
 
 def test_pngs_carry_no_metadata(fonts, edition):

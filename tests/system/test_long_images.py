@@ -3,8 +3,11 @@ and print pages, drawn again only when its article changed, with a QR code to
 the article; the folder verifies after it, and the next build takes it away."""
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -15,7 +18,7 @@ from feature.cli import main
 from feature.core.diagnostics import Diagnostics
 from feature.output.links import check_links
 from feature.output.write import verify_output
-from tests.support import article, jpeg
+from tests.support import article, jpeg, write_edition
 
 BASE = "https://news.example.cn/specials/x/"
 FILES = {
@@ -39,18 +42,33 @@ def long_images(root, capsys, *extra) -> tuple[int, str, str]:
     return code, said.out, said.err
 
 
+def build_and_print(root: Path) -> str:
+    """The edition built for production, then `print --long-images`: what it said."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        assert main(["build", "--config", str(root / "config.yaml"), "--base-url", BASE]) == 0
+        code = main(["print", "--long-images", "--config", str(root / "config.yaml")])
+    assert code == 0, err.getvalue()
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def printed_once(tmp_path_factory):
+    """For the tests that only look (WeasyPrint takes a second an edition)."""
+    root = write_edition(tmp_path_factory.mktemp("long") / "edition", FILES)
+    return root, root / "dist", build_and_print(root)
+
+
 @pytest.fixture
-def printed(make_edition, capsys):
-    """The edition built for production, then `print --long-images`."""
-    root = make_edition(FILES)
-    assert main(["build", "--config", str(root / "config.yaml"), "--base-url", BASE]) == 0
-    code, out, err = long_images(root, capsys)
-    assert code == 0, err
-    return root, root / "dist", out
+def printed(printed_once, tmp_path):
+    """For the tests that print or build again: a copy (copy2 keeps the times, so dist/ verifies)."""
+    root, _, out = printed_once
+    shutil.copytree(root, tmp_path / "edition", symlinks=True)
+    return tmp_path / "edition", tmp_path / "edition" / "dist", out
 
 
-def test_one_png_per_article_1080_wide_with_the_article_set_in_it(printed):
-    _, dist, out = printed
+def test_one_png_per_article_1080_wide_with_the_article_set_in_it(printed_once):
+    _, dist, out = printed_once
     assert "long images: 2 of 2 articles, 2 drawn, 0 unchanged" in out
     heights = {}
     for page, png in ARTICLES.items():
@@ -60,21 +78,21 @@ def test_one_png_per_article_1080_wide_with_the_article_set_in_it(printed):
     # Masthead, headline, byline, a sentence, figures, QR: about 1,100 px; a photo 984 × 615 more.
     assert 900 < heights["beta/two/index.html"] < 1600
     assert heights["alpha/one/index.html"] > heights["beta/two/index.html"] + 615
-    # Besides the share cards and posters every build makes (share/).
+    # Besides any share cards and posters (share/).
     assert sorted(rel for rel in (p.relative_to(dist).as_posix() for p in dist.rglob("*.png"))
                   if not rel.startswith("share/")) == sorted(ARTICLES.values())
 
 
-def test_the_qr_code_at_the_end_is_the_articles_address(printed):
-    _, dist, _ = printed
+def test_the_qr_code_at_the_end_is_the_articles_address(printed_once):
+    _, dist, _ = printed_once
     for page, png in ARTICLES.items():
         image = Image.open(dist / png).convert("RGB")
         foot = image.crop((0, image.height - 500, image.width, image.height))
         assert [code.text for code in zxingcpp.read_barcodes(foot)] == [BASE + page.removesuffix("index.html")]
 
 
-def test_the_photo_is_drawn_from_its_jpeg(printed):
-    _, dist, _ = printed
+def test_the_photo_is_drawn_from_its_jpeg(printed_once):
+    _, dist, _ = printed_once
     image = Image.open(dist / ARTICLES["alpha/one/index.html"]).convert("RGB")
     # jpeg() is one flat red: a band of it across the column is the photo, set full width.
     rows = [y for y in range(0, image.height, 4)
@@ -87,8 +105,8 @@ def _reddish(pixel) -> bool:
     return abs(r - 180) < 12 and g < 60 and b < 60
 
 
-def test_article_and_print_pages_offer_them_and_every_link_resolves(printed):
-    _, dist, _ = printed
+def test_article_and_print_pages_offer_them_and_every_link_resolves(printed_once):
+    _, dist, _ = printed_once
     assert verify_output(dist) == []
     files = files_of(dist)
     problems = Diagnostics()

@@ -1,13 +1,26 @@
-"""长图: the real article set by WeasyPrint on one tall page, rasterised 1080 px wide."""
+"""长图: the real article set by WeasyPrint on one tall page, rasterised 1080 px wide; and
+every kind of share image the same bytes in a fresh interpreter (determinism across processes).
+
+Here, not in tests/unit/share, as WeasyPrint's layout and a second interpreter take seconds."""
 from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
 
 import pytest
 import zxingcpp
 
-from feature.share import LongImage, LongImageTooLong, MissingGlyphs, render_long_image
+from feature.share import (LongImage, LongImageTooLong, MissingGlyphs, render_card, render_long_image, render_poster,
+                           render_square_card)
 from feature.share.canvas import PAPER
 
-from tests.support.share import LONG_CSS, SITE, long_image_html, opened
+from tests.support.share import (LONG_CSS, ROOT, SITE, article_card, cover_card, long_image_html, opened,
+                                 posters)
+from tests.support.share import edition, fonts  # noqa: F401  (fixtures)
+
+SMALL_HTML = "<html lang='zh-CN'><body><h1>让千万人民过上富裕幸福的生活</h1><p>岁月不居，时节如流。</p></body></html>"
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +77,37 @@ def test_a_missing_glyph_in_the_text_is_named(fonts):
         render_long_image(html, "", fonts, source="content/x.md")
     assert error.value.characters == "𪚥"           # script text is not drawn, so not checked
     assert str(error.value).startswith("content/x.md: error: long image:")
+
+
+# Renders the same images in a fresh interpreter and prints their digests.
+OTHER_PROCESS = """
+import hashlib, json, sys
+sys.path[:0] = [{root!r}]
+from feature.share import find_fonts, render_card, render_square_card, render_poster, render_long_image
+from tests.support.share import real_edition, cover_card, article_card, posters, LONG_CSS
+fonts = find_fonts()
+config, edition = real_edition()
+article = edition.articles[1]
+images = [render_card(cover_card(config), fonts), render_square_card(article_card(config, article), fonts),
+          render_poster(posters(config, article)[0], fonts),
+          render_long_image({html!r}, LONG_CSS, fonts)]
+print(json.dumps([hashlib.sha256(png).hexdigest() for png in images]))
+"""
+
+
+def digests(fonts, edition) -> list[str]:
+    config, ed = edition
+    article = ed.articles[1]
+    images = [render_card(cover_card(config), fonts), render_square_card(article_card(config, article), fonts),
+              render_poster(posters(config, article)[0], fonts),
+              render_long_image(SMALL_HTML, LONG_CSS, fonts)]
+    return [hashlib.sha256(png).hexdigest() for png in images]
+
+
+def test_the_same_input_gives_the_same_bytes_in_another_process(fonts, edition):
+    here = digests(fonts, edition)
+    assert digests(fonts, edition) == here
+    script = OTHER_PROCESS.format(root=str(ROOT), html=SMALL_HTML)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == here
