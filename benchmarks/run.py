@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import os
 import shutil
 import statistics
@@ -157,25 +158,45 @@ def strip_for_print(template: Path) -> None:
 
 
 def probe(edition: Path, target: Path, runs: int = 5) -> None:
-    """In one process, as the preview server: warm build, then edit + build({target})."""
+    """In one process, as the preview server (commands/serve.preview_builder): warm build,
+    then edit + build({target}); after each, what the server does after the reload
+    (save the caches, draw new share images). Body edits, then as many headline edits:
+    a headline is on the article's cards and posters, so those are drawn anew."""
     import resource
     from feature.build.incremental import IncrementalBuilder
-    builder = IncrementalBuilder(edition / "config.yaml", edition / "dist", in_place=True, freeze_heap=True)
+    builder = IncrementalBuilder(edition / "config.yaml", edition / "dist", in_place=True, freeze_heap=True,
+                                 after_reload=True)
     builder.build(None)
     builder.save()
-    walls, stages = [], []
+    timed = {"body": ([], []), "headline": ([], [])}
     for i in range(runs):
-        edit_article(target, 500 + i)
-        t0 = time.perf_counter()
-        result = builder.build({target})
-        walls.append(time.perf_counter() - t0)
-        t1 = time.perf_counter()
-        builder.save()
-        stages.append({**{k: round(v * 1000, 1) for k, v in result.timings.items()},
-                       "save (after the reload)": round((time.perf_counter() - t1) * 1000, 1)})
+        for kind, edit in (("body", edit_article), ("headline", edit_headline)):
+            edit(target, 500 + i)
+            t0 = time.perf_counter()
+            result = builder.build({target})
+            timed[kind][0].append(time.perf_counter() - t0)
+            t1 = time.perf_counter()
+            builder.save()
+            t2 = time.perf_counter()
+            drawn = builder.draw_later()
+            timed[kind][1].append({**{k: round(v * 1000, 1) for k, v in result.timings.items()},
+                                   "save (after the reload)": round((t2 - t1) * 1000, 1),
+                                   "images (after the reload)": round((time.perf_counter() - t2) * 1000, 1),
+                                   "images drawn": len(drawn)})
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    walls, stages = timed["body"]
+    heads, head_stages = timed["headline"]
     print(json.dumps({"median": statistics.median(walls), "min": min(walls), "max": max(walls),
-                      "rss": rss, "stages": stages[len(stages) // 2]}))
+                      "rss": rss, "stages": stages[len(stages) // 2],
+                      "headline": {"median": statistics.median(heads), "min": min(heads), "max": max(heads),
+                                   "stages": head_stages[len(head_stages) // 2]}}))
+
+
+def edit_headline(path: Path, n: int) -> None:
+    """A headline edit: the article's page, its listings and its share images change."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'^headline: ("?)(?:第\d+稿 )?', rf"headline: \g<1>第{n}稿 ", text, count=1, flags=re.M),
+                    encoding="utf-8")
 
 
 def peer_corpus(n: int, bench: Path, formats=(("hugo", "hugo/articles"), ("pelican", "pelican"))) -> Path:

@@ -60,6 +60,7 @@ class CachedRunner(Runner):
         self.planner: Planner | None = None
         self.steps: SiteSteps | None = None
         self.images = Images()
+        self.later: dict[str, tuple] = {}       # images to draw after the reload (images.draw_later)
         self.link_facts: dict = {}                  # output path → link facts of the pages rendered now
         self.rendered: list[str] = []               # output paths of the pages rendered now
 
@@ -115,7 +116,7 @@ class CachedRunner(Runner):
     def output(self, placed: Placed) -> Output:
         config = self.inputs.config
         return Output(self.inputs.out_dir, self.memory, config.sources, self.folder.previous(), self.inputs.in_place,
-                      BuildSettings(config.base_url, self.inputs.preview))
+                      BuildSettings(config.base_url, self.inputs.preview), self.inputs.after_reload)
 
     def render(self, placed: Placed, out: Output, filters) -> list:
         inputs, edition = self.inputs, placed.edition
@@ -144,7 +145,9 @@ class CachedRunner(Runner):
         # holds the others' images as they are.
         patched = plan.rechecked is not None
         self.images = page_images(step, plan.rechecked if patched else pages, plan.page_keys, placed.edition,
-                                  inputs.config, self.memory, out, self.problems, inputs.jobs, patched)
+                                  inputs.config, self.memory, out, self.problems, inputs.jobs, patched,
+                                  inputs.after_reload)
+        self.later.update({path: (step, image, inputs.config) for path, image in self.images.pending.items()})
         self.lap("images")
 
     def site_step(self, step, placed: Placed, out: Output) -> None:

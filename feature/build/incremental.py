@@ -42,9 +42,10 @@ from feature.core.model import Edition
 
 from .bodies import BodyMissing
 from .cached import CachedRunner
+from .images import draw_later
 from .inputs import inputs_for
 from .memory import Memory
-from .output import OutputFolder
+from .output import OutputFolder, write_due_marker
 from .result import BuildResult, OutputFiles, Route
 from .scan import scan_sources, unchanged_since_last
 from .stages import STAGES, Stages, finish, prepare
@@ -53,7 +54,8 @@ from .stages import STAGES, Stages, finish, prepare
 class IncrementalBuilder:
     def __init__(self, config_path: Path, out_dir: Path | None = None, base_url: str | None = None,
                  jobs: int | None = None, cache: bool = True, in_place: bool = False,
-                 freeze_heap: bool = False, stages: Stages = STAGES, preview: bool = False):
+                 freeze_heap: bool = False, stages: Stages = STAGES, preview: bool = False,
+                 after_reload: bool = False):
         self.config_path = Path(config_path)
         self.out_dir = out_dir
         self.base_url = base_url
@@ -62,6 +64,11 @@ class IncrementalBuilder:
         self.in_place = in_place     # the preview server's O(changes) writer (write.replace_in_place)
         self.preview = preview       # `serve`'s build: into config.preview_dir by default, marked as such
         self.stages = stages         # build/stages.py: the product passes STAGES, tests add their own
+        # The preview server's: an in-place build checks new share images and lists them,
+        # `draw_later` draws them once the browsers were told to reload (images.py).
+        self.after_reload = after_reload
+        self._later: dict[str, tuple] = {}      # image path → (step, image, config), not drawn yet
+        self._out_dir: Path | None = None       # the folder the last good build wrote
         self.memory: Memory | None = None
         self.route = Route()         # the last build's (result.Route), failed ones too
         self._runner: CachedRunner | None = None
@@ -96,11 +103,28 @@ class IncrementalBuilder:
         runner = self._start(None, time.perf_counter(), shortcut=False)
         return runner.place_photos(prepare(runner, self.stages)).edition
 
+    def images_pending(self) -> int:
+        """How many share images wait for draw_later."""
+        return len(self._later)
+
+    def draw_later(self, stop=lambda: False) -> list[str]:
+        """Draw the share images in-place builds left for after the reload (`after_reload`)
+        into the cache and the output folder, in rounds of about a second; stops between
+        rounds when `stop()` is true (a save waits to be built). The caller holds the
+        output lock. → the images drawn; the rest wait for the next call."""
+        if self.memory is None:
+            return []
+        write_due_marker(self.memory)
+        if not self._later or self._out_dir is None:
+            return []
+        return draw_later(self._later, self.memory, self._out_dir, stop)
+
     def save(self) -> None:
         """Write the caches to .cache/build. `build` does it itself, except in the
         preview server (in_place), which calls this after the browsers were told
         to reload: the caches only spare later work, the page does not wait for them."""
         if self.memory is not None:
+            write_due_marker(self.memory)
             self.memory.save()
         self._saves += 1
         if self.freeze_heap and self._saves % 50 == 0:     # now and then, reclaim frozen cycles too
@@ -117,7 +141,9 @@ class IncrementalBuilder:
             cache_dir = config.root / (PREVIEW_FOLDER / "build" if self.preview else Path(".cache/build"))
             self.memory = Memory(config.root, cache_dir if self.cache else None)
         memory = self.memory
-        inputs = inputs_for(config, out_dir, self.jobs, self.in_place, self.preview, self.stages, memory.saved.code)
+        write_due_marker(memory)        # the last build's, if it was not written after the reload
+        inputs = inputs_for(config, out_dir, self.jobs, self.in_place, self.preview, self.stages, memory.saved.code,
+                            self.after_reload)
         # The last build, for a body edit to patch (patch.py); set again only by a
         # build that succeeds, so a failed one leaves nothing half-patched.
         last, memory.last = memory.last, None
@@ -163,6 +189,8 @@ class IncrementalBuilder:
         outcome = finish(runner, edition, self.stages)
         end = time.perf_counter()
         runner.remember(outcome)
+        self._later.update(runner.later)
+        self._out_dir = runner.inputs.out_dir
         if not self.in_place:
             # The new output is in place: a cache that cannot be saved costs the next
             # build time, not this one its success (the exit code must say so).

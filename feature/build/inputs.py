@@ -27,6 +27,9 @@ class Inputs:
     templates_key: str              # digest of templates/
     global_key: str                 # code, config, templates, static files: what every page sees
     entry_salt: str                 # code, the parse and article stages and their settings
+    # The preview server's in-place builds: what the shown page does not need, new share
+    # images and the output marker, waits until the browsers were told to reload.
+    after_reload: bool = False
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -39,7 +42,7 @@ class Inputs:
 
 
 def inputs_for(config: Config, out_dir: Path, jobs: int, in_place: bool, preview: bool, stages: Stages,
-               code: str) -> Inputs:
+               code: str, after_reload: bool = False) -> Inputs:
     assets = collect_assets(config.static_dir)
     templates_key = folder_digest(config.templates_dir)
     # The faces share images are set in: their names are on every page (render/sharing.py).
@@ -51,4 +54,5 @@ def inputs_for(config: Config, out_dir: Path, jobs: int, in_place: bool, preview
                         *(f"{identity(s.run)}\x1f{s.settings}\x1f{[getattr(config, f) for f in s.settings]!r}"
                           for s in stages.article),
                         *(f"{s.key}\x1f{s.title}" for s in config.sections))
-    return Inputs(config, out_dir, jobs, in_place, preview, stages, assets, templates_key, global_key, entry_salt)
+    return Inputs(config, out_dir, jobs, in_place, preview, stages, assets, templates_key, global_key, entry_salt,
+                  after_reload)

@@ -92,6 +92,17 @@ class SearchMemo:
     format: str = ""                    # the global key search.py's format was last checked under
 
 
+@dataclass(frozen=True)
+class DueMarker:
+    """The marker an in-place build writes after the reload (Inputs.after_reload):
+    until then the folder's marker lists no file, as while any in-place write runs."""
+    out_dir: Path
+    manifest: dict[str, str]
+    sizes: dict[str, int]
+    settings: object                # output.write.BuildSettings
+    empty: tuple | None             # the stat signature of the empty marker it left: another writer since changes it
+
+
 @dataclass
 class LastBuild:
     """What the last successful build of this process leaves for a body edit (patch.py)."""
@@ -129,6 +140,7 @@ class Memory:
         self.search = SearchMemo()
         self.links: LinkIndex | None = None             # the last build's links, known to hold
         self.written: Written | None = None
+        self.due_marker: DueMarker | None = None        # written by output.write_due_marker
         self.last: LastBuild | None = None
         self.templates: Templates | None = None
         if cache_dir is not None:

@@ -3,16 +3,21 @@ on their way into it."""
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from feature.core.files import digest_of
+from feature.core.files import digest, digest_of
 from feature.output import write as w
 from feature.output.buildfolder import FolderCheck, Manifest, check_folder
 
-from .memory import Memory, Written
+from .memory import DueMarker, Memory, Written
 from .result import OutputFiles
 from .stores import stat_signature
+
+
+# The manifest's digest of a share image the preview draws after the reload
+# (images.draw_later): listed, so that links to it hold, and written then.
+LATER = "drawn after the reload"
 
 
 @dataclass(frozen=True)
@@ -58,17 +63,19 @@ class Output:
     in place (the preview server, in a folder that holds what its marker says)."""
 
     def __init__(self, out_dir: Path, memory: Memory, protected, previous: Previous, in_place: bool,
-                 settings: w.BuildSettings):
+                 settings: w.BuildSettings, after_reload: bool = False):
         self.out_dir, self.memory, self.protected, self.previous = out_dir, memory, protected, previous
         self.settings = settings
         # `build` always stages and swaps, however small the change: a build killed
         # or refused by the disk halfway leaves the previous output exactly as it was.
         self.in_place = in_place and bool(previous.files) and previous.intact
+        self.marker_later = self.in_place and after_reload     # write_due_marker writes it
         self.manifest: dict[str, str] = {}
         self.new: dict[str, bytes] = {}         # files held in memory
         self.in_staging: set[str] = set()       # files written into the staging folder
         self.changed: list[str] | None = None   # the files that differ from `previous`, when known
         self.removed: list[str] = []            # … and those of `previous` that are gone (with `changed`)
+        self.later: set[str] = set()            # listed as LATER, not written by this build (add_later)
         self.staging: Path | None = None
         self._stack = contextlib.ExitStack()
 
@@ -106,6 +113,11 @@ class Output:
         else:
             self.in_staging.add(rel)
 
+    def add_later(self, rel: str) -> None:
+        """A file listed now and written after the reload (images.draw_later)."""
+        self.manifest[rel] = LATER
+        self.later.add(rel)
+
     def keep(self, files: dict[str, str]) -> None:
         """Files the output holds already, as they are (unchanged pages, step files)."""
         self.manifest.update(files)
@@ -138,7 +150,12 @@ class Output:
             stats, sizes = self._untouched()
         elif self.staging is None:
             stats, sizes = w.replace_in_place(self.out_dir, manifest, previous.held, self.bytes_of, self.changed,
-                                              self.settings, self.removed)
+                                              self.settings, self.removed, self.later, not self.marker_later)
+            if self.marker_later:
+                empty = stat_signature(self.out_dir / w.OUTPUT_MARKER)
+                self.memory.due_marker = DueMarker(self.out_dir, dict(manifest), sizes, self.settings, empty)
+                self.memory.written = Written(str(self.out_dir), None, dict(manifest), sizes)
+                return stats
         else:
             stats, sizes = w.fill_staging(self.staging, self.out_dir, manifest, previous.held, self.bytes_of,
                                           self.in_staging, self.settings)
@@ -155,3 +172,23 @@ class Output:
         if w.read_settings(self.out_dir) != self.settings:
             w.write_manifest(self.out_dir, self.manifest, self.previous.held.sizes, self.settings)
         return {"written": 0, "linked": len(self.manifest), "removed": 0}, self.previous.held.sizes
+
+
+def write_due_marker(memory: Memory) -> None:
+    """The marker an in-place build left for after the reload (Output.marker_later),
+    and what this process remembers of it: the folder as written (memory.written),
+    the last build's marker for a body edit to patch, the no-change summary."""
+    due = memory.due_marker
+    if due is None:
+        return
+    memory.due_marker = None
+    if stat_signature(due.out_dir / w.OUTPUT_MARKER) != due.empty:
+        memory.written = None       # another writer's since: the next build checks the folder
+        return
+    data = w.write_manifest(due.out_dir, due.manifest, due.sizes, due.settings)
+    signature = stat_signature(due.out_dir / w.OUTPUT_MARKER)
+    memory.written = Written(str(due.out_dir), signature, due.manifest, due.sizes)
+    if memory.last is not None and memory.last.marker is None:
+        memory.last = replace(memory.last, marker=signature)
+    if memory.saved.last is not None:
+        memory.saved.last = replace(memory.saved.last, marker=digest(data))

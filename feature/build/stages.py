@@ -73,11 +73,13 @@ class PageImages:
     """Image files the rendered pages link to, named by their content: `images(page,
     edition, config)` → the records of the page's images (output path, what it shows;
     the page must hold its article's key figures), `draw(image, config)` → the PNG's
-    bytes, or raises sharing.ImageProblem. The incremental builder keeps the images by name in
-    .cache/build and draws only the new ones; each page's list under its page key."""
+    bytes, or raises sharing.ImageProblem; `check(image, config)` raises it without drawing.
+    The incremental builder keeps the images by name in .cache/build and draws only the
+    new ones; each page's list under its page key."""
     images: Callable
     draw: Callable
     on: Callable[[Config], bool]            # whether this build makes these images at all
+    check: Callable                         # the preview checks new images and draws them after the reload
 
 
 @functools.cache
@@ -104,7 +106,8 @@ class Stages:
     listing_checks: tuple[ListingCheck, ...] = (ListingCheck(validate_edition),)
     edition_checks: tuple[EditionCheck, ...] = (EditionCheck(figure_consistency),)
     page_filters: tuple[Callable[[str, bytes], bytes], ...] = (relink_page,)    # (output path, bytes) → bytes
-    page_images: tuple[PageImages, ...] = (PageImages(sharing.images_of, sharing.draw_checked, sharing.makes_images),)
+    page_images: tuple[PageImages, ...] = (
+        PageImages(sharing.images_of, sharing.draw_checked, sharing.makes_images, sharing.check_glyphs),)
     site: tuple[SiteStep, ...] = (
         SiteStep(postprocess.sitemap, Reads.LISTING), SiteStep(postprocess.robots, Reads.LISTING),
         SiteStep(postprocess.atom_feed, Reads.LISTING), SiteStep(postprocess.favicon, Reads.LISTING),

@@ -27,8 +27,9 @@ def preview_builder(config_path: Path, out_dir: Path | None = None, base_url: st
                     ) -> IncrementalBuilder:
     """The preview's builder, into `out_dir` or the preview's own folder. In place: each
     save rewrites only the files it changed (each by an atomic rename); `build` keeps
-    staging whole folders."""
-    return IncrementalBuilder(config_path, out_dir, base_url, in_place=True, freeze_heap=True, preview=True)
+    staging whole folders. An edit's new share images are drawn after the reload."""
+    return IncrementalBuilder(config_path, out_dir, base_url, in_place=True, freeze_heap=True, preview=True,
+                              after_reload=True)
 
 
 def serve(config_path: Path, out_dir: Path | None, base_url: str | None, host: str, port: int) -> int:

@@ -56,7 +56,8 @@ class PreviewServer:
         """`builder` builds the edition of `config_path` into `out_dir` (the
         preview's own folder, config.preview_dir, when None) under `base_url`: `builder.build(changed)` after
         each batch of saves (None: check everything), `builder.save()` once the
-        browsers were told (commands/serve.py hands it the incremental builder)."""
+        browsers were told, `builder.draw_later(stop)` while no save waits, if
+        `builder.images_pending()` (commands/serve.py hands it the incremental builder)."""
         self.config_path = Path(config_path).resolve()
         self.out_override = Path(out_dir).resolve() if out_dir else None
         self.base_url = base_url
@@ -139,6 +140,7 @@ class PreviewServer:
     # ---- building -------------------------------------------------------
     def _rebuild_loop(self) -> None:
         while not self._stopping.is_set():
+            self._draw_later()
             batch = self.watcher.next_batch()
             if batch is None:
                 return
@@ -146,12 +148,29 @@ class PreviewServer:
             self._loop.add_callback(self._publish, *outcome)
             self._save_caches()
 
-    def _save_caches(self) -> None:
-        """After the reload is on its way: the caches spare the next `build` work,
-        the page being looked at does not wait for them."""
+    def _draw_later(self) -> None:
+        """The share images the last edits left for after the reload, until a save comes in."""
+        if not self.builder.images_pending():
+            return
+        start = time.perf_counter()
         try:
-            self.builder.save()
-        except OSError as exc:          # a full disk must not stop the preview
+            with output_lock(self.out_dir, "serve", log=self.log):
+                drawn = self.builder.draw_later(self.watcher.waiting)
+        except Exception as exc:        # a bug must not kill the preview: say it, keep serving
+            traceback.print_exc(file=self.log)
+            print(f"warning: share images not drawn: {_describe_crash(exc)}", file=self.log, flush=True)
+            return
+        if drawn:
+            print(f"[{time.strftime('%H:%M:%S')}] drew {len(drawn)} share image(s) after the reload in "
+                  f"{(time.perf_counter() - start) * 1000:.0f} ms", file=self.log, flush=True)
+
+    def _save_caches(self) -> None:
+        """After the reload is on its way: the output marker and the caches (they spare
+        the next `build` work; the page being looked at does not wait for them)."""
+        try:
+            with output_lock(self.out_dir, "serve", log=self.log):
+                self.builder.save()
+        except (OSError, OutputRefused) as exc:     # a full disk, a busy folder: the preview goes on
             print(f"warning: cannot save the build cache: {exc}", file=self.log, flush=True)
 
     def _build(self, batch: Batch | None) -> tuple:

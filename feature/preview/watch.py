@@ -105,6 +105,11 @@ class SourceWatcher:
             self.events += 1
             self._cond.notify_all()
 
+    def waiting(self) -> bool:
+        """Whether saves wait to be built (work after a reload gives way to them)."""
+        with self._cond:
+            return bool(self._pending) or self._everything or self._stopped
+
     def next_batch(self) -> Batch | None:
         """Block until a burst of changes is over; None once stopped."""
         with self._cond:

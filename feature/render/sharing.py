@@ -25,10 +25,10 @@ from feature.core.config import Config
 from feature.core.diagnostics import BuildError, Diagnostic, source_name
 from feature.core.model import Article, Edition, KeyFigure
 from feature.edition.bylines import printed
-from feature.share.cards import render_card, render_square_card
+from feature.share.cards import check_card, render_card, render_square_card
 from feature.share.fonts import FontBook, FontNotFound, MissingGlyphs, find_fonts
 from feature.share.keys import content_key
-from feature.share.posters import render_poster
+from feature.share.posters import check_poster, render_poster
 from feature.share.texts import CardFigure, CardText, PosterText
 
 from .pages import Page
@@ -184,6 +184,19 @@ def draw_checked(image: ShareImage, config: Config) -> bytes:
         if image.kind == "square":
             return render_square_card(image.text, fonts)
         return render_card(image.text, fonts)
+    except MissingGlyphs as missing:
+        raise ImageProblem(image, missing) from None
+
+
+def check_glyphs(image: ShareImage, config: Config) -> None:
+    """What draw_checked would refuse, without drawing: raises ImageProblem when a
+    character would be drawn as a box (the preview draws the image after the reload)."""
+    fonts = fonts_for(config)
+    try:
+        if image.kind == "poster":
+            check_poster(image.text, fonts)
+        else:
+            check_card(image.text, fonts)
     except MissingGlyphs as missing:
         raise ImageProblem(image, missing) from None
 

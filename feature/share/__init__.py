@@ -10,15 +10,15 @@ so no character is ever drawn as a box.
     key = content_key("card", card, fonts=fonts)   # same key, same bytes
 """
 from .canvas import BadPhoto
-from .cards import SQUARE, WIDE, render_card, render_square_card
+from .cards import SQUARE, WIDE, check_card, render_card, render_square_card
 from .fonts import FontBook, FontNotFound, MissingGlyphs, find_fonts
 from .keys import content_key
 from .longimage import LongImage, LongImageTooLong, render_long_image
-from .posters import POSTER, render_poster
+from .posters import POSTER, check_poster, render_poster
 from .texts import CardFigure, CardText, PosterText
 
 __all__ = [
     "BadPhoto", "CardFigure", "CardText", "FontBook", "FontNotFound", "LongImage", "LongImageTooLong",
-    "MissingGlyphs", "POSTER", "PosterText", "SQUARE", "WIDE", "content_key", "find_fonts",
+    "MissingGlyphs", "POSTER", "PosterText", "SQUARE", "WIDE", "check_card", "check_poster", "content_key", "find_fonts",
     "render_card", "render_long_image", "render_poster", "render_square_card",
 ]

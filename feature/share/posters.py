@@ -24,11 +24,16 @@ FOOT_TITLE = Style(SANS_BOLD, (34, 32, 30), 1)
 FOOT_NOTE = Style(SANS, (26, 24, 22), 2, leading=1.45)
 
 
-def render_poster(poster: PosterText, fonts: FontBook) -> bytes:
-    """The 1080×1440 PNG of `poster`."""
+def check_poster(poster: PosterText, fonts: FontBook) -> None:
+    """Every character the poster shows, in the face it is set in: one error naming all missing."""
     fonts.check_all([(poster.figure, SERIF_BOLD), (poster.label, SANS_BOLD), (poster.sentence, SERIF),
                      (_credit(poster), SANS), (poster.newspaper, SERIF_BOLD), (poster.edition_title, SANS),
                      (_tag(poster), SANS_BOLD)], poster.source, "poster")
+
+
+def render_poster(poster: PosterText, fonts: FontBook) -> bytes:
+    """The 1080×1440 PNG of `poster`."""
+    check_poster(poster, fonts)
     image, draw = paper(POSTER)
     width, height = POSTER
     column = Box(MARGIN, 0, width - MARGIN, height)

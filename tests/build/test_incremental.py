@@ -19,18 +19,29 @@ from feature.core.diagnostics import BuildError
 from feature.build.incremental import IncrementalBuilder
 from feature.build.pipeline import build
 
-from tests.support import FIXTURE_CONFIG, ROOT, article, examples, write_edition
+from tests.support import FIXTURE_CONFIG, ROOT, SHARED_CONFIG, article, examples, write_edition
 from tests.support.edits import Edition, clean_build, tree
 
 OPS = st.sampled_from(["body", "headline", "add", "delete", "order", "template", "link", "broken", "restart"])
-STEPS = st.lists(st.tuples(OPS, st.integers(0, 20), st.text("数字一二三报道", max_size=6),
-                           st.booleans()), min_size=1, max_size=6)
+STEP = st.tuples(OPS, st.integers(0, 20), st.text("数字一二三报道", max_size=6), st.booleans())
+STEPS = st.lists(STEP, min_size=1, max_size=6)
 
 
 @settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=STEPS, jobs=st.sampled_from([1, 2]), in_place=st.booleans())
 def test_incremental_equals_clean_build(steps, jobs, in_place):
     _edit_and_compare(steps, jobs, in_place, FIXTURE_CONFIG)
+
+
+# With share cards and posters, as a new edition's config.yaml has them: each clean
+# build draws its 24 images again (ten times the build without them), so examples
+# are fewer and shorter; an edit, its undoing and a restart fit in three steps.
+@settings(max_examples=examples(16), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(STEP, min_size=1, max_size=3), jobs=st.sampled_from([1, 2]),
+       in_place=st.booleans(), later=st.booleans())
+def test_incremental_equals_clean_build_with_share_images(steps, jobs, in_place, later):
+    # `later`: the preview's way, new images drawn after the build (draw_later, in _compare).
+    _edit_and_compare(steps, jobs, in_place, SHARED_CONFIG, later)
 
 
 # At most two articles per printed volume: the four-article edition prints as
@@ -70,16 +81,18 @@ def test_incremental_equals_clean_build_with_a_sharded_search_index(steps, jobs,
         search.SHARD_SIZE = size
 
 
-def _edit_and_compare(steps, jobs, in_place, config):
+def _edit_and_compare(steps, jobs, in_place, config, later=False):
     with tempfile.TemporaryDirectory() as tmp, _limits(jobs):
         tmp = Path(tmp)
         edition = Edition(tmp / "edition", config)
         out = tmp / "out"
-        builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=jobs, in_place=in_place)
+        builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=jobs, in_place=in_place,
+                                     after_reload=later)
         _compare(builder, edition, out, tmp / "ref", None)
         for op, pick, text, hinted in steps:
             if op == "restart":         # a new process: only the disk cache survives
-                builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=jobs, in_place=in_place)
+                builder = IncrementalBuilder(edition.root / "config.yaml", out, jobs=jobs, in_place=in_place,
+                                             after_reload=later)
                 changed = None
             else:
                 changed = edition.apply(op, pick, text)
@@ -97,6 +110,7 @@ def _compare(builder, edition, out, ref_out, changed):
         assert (tree(out) if out.exists() else {}) == before, "a failed build changed the output"
         return
     assert expected is not None, f"clean build failed, incremental did not: {messages}"
+    builder.draw_later()            # the images an after_reload build left (none otherwise)
     got = tree(out)
     assert sorted(got) == sorted(expected)
     assert [k for k in expected if got[k] != expected[k]] == []

@@ -379,8 +379,10 @@ def test_cli_serve_defaults_to_loopback_port_8000():
 
 
 
-def run_serve(root: Path, log: Path, *extra: str, edit=None) -> None:
-    """`build.py serve` in a process of its own until it has built (and, after `edit()`, rebuilt)."""
+def run_serve(root: Path, log: Path, *extra: str, edit=None, folder: Path | None = None) -> None:
+    """`build.py serve` in a process of its own until it has built (and, after `edit()`,
+    rebuilt, and written `folder`'s marker: after the reload, IncrementalBuilder.save)."""
+    from feature.output.write import verify_output
     from tests.support.buildruns import finish, kill, start, wait_for
     with open(log, "w") as err:
         serve = start(root, "serve", "--port", "0", *extra, stderr=err)
@@ -389,6 +391,7 @@ def run_serve(root: Path, log: Path, *extra: str, edit=None) -> None:
             if edit is not None:
                 edit()
                 wait_for(lambda: "rebuilt after" in log.read_text(), 60, "the preview to rebuild")
+                wait_for(lambda: verify_output(folder) == [], 60, "the marker after the reload")
         finally:
             kill(serve)
             finish(serve)
@@ -411,7 +414,7 @@ def test_serve_leaves_the_production_build_alone_and_deploy_refuses_a_preview(ma
     def edit():
         (root / "content/alpha/one.md").write_text(article("第一篇", "alpha", body="预览时改的正文。\n"),
                                                    encoding="utf-8")
-    run_serve(root, log, edit=edit)
+    run_serve(root, log, edit=edit, folder=root / ".cache/preview/site")
     assert snapshot(root / "dist") == production
     preview = root / ".cache/preview/site"
     assert "预览时改的正文" in (preview / "alpha/one/index.html").read_text(encoding="utf-8")
@@ -433,3 +436,34 @@ def test_serve_help_names_the_preview_folder_not_dist(capsys):
         main(["serve", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert ".cache/preview/site" in help_text and "`output` in config.yaml, dist/" not in help_text
+
+
+def test_an_edits_new_share_images_are_drawn_after_the_reload(make_edition):
+    """The rebuild lists the edited article's new cards and posters and the browsers are
+    told to reload; the images follow (IncrementalBuilder.after_reload), and the folder
+    then holds every file its marker lists."""
+    from feature.build.output import LATER
+    from feature.output.write import OUTPUT_MARKER, verify_output
+    from tests.support import SHARED_CONFIG
+    root = make_edition({"content/alpha/one.md": article("第一篇", "alpha", body="投资21.99亿元，增长8.7%。\n"),
+                         "content/beta/three.md": article("第三篇", "beta", body="第三篇正文。\n")}, SHARED_CONFIG)
+    log = io.StringIO()
+    server = PreviewServer(root / "config.yaml", port=0, log=log, builder=preview_builder(root / "config.yaml"))
+    server.start()
+    try:
+        seq = server.seq
+        source = root / "content/alpha/one.md"
+        source.write_text(source.read_text(encoding="utf-8").replace("第一篇", "改过的第一篇"), encoding="utf-8")
+        wait_until(lambda: server.reloads == 1, 20, "the reload")
+        wait_until(lambda: "share image(s) after the reload" in log.getvalue(), 20, "the images")
+        assert server.seq == seq + 1 and server.errors == []
+        said = log.getvalue()
+        assert said.index("content/alpha/one.md") < said.index("after the reload"), said
+        marker = json.loads((server.out_dir / OUTPUT_MARKER).read_text(encoding="utf-8"))
+        assert LATER not in marker["files"].values()
+        assert verify_output(server.out_dir) == []
+        page = (server.out_dir / "alpha/one/index.html").read_text(encoding="utf-8")
+        shown = [rel for rel in marker["files"] if rel.startswith("share/") and rel[len("share/"):] in page]
+        assert len(shown) >= 3 and all((server.out_dir / rel).is_file() for rel in shown)
+    finally:
+        server.stop()
