@@ -3,6 +3,7 @@
 
 usage: .venv/bin/python benchmarks/share_images.py [--runs 5] [--examples docs/images]
        .venv/bin/python benchmarks/share_images.py --build 1000 [--dir /tmp/share-bench] [--jobs N] [--cold-runs 1]
+       .venv/bin/python benchmarks/share_images.py --warm 10000 [--dir /tmp/share-bench] [--runs 7]
 
 Every image of the real edition (cards for the cover, each section, 数说 and each
 article, wide and square; a poster per key figure; a long image per article) is
@@ -15,9 +16,15 @@ face (its Pillow font and character map) is timed apart as "start-up".
 --build N times what the images cost the build: a corpus of N articles
 (benchmarks/corpus.py) built cold by `build.py build` with share images on and
 off (config share.cards/posters), alternating; wall seconds and the CPU seconds
-of the build and its workers; then the preview's warm one-article body edit
-(benchmarks/run.py --probe: IncrementalBuilder(in_place=True), build work only)
-in each.
+of the build and its workers; then the preview's warm edits in each
+(benchmarks/run.py --probe: the preview's builder, a body and a headline edit,
+until the reload, and what follows it).
+
+--warm N times those warm edits with share images on at a size whose cold build
+would draw for an hour (10,000 articles: some 93,000 images). The cold build
+that lays out the folder draws 1×1 stand-ins under the real names, so the
+folder holds the files and the marker a real build makes; the edits are then
+built by the real stages, and a headline edit draws its images for real.
 """
 from __future__ import annotations
 
@@ -100,6 +107,41 @@ def build_cost(n: int, folder: Path, jobs: int | None, runs: int) -> None:
     print(f"load average: {os.getloadavg()[0]:.1f} (2 cores: above 2, wall times stretch)")
 
 
+def stand_in(image, config) -> bytes:
+    """A 1×1 PNG: the cold build of --warm lays out the folder a real one makes (the same
+    image names, so the same files and marker) without its hour of drawing."""
+    import io
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), (255, 253, 248)).save(out, "PNG")
+    return out.getvalue()
+
+
+def warm_cost(n: int, folder: Path, runs: int) -> None:
+    """--warm: the preview's warm edits at N articles with share images on."""
+    import dataclasses
+    import corpus
+    from feature.build.incremental import IncrementalBuilder
+    from feature.build.stages import STAGES
+    edition = corpus.write_edition(n, folder, share=True)
+    fast = dataclasses.replace(STAGES, page_images=tuple(dataclasses.replace(s, draw=stand_in)
+                                                         for s in STAGES.page_images))
+    start = time.perf_counter()
+    result = IncrementalBuilder(edition / "config.yaml", edition / "dist", stages=fast).build()
+    images = sum(1 for rel in result.files.manifest if rel.startswith("share/"))
+    print(f"{n} articles: {len(result.files.manifest)} files, {images} of them share images; cold build with "
+          f"stand-in images {time.perf_counter() - start:.0f} s")
+    target = sorted((edition / "content").rglob("*.md"))[n // 2]
+    probe = json.loads(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--probe",
+                                       str(edition), str(target), str(runs)],
+                                      capture_output=True, text=True, check=True).stdout)
+    for kind, figures in (("body edit", probe), ("headline edit", probe["headline"])):
+        print(f"{kind} (warm, as the preview): until the reload median {figures['median'] * 1000:.0f} ms "
+              f"(min {figures['min'] * 1000:.0f}, max {figures['max'] * 1000:.0f}); stages {figures['stages']}")
+    print(f"peak RSS of the preview's process: {probe['rss']:.0f} MiB")
+    print(f"load average: {os.getloadavg()[0]:.1f} (2 cores: above 2, wall times stretch)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -108,7 +150,13 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/share-bench"), help="where --build writes")
     parser.add_argument("--jobs", type=int, help="--build: build.py build --jobs")
     parser.add_argument("--cold-runs", type=int, default=1, help="--build: cold builds each way")
+    parser.add_argument("--warm", type=int, metavar="N",
+                        help="time the preview's warm edits at N articles with share images on (the cold build "
+                             "before them draws 1×1 stand-ins under the real names)")
     args = parser.parse_args()
+    if args.warm:
+        warm_cost(args.warm, args.dir / f"warm-{args.warm}", args.runs)
+        return
     if args.build:
         build_cost(args.build, args.dir, args.jobs, args.cold_runs)
         return

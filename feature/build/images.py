@@ -28,12 +28,12 @@ from typing import Callable
 from feature.core.diagnostics import Diagnostics
 from feature.core.files import digest_of, replace_file
 from feature.core.model import Edition
-from feature.output.write import OUTPUT_MARKER, read_settings, write_manifest
+from feature.output.write import OUTPUT_MARKER, read_settings
 from feature.render.sharing import ImageProblem, ShareImage
 
 from .bodies import full
-from .memory import Memory, Written
-from .output import LATER, Output
+from .memory import Memory
+from .output import LATER, Output, rewrite_marker
 from .stages import PageImages
 from .stores import stat_signature
 from .workers import in_workers    # the build's worker pool (fork, chunks, a dead worker reported)
@@ -239,5 +239,4 @@ def _into_folder(out_dir: Path, batch: dict[str, bytes], memory: Memory) -> None
     for path, data in listed.items():
         replace_file(out_dir / path, data)
         manifest[path], sizes[path] = digest_of(data), len(data)
-    write_manifest(out_dir, manifest, sizes, read_settings(out_dir))
-    memory.written = Written(str(out_dir), stat_signature(marker), manifest, sizes)
+    rewrite_marker(memory, out_dir, manifest, sizes, read_settings(out_dir))

@@ -185,10 +185,20 @@ def write_due_marker(memory: Memory) -> None:
     if stat_signature(due.out_dir / w.OUTPUT_MARKER) != due.empty:
         memory.written = None       # another writer's since: the next build checks the folder
         return
-    data = w.write_manifest(due.out_dir, due.manifest, due.sizes, due.settings)
-    signature = stat_signature(due.out_dir / w.OUTPUT_MARKER)
-    memory.written = Written(str(due.out_dir), signature, due.manifest, due.sizes)
-    if memory.last is not None and memory.last.marker is None:
+    rewrite_marker(memory, due.out_dir, due.manifest, due.sizes, due.settings)
+
+
+def rewrite_marker(memory: Memory, out_dir: Path, manifest: dict[str, str], sizes: dict[str, int],
+                   settings) -> None:
+    """Write the folder's marker after its build (write_due_marker, images.draw_later)
+    and keep what this process remembers in step: the folder as written, the last
+    build's marker (else the next body edit is not patched, but built in full), and
+    the no-change summary's digest of it."""
+    before = memory.written.marker if memory.written is not None else None
+    data = w.write_manifest(out_dir, manifest, sizes, settings)
+    signature = stat_signature(out_dir / w.OUTPUT_MARKER)
+    memory.written = Written(str(out_dir), signature, manifest, sizes)
+    if memory.last is not None and memory.last.marker == before:
         memory.last = replace(memory.last, marker=signature)
     if memory.saved.last is not None:
         memory.saved.last = replace(memory.saved.last, marker=digest(data))
