@@ -6,6 +6,7 @@ for byte, however edits, stops, restarts and other writers come in between."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -16,13 +17,29 @@ from feature.output.write import OUTPUT_MARKER, verify_output
 from tests.support import SHARED_CONFIG
 from tests.support.edits import Edition, clean_build, tree
 
+# One figure a sidebar: a poster an article, besides its cards, is all these tests need,
+# and every clean build they compare with draws all images again.
+CONFIG = SHARED_CONFIG + "sidebar_figures: 1\n"
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """The fixture edition with share images, built cold by the preview's builder once:
+    every image drawn, kept in its cache and its output folder."""
+    edition = Edition(tmp_path_factory.mktemp("later") / "edition", CONFIG)
+    IncrementalBuilder(edition.root / "config.yaml", edition.root / "out", in_place=True, after_reload=True).build()
+    return edition.root
+
 
 @pytest.fixture
-def preview(tmp_path):
-    """The fixture edition with share images, built cold by the preview's builder."""
-    edition = Edition(tmp_path / "edition", SHARED_CONFIG)
-    out = tmp_path / "out"
-    builder = IncrementalBuilder(edition.root / "config.yaml", out, in_place=True, after_reload=True)
+def preview(built_once, tmp_path):
+    """A copy of that edition (copy2 keeps the times: the folder verifies by stat) and a
+    preview's builder that has built it once, as a preview started on a built folder."""
+    root = tmp_path / "edition"
+    shutil.copytree(built_once, root, symlinks=True)
+    edition = Edition(root, config=None)
+    out = root / "out"
+    builder = IncrementalBuilder(root / "config.yaml", out, in_place=True, after_reload=True)
     builder.build()
     return edition, builder, out
 
@@ -39,8 +56,11 @@ def assert_clean(edition, out, tmp_path) -> None:
     assert [rel for rel in expected if got[rel] != expected[rel]] == []
 
 
-def test_a_cold_preview_draws_every_image_before_it_shows_a_page(preview, tmp_path):
-    edition, builder, out = preview
+def test_a_cold_preview_draws_every_image_before_it_shows_a_page(tmp_path):
+    edition = Edition(tmp_path / "edition", CONFIG)
+    out = tmp_path / "out"
+    builder = IncrementalBuilder(edition.root / "config.yaml", out, in_place=True, after_reload=True)
+    builder.build()
     assert builder.images_pending() == 0 and listed_later(out) == []
     assert_clean(edition, out, tmp_path)
 

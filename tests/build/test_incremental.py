@@ -34,14 +34,15 @@ def test_incremental_equals_clean_build(steps, jobs, in_place):
 
 
 # With share cards and posters, as a new edition's config.yaml has them: each clean
-# build draws its 24 images again (ten times the build without them), so examples
-# are fewer and shorter; an edit, its undoing and a restart fit in three steps.
+# build draws its images again (ten times the build without them), so examples are
+# fewer and shorter (an edit, another and a restart fit in three steps), and a sidebar
+# shows one figure: a poster an article, which an edit may replace with another.
 @settings(max_examples=examples(16), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(STEP, min_size=1, max_size=3), jobs=st.sampled_from([1, 2]),
        in_place=st.booleans(), later=st.booleans())
 def test_incremental_equals_clean_build_with_share_images(steps, jobs, in_place, later):
     # `later`: the preview's way, new images drawn after the build (draw_later, in _compare).
-    _edit_and_compare(steps, jobs, in_place, SHARED_CONFIG, later)
+    _edit_and_compare(steps, jobs, in_place, SHARED_CONFIG + "sidebar_figures: 1\n", later)
 
 
 # At most two articles per printed volume: the four-article edition prints as

@@ -36,14 +36,13 @@ def clean_build(root: Path, out: Path):
 class Edition:
     """A fixture edition on disk plus the edits a newsroom makes to it."""
 
-    def __init__(self, root: Path, config: str = FIXTURE_CONFIG):
+    def __init__(self, root: Path, config: str | None = FIXTURE_CONFIG):
+        """Four articles written at `root`; `config=None`: the edition is there already
+        (a copy of one this class wrote)."""
         self.root = root
-        self.count = 0
-        files = {}
-        for i in range(4):
-            files[self._path(i)] = self._text(i, BODIES[i % len(BODIES)])
-        write_edition(root, files, config)
         self.count = 4
+        if config is not None:
+            write_edition(root, {self._path(i): self._text(i, BODIES[i % len(BODIES)]) for i in range(4)}, config)
 
     def _path(self, i: int) -> str:
         return f"content/{'alpha' if i % 2 == 0 else 'beta'}/a{i}.md"

@@ -11,6 +11,7 @@ import functools
 import html
 import io
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,13 @@ def fonts():
 def edition():
     """The real edition as records: (config, edition)."""
     return real_edition()
+
+
+def png_chunks(png: bytes):
+    """The chunk types of a PNG, in order."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    at = 8
+    while at < len(png):
+        length, kind = struct.unpack(">I4s", png[at:at + 8])
+        yield kind
+        at += 12 + length

@@ -17,7 +17,7 @@ from feature.share import (LongImage, LongImageTooLong, MissingGlyphs, render_ca
 from feature.share.canvas import PAPER
 
 from tests.support.share import (LONG_CSS, ROOT, SITE, article_card, cover_card, long_image_html, opened,
-                                 posters)
+                                 png_chunks, posters)
 from tests.support.share import edition, fonts  # noqa: F401  (fixtures)
 
 SMALL_HTML = "<html lang='zh-CN'><body><h1>让千万人民过上富裕幸福的生活</h1><p>岁月不居，时节如流。</p></body></html>"
@@ -27,18 +27,19 @@ SMALL_HTML = "<html lang='zh-CN'><body><h1>让千万人民过上富裕幸福的�
 def zongshu(fonts, edition):
     config, ed = edition
     article = ed.articles[0]
-    return article, opened(render_long_image(long_image_html(config, article), LONG_CSS, fonts,
-                                             source=f"content/{article.source}"))
+    png = render_long_image(long_image_html(config, article), LONG_CSS, fonts, source=f"content/{article.source}")
+    return article, opened(png), png
 
 
 def test_the_article_is_one_tall_png_1080_wide(zongshu):
-    _, image = zongshu
+    _, image, png = zongshu
     assert image.format == "PNG" and image.width == 1080
+    assert set(png_chunks(png)) <= {b"IHDR", b"PLTE", b"IDAT", b"IEND"}      # no metadata, as the cards
     assert 6000 < image.height < 20000           # 3,500 characters at 17 px on a 540 px column, at 2×
 
 
 def test_the_whole_article_is_set_down_to_the_qr_code_at_its_end(zongshu):
-    article, image = zongshu
+    article, image, _ = zongshu
     foot = image.crop((0, image.height - 600, image.width, image.height)).convert("RGB")
     assert [code.text for code in zxingcpp.read_barcodes(foot)] == [SITE + article.url]
     # Below the last content only the paper of the foot margin: the page was cut where the text ends.
@@ -48,7 +49,7 @@ def test_the_whole_article_is_set_down_to_the_qr_code_at_its_end(zongshu):
 
 
 def test_the_top_is_the_headline_not_paper(zongshu):
-    _, image = zongshu
+    _, image, _ = zongshu
     top = image.crop((0, 300, image.width, 700)).convert("L")
     assert sum(1 for value in top.get_flattened_data() if value < 80) > 10000
 
