@@ -88,3 +88,18 @@ def _ink(text: str, font) -> bytes:
     image = Image.new("L", (120, 120))
     ImageDraw.Draw(image).text((10, 100), text, font=font, fill=255, anchor="ls")
     return image.tobytes()
+
+
+def test_a_book_holds_few_fonts_and_draws_the_same_bytes_as_a_fresh_one(edition):
+    """FONTS_KEPT: the sizes tried while fitting text are let go (4 MB each), and a font
+    made again draws exactly as the first did."""
+    from feature.share import find_fonts, render_poster
+    from feature.share.fonts import FONTS_KEPT
+    from tests.support.share import posters
+    config, ed = edition
+    every = [p for a in ed.articles for p in posters(config, a)]
+    book = find_fonts()
+    drawn = [render_poster(p, book) for p in every]
+    assert book.fonts_held() == FONTS_KEPT
+    assert [render_poster(p, find_fonts()) for p in every[-2:]] + [render_poster(every[0], book)] == \
+        drawn[-2:] + drawn[:1]
