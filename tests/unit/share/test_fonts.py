@@ -93,13 +93,14 @@ def _ink(text: str, font) -> bytes:
 def test_a_book_holds_few_fonts_and_draws_the_same_bytes_as_a_fresh_one(edition):
     """FONTS_KEPT: the sizes tried while fitting text are let go (4 MB each), and a font
     made again draws exactly as the first did."""
-    from feature.share import find_fonts, render_poster
+    from feature.share import find_fonts, render_card, render_poster, render_square_card
     from feature.share.fonts import FONTS_KEPT
-    from tests.support.share import posters
+    from tests.support.share import article_card, posters
     config, ed = edition
-    every = [p for a in ed.articles for p in posters(config, a)]
+    images = [(draw, article_card(config, a)) for a in ed.articles for draw in (render_card, render_square_card)]
+    images += [(render_poster, p) for p in posters(config, ed.articles[0])[:2]]
     book = find_fonts()
-    drawn = [render_poster(p, book) for p in every]
+    drawn = [draw(text, book) for draw, text in images]          # some 40 faces and sizes tried
     assert book.fonts_held() == FONTS_KEPT
-    assert [render_poster(p, find_fonts()) for p in every[-2:]] + [render_poster(every[0], book)] == \
-        drawn[-2:] + drawn[:1]
+    (first, text), (last, last_text) = images[0], images[-1]
+    assert [first(text, book), last(last_text, find_fonts())] == [drawn[0], drawn[-1]]
