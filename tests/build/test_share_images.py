@@ -4,6 +4,8 @@ back with zxing-cpp) opens the figure's sentence, a missing glyph as an error
 at its file and line, the same bytes from every build, each image drawn once."""
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from PIL import Image
 
 from feature.build.incremental import IncrementalBuilder
 from feature.cli import main
-from tests.support import SHARED_CONFIG, article
+from tests.support import SHARED_CONFIG, article, write_edition
 from tests.support.edits import Edition, clean_build, tree
 
 SITE = "https://news.example.cn/specials/x/"
@@ -37,10 +39,12 @@ def qr_text(png: Path) -> list[str]:
     return [c.text for c in zxingcpp.read_barcodes(Image.open(png)) if c.format == zxingcpp.BarcodeFormat.QRCode]
 
 
-@pytest.fixture
-def site(make_edition):
-    root = make_edition(FIGURES, SHARED_CONFIG)
-    assert main(["build", "--config", str(root / "config.yaml"), "--base-url", SITE]) == 0
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Built once: the tests only read it."""
+    root = write_edition(tmp_path_factory.mktemp("share") / "edition", FIGURES, SHARED_CONFIG)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["build", "--config", str(root / "config.yaml"), "--base-url", SITE]) == 0
     return root / "dist"
 
 
@@ -118,10 +122,10 @@ def test_a_character_the_font_lacks_fails_the_build_at_its_file_and_line(make_ed
 def test_images_are_the_same_bytes_from_every_build_and_drawn_once(tmp_path):
     edition = Edition(tmp_path / "edition", SHARED_CONFIG)
     first, _ = clean_build(edition.root, tmp_path / "one")
-    second, _ = clean_build(edition.root, tmp_path / "two")
     shared = {rel: data for rel, data in first.items() if rel.startswith("share/")}
-    assert len(shared) > 10 and shared == {rel: data for rel, data in second.items() if rel.startswith("share/")}
+    assert len(shared) > 10
 
+    # Drawn again in two worker processes (jobs=2, 16 images or more): the same bytes.
     out, cache = tmp_path / "out", edition.root / ".cache/build/share"
     IncrementalBuilder(edition.root / "config.yaml", out, jobs=2).build()
     assert tree(out) == first
