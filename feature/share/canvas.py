@@ -67,9 +67,13 @@ def paper(size: tuple[int, int]) -> tuple[Image.Image, ImageDraw.ImageDraw]:
 def png_bytes(image: Image.Image) -> bytes:
     """PNG without metadata. Type on flat colours (no photo: a few thousand colours at most,
     nearly all of them anti-aliasing) is stored with a 256-colour palette: a third of the
-    bytes, and no visible change (a colour moves by a unit or two at most)."""
+    bytes, and no visible change (a colour moves by a unit or two on average). The palette
+    is chosen from every other pixel of every other row: a poster's in 5 ms instead of 11,
+    for 4 % more bytes; a rare edge pixel may move by up to a tenth of the range."""
     if image.getcolors(FEW_COLOURS) is not None:
-        image = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        sample = image.resize((image.width // 2, image.height // 2), Image.Resampling.NEAREST)
+        palette = sample.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        image = image.quantize(palette=palette, dither=Image.Dither.NONE)
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=PNG_COMPRESSION)
     return out.getvalue()
