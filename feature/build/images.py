@@ -28,7 +28,7 @@ from typing import Callable
 from feature.core.diagnostics import Diagnostics
 from feature.core.files import digest_of, replace_file
 from feature.core.model import Edition
-from feature.output.write import OUTPUT_MARKER, read_settings
+from feature.output.write import OUTPUT_MARKER
 from feature.render.sharing import ImageProblem, ShareImage
 
 from .bodies import full
@@ -134,6 +134,7 @@ def _make(step: PageImages, todo: dict, config, store: Path | None, edition: Edi
     the paths of those that could not be drawn (their problems in `problems`); and,
     `later`, those checked but left to draw after the reload."""
     made, draw, failed, pending = {}, [], set(), set()
+    by_path: dict = {}          # the edition's articles by output path, once an image fails
     for path, image in todo.items():
         if _kept(store, path):
             made[path] = _read(store, path)
@@ -147,7 +148,7 @@ def _make(step: PageImages, todo: dict, config, store: Path | None, edition: Edi
             except ImageProblem as problem:
                 failed.add(image.path)
                 made[image.path] = b""
-                _report(problem, edition, problems)
+                _report(problem, edition, problems, by_path)
         return made, failed, pending
     global _job
     _job = (step, config, draw)
@@ -162,15 +163,18 @@ def _make(step: PageImages, todo: dict, config, store: Path | None, edition: Edi
                     continue
                 failed.add(path)
                 made[path] = b""                    # the build stops before anything is written
-                _report(problem, edition, problems)
+                _report(problem, edition, problems, by_path)
     finally:
         _job = ()
     return made, failed, pending
 
 
-def _report(problem: ImageProblem, edition: Edition, problems: Diagnostics) -> None:
-    """Where to fix an image that cannot be drawn: its article's file and line."""
-    article = next((a for a in edition.articles if a.output_path == problem.image.article), None)
+def _report(problem: ImageProblem, edition: Edition, problems: Diagnostics, by_path: dict) -> None:
+    """Where to fix an image that cannot be drawn: its article's file and line. `by_path`
+    is filled on the first call (a glyph config.yaml names fails every image: one lookup each)."""
+    if not by_path:
+        by_path.update((a.output_path, a) for a in edition.articles)
+    article = by_path.get(problem.image.article)
     found = problem.diagnostics(full(article, ("body_markdown",)) if article else None)
     problems.items.extend(d for d in found if d not in problems.items)     # card and square: once
 
@@ -239,4 +243,4 @@ def _into_folder(out_dir: Path, batch: dict[str, bytes], memory: Memory) -> None
     for path, data in listed.items():
         replace_file(out_dir / path, data)
         manifest[path], sizes[path] = digest_of(data), len(data)
-    rewrite_marker(memory, out_dir, manifest, sizes, read_settings(out_dir))
+    rewrite_marker(memory, out_dir, manifest, sizes, known.settings)

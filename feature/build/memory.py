@@ -69,9 +69,11 @@ class Saved:
 class Written:
     """The output folder as this process last wrote it."""
     out_dir: str
-    marker: tuple | None            # the marker file's stat signature then (stores.stat_signature)
+    marker: tuple | None            # the marker file's stat signature then (stores.stat_signature);
+                                    # None while its full marker is due (Memory.marker_due)
     manifest: dict[str, str]        # output path → digest
     sizes: dict[str, int]
+    settings: object                # output.write.BuildSettings the marker records
 
 
 @dataclass
@@ -90,17 +92,6 @@ class SearchMemo:
     shard_keys: tuple | None = None     # (shard plan, {shard path: shard key})
     parts: list | None = None           # [(section, entry key, entry)] in reading order
     format: str = ""                    # the global key search.py's format was last checked under
-
-
-@dataclass(frozen=True)
-class DueMarker:
-    """The marker an in-place build writes after the reload (Inputs.after_reload):
-    until then the folder's marker lists no file, as while any in-place write runs."""
-    out_dir: Path
-    manifest: dict[str, str]
-    sizes: dict[str, int]
-    settings: object                # output.write.BuildSettings
-    empty: tuple | None             # the stat signature of the empty marker it left: another writer since changes it
 
 
 @dataclass
@@ -140,7 +131,9 @@ class Memory:
         self.search = SearchMemo()
         self.links: LinkIndex | None = None             # the last build's links, known to hold
         self.written: Written | None = None
-        self.due_marker: DueMarker | None = None        # written by output.write_due_marker
+        # An in-place build's full marker, due after the reload (Inputs.after_reload): the
+        # stat signature of the empty one it left, which another writer since would change.
+        self.marker_due: tuple | None = None            # written by output.write_due_marker
         self.last: LastBuild | None = None
         self.templates: Templates | None = None
         if cache_dir is not None:

@@ -10,7 +10,7 @@ from feature.core.files import digest, digest_of
 from feature.output import write as w
 from feature.output.buildfolder import FolderCheck, Manifest, check_folder
 
-from .memory import DueMarker, Memory, Written
+from .memory import Memory, Written
 from .result import OutputFiles
 from .stores import stat_signature
 
@@ -152,16 +152,15 @@ class Output:
             stats, sizes = w.replace_in_place(self.out_dir, manifest, previous.held, self.bytes_of, self.changed,
                                               self.settings, self.removed, self.later, not self.marker_later)
             if self.marker_later:
-                empty = stat_signature(self.out_dir / w.OUTPUT_MARKER)
-                self.memory.due_marker = DueMarker(self.out_dir, dict(manifest), sizes, self.settings, empty)
-                self.memory.written = Written(str(self.out_dir), None, dict(manifest), sizes)
+                self.memory.marker_due = stat_signature(self.out_dir / w.OUTPUT_MARKER)
+                self.memory.written = Written(str(self.out_dir), None, dict(manifest), sizes, self.settings)
                 return stats
         else:
             stats, sizes = w.fill_staging(self.staging, self.out_dir, manifest, previous.held, self.bytes_of,
                                           self.in_staging, self.settings)
             w.swap_in(self.staging, self.out_dir, keep_spare=True)
         self.memory.written = Written(str(self.out_dir), stat_signature(self.out_dir / w.OUTPUT_MARKER),
-                                      dict(manifest), sizes)
+                                      dict(manifest), sizes, self.settings)
         return stats
 
     def _untouched(self) -> tuple[dict, dict]:
@@ -178,18 +177,18 @@ def write_due_marker(memory: Memory) -> None:
     """The marker an in-place build left for after the reload (Output.marker_later),
     and what this process remembers of it: the folder as written (memory.written),
     the last build's marker for a body edit to patch, the no-change summary."""
-    due = memory.due_marker
-    if due is None:
+    empty, known = memory.marker_due, memory.written
+    if empty is None or known is None:
         return
-    memory.due_marker = None
-    if stat_signature(due.out_dir / w.OUTPUT_MARKER) != due.empty:
+    memory.marker_due = None
+    if stat_signature(Path(known.out_dir) / w.OUTPUT_MARKER) != empty:
         memory.written = None       # another writer's since: the next build checks the folder
         return
-    rewrite_marker(memory, due.out_dir, due.manifest, due.sizes, due.settings)
+    rewrite_marker(memory, Path(known.out_dir), known.manifest, known.sizes, known.settings)
 
 
 def rewrite_marker(memory: Memory, out_dir: Path, manifest: dict[str, str], sizes: dict[str, int],
-                   settings) -> None:
+                   settings: w.BuildSettings) -> None:
     """Write the folder's marker after its build (write_due_marker, images.draw_later)
     and keep what this process remembers in step: the folder as written, the last
     build's marker (else the next body edit is not patched, but built in full), and
@@ -197,7 +196,7 @@ def rewrite_marker(memory: Memory, out_dir: Path, manifest: dict[str, str], size
     before = memory.written.marker if memory.written is not None else None
     data = w.write_manifest(out_dir, manifest, sizes, settings)
     signature = stat_signature(out_dir / w.OUTPUT_MARKER)
-    memory.written = Written(str(out_dir), signature, manifest, sizes)
+    memory.written = Written(str(out_dir), signature, manifest, sizes, settings)
     if memory.last is not None and memory.last.marker == before:
         memory.last = replace(memory.last, marker=signature)
     if memory.saved.last is not None:

@@ -175,28 +175,25 @@ def _problem(image: ShareImage, characters: str, font: str, source: str, what: s
     return ImageProblem(image, MissingGlyphs(characters, font, source, what))
 
 
+# By ShareImage.kind: (how to draw it, how to check its glyphs without drawing).
+_KINDS = {"card": (render_card, check_card), "square": (render_square_card, check_card),
+          "poster": (render_poster, check_poster)}
+
+
 def draw_checked(image: ShareImage, config: Config) -> bytes:
     """The PNG of `image`; raises ImageProblem when a character would be drawn as a box."""
-    fonts = fonts_for(config)
-    try:
-        if image.kind == "poster":
-            return render_poster(image.text, fonts)
-        if image.kind == "square":
-            return render_square_card(image.text, fonts)
-        return render_card(image.text, fonts)
-    except MissingGlyphs as missing:
-        raise ImageProblem(image, missing) from None
+    return _glyphs_checked(_KINDS[image.kind][0], image, config)
 
 
 def check_glyphs(image: ShareImage, config: Config) -> None:
     """What draw_checked would refuse, without drawing: raises ImageProblem when a
     character would be drawn as a box (the preview draws the image after the reload)."""
-    fonts = fonts_for(config)
+    _glyphs_checked(_KINDS[image.kind][1], image, config)
+
+
+def _glyphs_checked(make, image: ShareImage, config: Config):
     try:
-        if image.kind == "poster":
-            check_poster(image.text, fonts)
-        else:
-            check_card(image.text, fonts)
+        return make(image.text, fonts_for(config))
     except MissingGlyphs as missing:
         raise ImageProblem(image, missing) from None
 
